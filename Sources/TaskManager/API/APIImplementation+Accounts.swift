@@ -1,0 +1,47 @@
+import Foundation
+import TaskManagerAPI
+
+extension APIImplementation {
+    func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
+        if !openRegistration {
+            // Registration closed: only an admin may create accounts.
+            let principal = try await authenticator.authenticate(authorization: RequestInfo.current.authorization)
+            guard principal.scopes.contains(.admin) else { throw APIError.insufficientScope(.admin) }
+        }
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
+        try rejectNulls(["username", "password"])
+        let user = try await accounts.register(
+            .init(username: body.username, password: body.password, email: body.email, fullName: body.fullName))
+        return .created(.init(headers: .init(cacheControl: .noStore), body: .json(.init(user))))
+    }
+
+    func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
+        guard case .urlEncodedForm(let form) = input.body else {
+            throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
+        }
+        switch form.grantType ?? "password" {
+        case "password", "":
+            let grant = try await login.passwordGrant(
+                username: form.username, password: form.password, scope: form.scope,
+                userAgent: RequestInfo.current.userAgent)
+            return .ok(
+                .init(
+                    headers: .init(cacheControl: .noStore, pragma: .noCache),
+                    body: .json(
+                        .init(
+                            accessToken: grant.accessToken, tokenType: .bearer, expiresIn: grant.expiresIn,
+                            scope: Scope.joined(grant.scopes)))))
+        case let other:
+            throw APIError.oauth(.unsupportedGrantType, "Unsupported grant type: \(other.prefix(64))")
+        }
+    }
+}
+
+/// A `null` for a field that cannot be null is a 422, not "absent" (see `ExplicitNulls`).
+func rejectNulls(_ fields: [String]) throws {
+    let nulls = fields.filter(ExplicitNulls.keys.contains)
+    guard nulls.isEmpty else {
+        throw APIError.validation(
+            nulls.map { ValidationIssue(loc: ["body", .key($0)], msg: "Input should not be null", type: "null_forbidden") })
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import TaskManagerAPI
+
+extension APIImplementation {
+    func createTask(_ input: Operations.CreateTask.Input) async throws -> Operations.CreateTask.Output {
+        let principal = try Principal.required()
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
+        try rejectNulls(["title", "description", "done", "priority"])
+        try Self.validate(title: body.title, description: body.description, dueDate: body.dueDate)
+        let now = Microseconds.now()
+        let task = TaskItem(
+            id: UUID().uuidString.lowercased(), ownerID: principal.user.id, title: body.title,
+            description: body.description ?? "", done: body.done ?? false,
+            priority: body.priority.map(Priority.init) ?? .normal, dueDate: body.dueDate, createdAt: now, updatedAt: now)
+        try await tasks.create(task)
+        return .created(.init(headers: .init(location: "/tasks/\(task.id)"), body: .json(.init(task))))
+    }
+
+    func listTasks(_ input: Operations.ListTasks.Input) async throws -> Operations.ListTasks.Output {
+        let principal = try Principal.required()
+        let query = input.query
+        var issues: [ValidationIssue] = []
+        let limit = query.limit ?? 20
+        if !(1...100).contains(limit) {
+            issues.append(.init(loc: ["query", "limit"], msg: "Input should be between 1 and 100", type: "range_error"))
+        }
+        if let q = query.q, q.count > 200 {
+            issues.append(.init(loc: ["query", "q"], msg: "String should have at most 200 characters", type: "string_too_long"))
+        }
+        if let due = query.dueBefore, let problem = FieldRules.date(due) {
+            issues.append(.init(loc: ["query", "due_before"], msg: problem, type: "date_from_datetime_parsing"))
+        }
+        var cursor: TaskCursor?
+        if let text = query.cursor {
+            cursor = TaskCursor(encoded: text)
+            if cursor == nil { issues.append(.init(loc: ["query", "cursor"], msg: "Invalid cursor", type: "value_error")) }
+        }
+        guard issues.isEmpty else { throw APIError.validation(issues) }
+        let filter = TaskFilter(
+            done: query.done, titleContains: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore)
+        let page = try await tasks.list(ownerID: principal.user.id, filter: filter, after: cursor, limit: limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Task.init), nextCursor: .init(page.next?.encoded)))))
+    }
+
+    func getTask(_ input: Operations.GetTask.Input) async throws -> Operations.GetTask.Output {
+        let principal = try Principal.required()
+        guard let id = Self.taskID(input.path.id), let task = try await tasks.find(id: id, ownerID: principal.user.id) else {
+            throw APIError.notFound(Self.notFound)
+        }
+        return .ok(.init(body: .json(.init(task))))
+    }
+
+    func updateTask(_ input: Operations.UpdateTask.Input) async throws -> Operations.UpdateTask.Output {
+        let principal = try Principal.required()
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
+        try rejectNulls(["title", "description", "done", "priority"])
+        try Self.validate(title: body.title, description: body.description, dueDate: body.dueDate)
+        let change = TaskChange(
+            title: body.title, description: body.description, done: body.done, priority: body.priority.map(Priority.init),
+            dueDate: body.dueDate.map(Optional.some) ?? (ExplicitNulls.keys.contains("due_date") ? .some(nil) : nil))
+        guard let id = Self.taskID(input.path.id) else { throw APIError.notFound(Self.notFound) }
+        let task: TaskItem?
+        if change.isEmpty {
+            task = try await tasks.find(id: id, ownerID: principal.user.id)
+        } else {
+            task = try await tasks.update(id: id, ownerID: principal.user.id, change, at: Microseconds.now())
+        }
+        guard let task else { throw APIError.notFound(Self.notFound) }
+        return .ok(.init(body: .json(.init(task))))
+    }
+
+    func deleteTask(_ input: Operations.DeleteTask.Input) async throws -> Operations.DeleteTask.Output {
+        let principal = try Principal.required()
+        guard let id = Self.taskID(input.path.id), try await tasks.delete(id: id, ownerID: principal.user.id) else {
+            throw APIError.notFound(Self.notFound)
+        }
+        return .noContent(.init())
+    }
+
+    private static let notFound = "Task not found"
+
+    /// Task ids are lower-case UUIDs; anything else names no task (404, not 422).
+    private static func taskID(_ text: String) -> String? {
+        UUID(uuidString: text).map { $0.uuidString.lowercased() }
+    }
+
+    private static func validate(title: String?, description: String?, dueDate: String?) throws {
+        var issues: [ValidationIssue] = []
+        if let title, let problem = FieldRules.title(title) {
+            issues.append(.init(loc: ["body", "title"], msg: problem, type: "value_error"))
+        }
+        if let description, let problem = FieldRules.description(description) {
+            issues.append(.init(loc: ["body", "description"], msg: problem, type: "string_too_long"))
+        }
+        if let dueDate, let problem = FieldRules.date(dueDate) {
+            issues.append(.init(loc: ["body", "due_date"], msg: problem, type: "date_from_datetime_parsing"))
+        }
+        guard issues.isEmpty else { throw APIError.validation(issues) }
+    }
+}

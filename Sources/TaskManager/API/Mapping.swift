@@ -1,0 +1,54 @@
+import Foundation
+import OpenAPIRuntime
+import TaskManagerAPI
+
+extension Components.Schemas.User {
+    init(_ user: User) {
+        self.init(
+            id: user.id, username: user.username, email: .init(user.email), fullName: .init(user.fullName),
+            isActive: user.isActive, isAdmin: user.isAdmin, createdAt: user.createdAt)
+    }
+}
+
+extension Components.Schemas.Task {
+    init(_ task: TaskItem) {
+        self.init(
+            id: task.id, title: task.title, description: task.description, done: task.done,
+            priority: .init(task.priority), dueDate: .init(task.dueDate), createdAt: task.createdAt,
+            updatedAt: task.updatedAt)
+    }
+}
+
+extension Components.Schemas.Priority {
+    init(_ priority: Priority) {
+        switch priority {
+        case .low: self = .low
+        case .normal: self = .normal
+        case .high: self = .high
+        }
+    }
+}
+
+extension Priority {
+    init(_ priority: Components.Schemas.Priority) {
+        switch priority {
+        case .low: self = .low
+        case .normal: self = .normal
+        case .high: self = .high
+        }
+    }
+}
+
+// The generated types would omit a nil optional; these `oneOf [string, null]` schemas write `null`,
+// as the contract's User, Task and page shapes require.
+extension Components.Schemas.NullableString {
+    init(_ value: String?) {
+        self = value.map(Self.case1) ?? .case2(nil)
+    }
+}
+
+extension Components.Schemas.NullableDate {
+    init(_ value: String?) {
+        self = value.map(Self.case1) ?? .case2(nil)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import ServiceLifecycle
+
+typealias AppRequestContext = BasicRequestContext
+
+/// What the server is made of, opened once at start and closed at shutdown.
+struct Dependencies: Sendable {
+    let database: Database
+    let hasher: PasswordHasher
+    let tokens: TokenService
+    let configuration: Configuration
+
+    static func open(_ config: Configuration, logger: Logger) async throws -> Dependencies {
+        let database = try await Database.open(config.databaseURL, logger: logger)
+        do {
+            try await Migrations.run(on: database)
+            let tokens = await TokenService(
+                signingKeys: try await signingKeys(config, database: database), accessTokenTTL: config.accessTokenTTL)
+            let hasher = try await PasswordHasher.start(cost: config.bcryptCost)
+            return Dependencies(database: database, hasher: hasher, tokens: tokens, configuration: config)
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    /// `TASKMANAGER_JWT_SECRET` when set; else the key generated once and kept in the database, so
+    /// that restarts and other processes on the same database agree.
+    private static func signingKeys(_ config: Configuration, database: Database) async throws -> [TokenService.SigningKey] {
+        if let secret = config.jwtSecret {
+            let bytes = Array(secret.utf8)
+            return [.init(kid: TokenService.kid(forSecret: bytes), secret: bytes)]
+        }
+        var random = SystemRandomNumberGenerator()
+        let secret = Base64URL.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) })
+        let generated = SigningKeyRepository.StoredKey(
+            kid: TokenService.kid(forSecret: Array(secret.utf8)), secret: secret, createdAt: Microseconds.now())
+        return try await SigningKeyRepository(database: database).createIfEmpty(generated)
+            .map { .init(kid: $0.kid, secret: Array($0.secret.utf8)) }
+    }
+
+    func close() async {
+        await hasher.shutdown()
+        await database.close()
+    }
+}
+
+/// The whole request path: edge middleware, then the routes generated from the OpenAPI document.
+func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContext> {
+    let document = OpenAPIDocument.compiled
+    var methods = document.methodsByPath
+    methods["/openapi.json"] = ["GET"]
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: EdgeMiddleware(routes: RouteTable(methods)))  // before every route
+    router.get("/openapi.json") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: document.json)))
+    }
+    let users = UserRepository(database: dependencies.database)
+    let sessions = SessionRepository(database: dependencies.database)
+    let authenticator = BearerAuthenticator(
+        operations: document.operations, tokens: dependencies.tokens, sessions: sessions)
+    let api = APIImplementation(
+        accounts: AccountService(users: users, hasher: dependencies.hasher),
+        login: LoginService(
+            users: users, sessions: sessions, hasher: dependencies.hasher, tokens: dependencies.tokens,
+            sessionTTL: dependencies.configuration.refreshTokenTTL),
+        tasks: TaskRepository(database: dependencies.database),
+        database: dependencies.database,
+        authenticator: authenticator,
+        openRegistration: dependencies.configuration.openRegistration)
+    try api.registerHandlers(
+        on: router,
+        configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+        middlewares: [authenticator, ExplicitNulls.Middleware(operations: document.operations)])
+    return router
+}
+
+func buildApplication(_ config: Configuration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "taskmanager")
+    logger.logLevel = config.logLevel
+    let dependencies = try await Dependencies.open(config, logger: logger)
+    let router: Router<AppRequestContext>
+    do {
+        router = try buildRouter(dependencies)
+    } catch {
+        await dependencies.close()
+        throw error
+    }
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
+        services: [ResourceCloser(dependencies: dependencies)],
+        logger: logger)
+}
+
+/// Closes the database and the bcrypt pool once the server has drained: services shut down in
+/// reverse order, so this runs after the HTTP server stops.
+private struct ResourceCloser: Service {
+    let dependencies: Dependencies
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await dependencies.close()
+    }
+}

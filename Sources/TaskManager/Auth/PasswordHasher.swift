@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import NIOCore
+import NIOPosix
+
+/// bcrypt password hashing on a thread pool of its own.
+///
+/// bcrypt blocks its thread for ~200 ms at cost 12, so it never runs on an event loop or Swift's
+/// cooperative pool, nor on the pool SQLite uses: a burst of logins cannot stall other requests.
+///
+/// bcrypt reads only the first 72 bytes of its input. To never truncate silently, the password is
+/// NFKC-normalised, reduced with SHA-256 and base64-encoded (44 ASCII bytes) before bcrypt sees it
+/// (the "bcrypt-sha256" construction): every byte of a 128-code-point password counts.
+final class PasswordHasher: Sendable {
+    static let minimumLength = 8
+    static let maximumLength = 128
+    static let costRange = 4...31
+
+    let cost: Int
+    private let pool: NIOThreadPool
+    /// Checked against when the username is unknown, so that a miss costs what a hit costs.
+    private let dummyHash: String
+
+    private init(cost: Int, pool: NIOThreadPool, dummyHash: String) {
+        self.cost = cost
+        self.pool = pool
+        self.dummyHash = dummyHash
+    }
+
+    /// - Parameter threads: the pool's size; one per core by default.
+    static func start(cost: Int, threads: Int = System.coreCount) async throws -> PasswordHasher {
+        precondition(costRange.contains(cost), "bcrypt cost out of range")
+        let pool = NIOThreadPool(numberOfThreads: max(1, threads))
+        pool.start()
+        let dummy = try await pool.runIfActive {
+            Bcrypt.hash(prehash(UUID().uuidString), cost: UInt8(cost))
+        }
+        return PasswordHasher(cost: cost, pool: pool, dummyHash: dummy)
+    }
+
+    func shutdown() async {
+        try? await pool.shutdownGracefully()
+    }
+
+    /// For a command that hashed once and exits.
+    func shutdownNow() {
+        pool.shutdownGracefully { _ in }
+    }
+
+    func hash(_ password: String) async throws -> String {
+        let cost = UInt8(cost)
+        return try await pool.runIfActive { Bcrypt.hash(Self.prehash(password), cost: cost) }
+    }
+
+    /// `false` for a wrong password, and for an unknown user (`hash == nil`) after the same work.
+    func verify(_ password: String, against hash: String?) async throws -> Bool {
+        let stored = hash ?? dummyHash
+        let matches = try await pool.runIfActive { Bcrypt.verify(Self.prehash(password), hash: stored) }
+        return hash != nil && matches
+    }
+
+    /// Composed and decomposed forms of the same text are the same password.
+    static func normalize(_ password: String) -> String {
+        password.precomposedStringWithCompatibilityMapping
+    }
+
+    /// Why `password` is not acceptable as a new password, or `nil` when it is.
+    static func lengthProblem(_ password: String) -> String? {
+        let length = normalize(password).unicodeScalars.count
+        if length < minimumLength {
+            return "Password must have at least \(minimumLength) characters (after NFKC normalisation)"
+        }
+        if length > maximumLength {
+            return "Password must have at most \(maximumLength) characters (after NFKC normalisation)"
+        }
+        return nil
+    }
+
+    static func prehash(_ password: String) -> String {
+        Data(SHA256.hash(data: Data(normalize(password).utf8))).base64EncodedString()
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Create the database or bring its schema up to date, then exit.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await withDatabase(database) { db in
+            let applied = try await Migrations.run(on: db)
+            print(applied.isEmpty ? "The database is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", ")).")
+        }
+    }
+}
+
+/// Opens the database of `options`, migrated, for one command; a failure is one line on stderr.
+func withDatabase<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+    let url: DatabaseURL
+    do {
+        url = try options.url(environment: ProcessInfo.processInfo.environment)
+    } catch {
+        throw fail(error.description)
+    }
+    let database: Database
+    do {
+        database = try await Database.open(url, readerCount: 1, logger: Logger(label: "taskmanager"))
+        try await Migrations.run(on: database)
+    } catch {
+        throw fail("cannot open the database: \(error)", code: 1)
+    }
+    do {
+        let result = try await body(database)
+        await database.close()
+        return result
+    } catch {
+        await database.close()
+        throw error
+    }
+}

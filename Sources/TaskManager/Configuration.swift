@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Every setting of the server, resolved once at start: flag, else environment variable, else default.
+struct Configuration: Sendable {
+    var databaseURL: DatabaseURL = .sqliteFile(path: "taskmanager.sqlite")
+    var host = "127.0.0.1"
+    var port = 8000
+    /// `nil`: a random key is generated once and kept in the database.
+    var jwtSecret: String? = nil
+    var accessTokenTTL = 900
+    var refreshTokenTTL = 1_209_600
+    var bcryptCost = 12
+    var openRegistration = true
+    var logLevel: Logger.Level = .info
+
+    static let minimumSecretBytes = 32
+
+    /// A setting the server refuses to start with; its description is the one line printed.
+    struct Invalid: Error, CustomStringConvertible {
+        var description: String
+    }
+}
+
+/// The settings flags of `serve`; each also reads its `TASKMANAGER_*` environment variable.
+struct ServerOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Address to listen on (TASKMANAGER_HOST). Default: 127.0.0.1.")
+    var host: String?
+
+    @Option(help: "Port to listen on (TASKMANAGER_PORT). Default: 8000.")
+    var port: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "HS256 signing key, at least 32 bytes (TASKMANAGER_JWT_SECRET). Default: a random key kept in the database.",
+            valueName: "secret"))
+    var jwtSecret: String?
+
+    @Option(help: "Access-token lifetime in seconds (TASKMANAGER_ACCESS_TOKEN_TTL). Default: 900.")
+    var accessTokenTTL: String?
+
+    @Option(help: "Login-session lifetime in seconds (TASKMANAGER_REFRESH_TOKEN_TTL). Default: 1209600.")
+    var refreshTokenTTL: String?
+
+    @Option(help: "bcrypt cost, 4 to 31 (TASKMANAGER_BCRYPT_COST). Default: 12.")
+    var bcryptCost: String?
+
+    @Option(help: "true: anyone may register; false: POST /users needs an admin token (TASKMANAGER_OPEN_REGISTRATION). Default: true.")
+    var openRegistration: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (TASKMANAGER_LOG_LEVEL). Default: info.")
+    var logLevel: String?
+
+    func configuration(environment: [String: String]) throws(Configuration.Invalid) -> Configuration {
+        let settings = SettingsReader(environment: environment)
+        var config = Configuration()
+        config.databaseURL = try database.url(environment: environment)
+        if let host = settings.value(host, "TASKMANAGER_HOST") {
+            guard !host.isEmpty else { throw .init(description: "--host (TASKMANAGER_HOST) must not be empty") }
+            config.host = host
+        }
+        config.port = try settings.integer(port, "TASKMANAGER_PORT", flag: "--port", in: 0...65535) ?? config.port
+        if let secret = settings.value(jwtSecret, "TASKMANAGER_JWT_SECRET") {
+            let bytes = secret.utf8.count
+            guard bytes >= Configuration.minimumSecretBytes else {
+                throw .init(
+                    description:
+                        "--jwt-secret (TASKMANAGER_JWT_SECRET) is \(bytes) bytes; it must be at least \(Configuration.minimumSecretBytes) bytes (leave it unset to have a key generated and kept in the database)"
+                )
+            }
+            config.jwtSecret = secret
+        }
+        let ttls = 1...(10 * 365 * 86_400)
+        config.accessTokenTTL =
+            try settings.integer(accessTokenTTL, "TASKMANAGER_ACCESS_TOKEN_TTL", flag: "--access-token-ttl", in: ttls)
+            ?? config.accessTokenTTL
+        config.refreshTokenTTL =
+            try settings.integer(refreshTokenTTL, "TASKMANAGER_REFRESH_TOKEN_TTL", flag: "--refresh-token-ttl", in: ttls)
+            ?? config.refreshTokenTTL
+        config.bcryptCost =
+            try settings.integer(bcryptCost, "TASKMANAGER_BCRYPT_COST", flag: "--bcrypt-cost", in: PasswordHasher.costRange)
+            ?? config.bcryptCost
+        if let text = settings.value(openRegistration, "TASKMANAGER_OPEN_REGISTRATION") {
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": config.openRegistration = true
+            case "false", "0", "no", "off": config.openRegistration = false
+            default:
+                throw .init(description: "--open-registration (TASKMANAGER_OPEN_REGISTRATION) must be true or false, not '\(text)'")
+            }
+        }
+        if let text = settings.value(logLevel, "TASKMANAGER_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw .init(
+                    description:
+                        "--log-level (TASKMANAGER_LOG_LEVEL) must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'"
+                )
+            }
+            config.logLevel = level
+        }
+        return config
+    }
+}
+
+/// `--database-url`, shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "sqlite://PATH or sqlite::memory: (TASKMANAGER_DATABASE_URL). Default: sqlite://taskmanager.sqlite.",
+            valueName: "url"))
+    var databaseURL: String?
+
+    func url(environment: [String: String]) throws(Configuration.Invalid) -> DatabaseURL {
+        guard let text = SettingsReader(environment: environment).value(databaseURL, "TASKMANAGER_DATABASE_URL") else {
+            return Configuration().databaseURL
+        }
+        do {
+            return try DatabaseURL.parse(text)
+        } catch {
+            throw .init(description: "--database-url (TASKMANAGER_DATABASE_URL): \(error.description)")
+        }
+    }
+}
+
+/// A flag wins over its environment variable; an empty variable counts as unset.
+private struct SettingsReader {
+    var environment: [String: String]
+
+    func value(_ flag: String?, _ variable: String) -> String? {
+        if let flag { return flag }
+        guard let value = environment[variable], !value.isEmpty else { return nil }
+        return value
+    }
+
+    func integer(_ flag: String?, _ variable: String, flag name: String, in range: ClosedRange<Int>)
+        throws(Configuration.Invalid) -> Int?
+    {
+        guard let text = value(flag, variable) else { return nil }
+        guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+            throw .init(description: "\(name) (\(variable)) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return number
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// The contract's rules for field values: each returns why a value is refused, or `nil`.
+/// Lengths count characters (extended grapheme clusters), as a person reads them.
+enum FieldRules {
+    static func username(_ value: String) -> String? {
+        let allowed = value.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        guard allowed, (3...64).contains(value.utf8.count) else {
+            return "Username must be 3 to 64 ASCII letters, digits, '.', '_' or '-'"
+        }
+        return nil
+    }
+
+    static func email(_ value: String) -> String? {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        let wellFormed =
+            value.count <= 254 && parts.count == 2 && !parts[0].isEmpty
+            && !value.contains(where: \.isWhitespace)
+            && parts[1].split(separator: ".", omittingEmptySubsequences: false).count >= 2
+            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+        return wellFormed ? nil : "Value is not a valid email address"
+    }
+
+    static func fullName(_ value: String) -> String? {
+        value.count <= 200 ? nil : "String should have at most 200 characters"
+    }
+
+    static func title(_ value: String) -> String? {
+        if value.isEmpty { return "String should have at least 1 character" }
+        if value.count > 200 { return "String should have at most 200 characters" }
+        if value.allSatisfy(\.isWhitespace) { return "Title must not be blank" }
+        return nil
+    }
+
+    static func description(_ value: String) -> String? {
+        value.count <= 10_000 ? nil : "String should have at most 10000 characters"
+    }
+
+    /// A real calendar date written `YYYY-MM-DD`.
+    static func date(_ value: String) -> String? {
+        let digits = value.utf8.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (byte >= 0x30 && byte <= 0x39)
+        }
+        guard value.utf8.count == 10, digits, let year = Int(value.prefix(4)),
+            let month = Int(value.dropFirst(5).prefix(2)), let day = Int(value.suffix(2)),
+            year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+        else { return "Input should be a valid date in the format YYYY-MM-DD" }
+        return nil
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// The OAuth2 scopes of the contract. No scope implies another.
+enum Scope: String, Sendable, CaseIterable, Comparable {
+    case me
+    case tasksRead = "tasks:read"
+    case tasksWrite = "tasks:write"
+    case admin
+
+    /// What a user may be granted: every scope, `admin` only for admins.
+    static func allowed(isAdmin: Bool) -> [Scope] {
+        isAdmin ? allCases : [.me, .tasksRead, .tasksWrite]
+    }
+
+    /// Parses a space-separated scope string; `nil` when any part is not a known scope.
+    static func parseList(_ text: String) -> [Scope]? {
+        var scopes: [Scope] = []
+        for part in text.split(whereSeparator: { $0 == " " }) {
+            guard let scope = Scope(rawValue: String(part)) else { return nil }
+            if !scopes.contains(scope) { scopes.append(scope) }
+        }
+        return scopes.sorted()
+    }
+
+    static func joined(_ scopes: [Scope]) -> String { scopes.sorted().map(\.rawValue).joined(separator: " ") }
+
+    private var order: Int { Scope.allCases.firstIndex(of: self)! }
+    static func < (lhs: Scope, rhs: Scope) -> Bool { lhs.order < rhs.order }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// An account as the services see it. The password hash never leaves the persistence and auth layers.
+struct User: Sendable, Equatable {
+    var id: String
+    var username: String
+    var email: String?
+    var fullName: String?
+    var passwordHash: String
+    var isActive: Bool
+    var isAdmin: Bool
+    var createdAt: Date
+}
+
+/// The fields `PATCH /me` may change: `.some(nil)` clears a field, `nil` leaves it alone.
+struct UserProfileChange: Sendable, Equatable {
+    var email: String??
+    var fullName: String??
+}

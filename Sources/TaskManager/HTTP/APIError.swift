@@ -1,0 +1,62 @@
+/// Every way a request can fail, in the contract's words. `ErrorResponse` turns them into HTTP,
+/// the one place that does.
+enum APIError: Error, Equatable {
+    case notAuthenticated
+    case invalidToken
+    case inactiveUser
+    case insufficientScope(Scope)
+    case notFound(String)
+    case conflict(String)
+    case validation([ValidationIssue])
+    case payloadTooLarge
+    case unsupportedMediaType
+    case methodNotAllowed(allowed: [String])
+    case oauth(OAuthErrorCode, String)
+    case serviceUnavailable
+    /// A bug: logged, and answered with a JSON 500 rather than an empty one.
+    case internalError
+
+    static func invalid(_ location: [ValidationIssue.Location], _ message: String, type: String = "value_error") -> APIError {
+        .validation([ValidationIssue(loc: location, msg: message, type: type)])
+    }
+}
+
+/// RFC 6749 §5.2 error codes of the token endpoint.
+enum OAuthErrorCode: String, Sendable {
+    case invalidRequest = "invalid_request"
+    case invalidGrant = "invalid_grant"
+    case unsupportedGrantType = "unsupported_grant_type"
+    case invalidScope = "invalid_scope"
+}
+
+/// One entry of a 422 body, in FastAPI's shape: `{"loc": ["body", "title"], "msg": "...", "type": "..."}`.
+struct ValidationIssue: Encodable, Equatable, Sendable {
+    enum Location: Encodable, Equatable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
+        CustomStringConvertible
+    {
+        case key(String)
+        case index(Int)
+
+        var description: String {
+            switch self {
+            case .key(let key): key
+            case .index(let index): String(index)
+            }
+        }
+
+        init(stringLiteral value: String) { self = .key(value) }
+        init(integerLiteral value: Int) { self = .index(value) }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .key(let key): try container.encode(key)
+            case .index(let index): try container.encode(index)
+            }
+        }
+    }
+
+    var loc: [Location]
+    var msg: String
+    var type: String
+}

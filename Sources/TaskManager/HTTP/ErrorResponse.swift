@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import OpenAPIRuntime
+
+/// Maps every error a request can raise to the contract's JSON. Nothing else writes error bodies,
+/// so no request, however malformed, gets an empty body or an unexplained 500.
+enum ErrorResponse {
+    static func response(for error: any Error, logger: Logger) -> Response {
+        render(apiError(for: error, logger: logger))
+    }
+
+    /// What the contract calls `error`, from anything thrown below the HTTP layer.
+    static func apiError(for error: any Error, logger: Logger) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as ServerError:
+            return apiError(for: error, logger: logger)
+        case let error as DecodingError:
+            return .validation(ValidationIssue.issues(from: error, in: "body"))
+        case Database.Failure.unavailable(let reason):
+            logger.error("database unavailable", metadata: ["reason": "\(reason)"])
+            return .serviceUnavailable
+        case let error as HTTPError where error.status == .contentTooLarge:
+            return .payloadTooLarge
+        case let error as HTTPError where error.status == .notFound:
+            return .notFound("Not Found")
+        default:
+            logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+            return .internalError
+        }
+    }
+
+    private static func apiError(for error: ServerError, logger: Logger) -> APIError {
+        let underlying = error.underlyingError
+        if underlying is APIError || underlying is Database.Failure {
+            return apiError(for: underlying, logger: logger)
+        }
+        // The request did not become the operation's input: its body or query is not what the
+        // document describes. The token endpoint answers that in RFC 6749's terms.
+        let requestUnreadable = error.operationInput == nil
+        if requestUnreadable, TokenEndpoint.operationIDs.contains(error.operationID) {
+            return .oauth(.invalidRequest, TokenEndpoint.formExpected)
+        }
+        if let decoding = underlying as? DecodingError {
+            // Query items are decoded without a coding path; the document says which one is wrong.
+            if let query = error.request.path?.split(separator: "?", maxSplits: 1).dropFirst().first,
+                let name = OpenAPIDocument.compiled.operations[error.operationID]?.invalidQueryItem(in: query)
+            {
+                return .invalid(["query", .key(name)], "Input should be a valid value for \(name)", type: "type_error")
+            }
+            return .validation(ValidationIssue.issues(from: decoding, in: "body"))
+        }
+        if requestUnreadable {
+            switch error.httpStatus {
+            case .unsupportedMediaType:
+                return .unsupportedMediaType
+            case .badRequest where error.causeDescription.contains("request body"):
+                return .invalid(["body"], "Field required", type: "missing")
+            case .badRequest:
+                return .invalid(["query"], error.causeDescription)
+            default:
+                break
+            }
+        }
+        logger.error(
+            "unexpected server error",
+            metadata: ["operation": "\(error.operationID)", "cause": "\(error.causeDescription)",
+                       "error": "\(String(reflecting: underlying))"])
+        return .internalError
+    }
+
+    static func render(_ error: APIError) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        let status: HTTPResponse.Status
+        var body: any Encodable = Detail(detail: "")
+        switch error {
+        case .notAuthenticated:
+            status = .unauthorized
+            headers[.wwwAuthenticate] = "Bearer"
+            body = Detail(detail: "Not authenticated")
+        case .invalidToken:
+            status = .unauthorized
+            headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
+            body = Detail(detail: "Could not validate credentials")
+        case .inactiveUser:
+            status = .unauthorized
+            headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
+            body = Detail(detail: "Inactive user")
+        case .insufficientScope(let scope):
+            status = .forbidden
+            headers[.wwwAuthenticate] = #"Bearer error="insufficient_scope", scope="\#(scope.rawValue)""#
+            body = Detail(detail: "Not enough permissions")
+        case .notFound(let detail):
+            status = .notFound
+            body = Detail(detail: detail)
+        case .conflict(let detail):
+            status = .conflict
+            body = Detail(detail: detail)
+        case .validation(let issues):
+            status = .unprocessableContent
+            body = ValidationDetail(detail: issues)
+        case .payloadTooLarge:
+            status = .contentTooLarge
+            headers[.connection] = "close"
+            body = Detail(detail: "Request body larger than 1 MiB")
+        case .unsupportedMediaType:
+            status = .unsupportedMediaType
+            body = Detail(detail: "Unsupported media type: send application/json")
+        case .methodNotAllowed(let allowed):
+            status = .methodNotAllowed
+            headers[.allow] = allowed.joined(separator: ", ")
+            body = Detail(detail: "Method Not Allowed")
+        case .oauth(let code, let description):
+            status = .badRequest
+            headers[.cacheControl] = "no-store"
+            headers[.pragma] = "no-cache"
+            body = OAuthDetail(error: code.rawValue, error_description: description, detail: description)
+        case .internalError:
+            status = .internalServerError
+            body = Detail(detail: "Internal server error")
+        case .serviceUnavailable:
+            status = .serviceUnavailable
+            headers[.retryAfter] = "1"
+            body = Detail(detail: "Service unavailable")
+        }
+        let data = (try? encoder.encode(body)) ?? Data(#"{"detail":"Internal server error"}"#.utf8)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private struct Detail: Encodable { var detail: String }
+    private struct ValidationDetail: Encodable { var detail: [ValidationIssue] }
+    private struct OAuthDetail: Encodable {
+        var error: String
+        var error_description: String
+        var detail: String
+    }
+}

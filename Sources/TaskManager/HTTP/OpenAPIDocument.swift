@@ -1,0 +1,184 @@
+import Foundation
+import TaskManagerAPI
+import Yams
+
+/// The OpenAPI document compiled into the server — the same file the routes are generated from —
+/// and what the server reads from it at start: the JSON it serves, each operation's scopes (the
+/// generator ignores `security`, so authentication is driven from here) and each path's methods.
+struct OpenAPIDocument: Sendable {
+    struct Operation: Sendable, Equatable {
+        var method: String
+        var path: String
+        /// `nil` for a public operation; else every scope the token must carry.
+        var requiredScopes: [Scope]?
+        var hasJSONBody: Bool
+        /// The query parameters whose values must parse as something other than text.
+        var typedQueryParameters: [String: QueryType] = [:]
+
+        /// The first query item whose value is not of its declared type: where a 422 points.
+        func invalidQueryItem(in query: Substring) -> String? {
+            for item in query.split(separator: "&") {
+                let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(pair[0]).removingPercentEncoding ?? String(pair[0])
+                guard let type = typedQueryParameters[name] else { continue }
+                let value = pair.count > 1 ? (String(pair[1]).removingPercentEncoding ?? "") : ""
+                if !type.accepts(value) { return name }
+            }
+            return nil
+        }
+    }
+
+    enum QueryType: Sendable, Equatable {
+        case boolean
+        case integer
+        case oneOf([String])
+
+        func accepts(_ value: String) -> Bool {
+            switch self {
+            case .boolean: value == "true" || value == "false"
+            case .integer: Int(value) != nil
+            case .oneOf(let values): values.contains(value)
+            }
+        }
+    }
+
+    /// The document as JSON, keys in the document's own order: `/openapi.json` and `taskmanager openapi`.
+    let json: String
+    let operations: [String: Operation]
+
+    static let compiled: OpenAPIDocument = {
+        do {
+            return try OpenAPIDocument(yaml: String(decoding: openAPIDocumentBytes, as: UTF8.self))
+        } catch {
+            fatalError("the compiled OpenAPI document does not load: \(error)")  // caught by the test suite
+        }
+    }()
+
+    struct Invalid: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(yaml: String) throws {
+        guard let root = try Yams.compose(yaml: yaml) else { throw Invalid(description: "empty document") }
+        var json = ""
+        Self.writeJSON(root, to: &json)
+        self.json = json
+        self.operations = try Self.readOperations(root)
+    }
+
+    /// Every method the document lists for each path template, for `Allow` headers.
+    var methodsByPath: [String: [String]] {
+        Dictionary(grouping: operations.values, by: \.path).mapValues { $0.map(\.method).sorted() }
+    }
+
+    private static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+    private static func readOperations(_ root: Node) throws -> [String: Operation] {
+        guard let paths = root["paths"]?.mapping else { throw Invalid(description: "no paths") }
+        var operations: [String: Operation] = [:]
+        for (pathNode, item) in paths {
+            guard let path = pathNode.string, let item = item.mapping else { continue }
+            for (methodNode, operation) in item {
+                guard let method = methodNode.string, methods.contains(method) else { continue }
+                guard let id = operation["operationId"]?.string else {
+                    throw Invalid(description: "\(method.uppercased()) \(path) has no operationId")
+                }
+                operations[id] = Operation(
+                    method: method.uppercased(), path: path,
+                    requiredScopes: try scopes(of: operation, id: id),
+                    hasJSONBody: operation["requestBody"]?["content"]?["application/json"] != nil,
+                    typedQueryParameters: queryTypes(of: operation, in: root))
+            }
+        }
+        return operations
+    }
+
+    private static func queryTypes(of operation: Node, in root: Node) -> [String: QueryType] {
+        var types: [String: QueryType] = [:]
+        for parameter in operation["parameters"]?.sequence ?? [] where parameter["in"]?.string == "query" {
+            guard let name = parameter["name"]?.string, var schema = parameter["schema"] else { continue }
+            if let reference = schema["$ref"]?.string {
+                // "#/components/schemas/Name"
+                let path = reference.dropFirst(2).split(separator: "/").map(String.init)
+                guard let target = path.reduce(Optional(root), { $0?[$1] }) else { continue }
+                schema = target
+            }
+            if let values = schema["enum"]?.sequence {
+                types[name] = .oneOf(values.compactMap(\.string))
+            } else if schema["type"]?.string == "boolean" {
+                types[name] = .boolean
+            } else if schema["type"]?.string == "integer" {
+                types[name] = .integer
+            }
+        }
+        return types
+    }
+
+    /// Each operation states its security: `[{}]` for public, else one OAuth2 requirement.
+    private static func scopes(of operation: Node, id: String) throws -> [Scope]? {
+        guard let requirements = operation["security"]?.sequence else {
+            throw Invalid(description: "\(id) states no security requirement")
+        }
+        var required: [Scope]? = nil
+        for requirement in requirements {
+            guard let schemes = requirement.mapping else { continue }
+            if schemes.isEmpty { return nil }  // an empty requirement: no token needed
+            for (_, list) in schemes {
+                for name in list.sequence ?? [] {
+                    guard let text = name.string, let scope = Scope(rawValue: text) else {
+                        throw Invalid(description: "\(id) names an unknown scope")
+                    }
+                    required = (required ?? []) + [scope]
+                }
+            }
+        }
+        return required ?? []
+    }
+
+    private static func writeJSON(_ node: Node, to out: inout String) {
+        switch node {
+        case .scalar(let scalar):
+            switch node.tag.description {
+            case Tag.Name.null.rawValue: out += "null"
+            case Tag.Name.bool.rawValue: out += (node.bool ?? false) ? "true" : "false"
+            case Tag.Name.int.rawValue: out += node.int.map(String.init) ?? quoted(scalar.string)
+            case Tag.Name.float.rawValue: out += node.float.map { String($0) } ?? quoted(scalar.string)
+            default: out += quoted(scalar.string)
+            }
+        case .mapping(let mapping):
+            out += "{"
+            for (index, (key, value)) in mapping.enumerated() {
+                if index > 0 { out += "," }
+                out += quoted(key.string ?? "")
+                out += ":"
+                writeJSON(value, to: &out)
+            }
+            out += "}"
+        case .sequence(let sequence):
+            out += "["
+            for (index, value) in sequence.enumerated() {
+                if index > 0 { out += "," }
+                writeJSON(value, to: &out)
+            }
+            out += "]"
+        }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

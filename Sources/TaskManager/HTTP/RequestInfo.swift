@@ -1,0 +1,9 @@
+/// Facts about the current request that services need but the OpenAPI operations do not declare.
+/// Set by `EdgeMiddleware` for the whole request.
+struct RequestInfo: Sendable {
+    var userAgent: String?
+    /// For operations that authenticate only sometimes (registration when it is closed). Never logged.
+    var authorization: String?
+
+    @TaskLocal static var current = RequestInfo()
+}

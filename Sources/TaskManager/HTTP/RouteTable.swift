@@ -1,0 +1,24 @@
+/// Path templates and their methods: tells a 405 (known path, other method) from a 404, and names
+/// the methods for `Allow`.
+struct RouteTable: Sendable {
+    private let entries: [(segments: [Substring], methods: [String])]
+
+    /// - Parameter methodsByPath: templates such as `/tasks/{id}` and the methods each serves.
+    init(_ methodsByPath: [String: [String]]) {
+        entries = methodsByPath.map { path, methods in
+            (path.split(separator: "/", omittingEmptySubsequences: false), methods.sorted())
+        }
+    }
+
+    /// The methods of the first template `path` matches, or `nil` when none does.
+    func allowedMethods(for path: String) -> [String]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        for entry in entries where entry.segments.count == segments.count {
+            let matches = zip(entry.segments, segments).allSatisfy { template, actual in
+                (template.hasPrefix("{") && template.hasSuffix("}") && !actual.isEmpty) || template == actual
+            }
+            if matches { return entry.methods }
+        }
+        return nil
+    }
+}

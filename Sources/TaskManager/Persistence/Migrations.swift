@@ -1,0 +1,102 @@
+import SQLKit
+
+/// The versioned schema. A migration is never edited once released: add a new one.
+/// Times are BIGINT microseconds since the epoch; ids are UUID text; booleans are BOOLEAN (0/1 in SQLite).
+enum Migrations {
+    struct Migration: Sendable {
+        var version: Int
+        var name: String
+        var statements: [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(
+            version: 1, name: "users, sessions, tasks, signing keys",
+            statements: [
+                """
+                CREATE TABLE users (
+                    id            TEXT PRIMARY KEY,
+                    username      TEXT NOT NULL,
+                    username_key  TEXT NOT NULL UNIQUE,
+                    email         TEXT,
+                    full_name     TEXT,
+                    password_hash TEXT NOT NULL,
+                    is_active     BOOLEAN NOT NULL,
+                    is_admin      BOOLEAN NOT NULL,
+                    created_at    BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE sessions (
+                    id           TEXT PRIMARY KEY,
+                    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    scope        TEXT NOT NULL,
+                    created_at   BIGINT NOT NULL,
+                    last_used_at BIGINT NOT NULL,
+                    expires_at   BIGINT NOT NULL,
+                    user_agent   TEXT,
+                    revoked_at   BIGINT
+                )
+                """,
+                "CREATE INDEX sessions_user ON sessions (user_id)",
+                """
+                CREATE TABLE tasks (
+                    id          TEXT PRIMARY KEY,
+                    owner_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    title       TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    done        BOOLEAN NOT NULL,
+                    priority    TEXT NOT NULL,
+                    due_date    TEXT,
+                    created_at  BIGINT NOT NULL,
+                    updated_at  BIGINT NOT NULL
+                )
+                """,
+                // Keyset pagination walks this index backwards from the cursor: newest first.
+                "CREATE INDEX tasks_owner_created ON tasks (owner_id, created_at, id)",
+                """
+                CREATE TABLE signing_keys (
+                    kid        TEXT PRIMARY KEY,
+                    secret     TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+            ]),
+    ]
+
+    /// Applies every migration the database lacks, each in its own transaction, and returns the
+    /// versions applied. Safe to run at every start.
+    @discardableResult
+    static func run(on database: Database) async throws -> [Int] {
+        try await database.write { sql in
+            try await sql.raw(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+            ).run()
+        }
+        var applied: [Int] = []
+        for migration in all {
+            let didApply = try await database.write { sql -> Bool in
+                // Checked inside the write transaction, so two processes never apply one migration twice.
+                let existing = try await sql.raw(
+                    "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)"
+                ).first()
+                guard existing == nil else { return false }
+                for statement in migration.statements {
+                    try await sql.raw(SQLQueryString(statement)).run()
+                }
+                try await sql.raw(
+                    """
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Microseconds.from(.now)))
+                    """
+                ).run()
+                return true
+            }
+            if didApply { applied.append(migration.version) }
+        }
+        return applied
+    }
+
+    /// The newest version this build knows; a database ahead of it was migrated by a newer build.
+    static var latestVersion: Int { all.map(\.version).max() ?? 0 }
+}

@@ -1,0 +1,1 @@
+package let openAPIDocumentBytes: [UInt8] = PackageResources.openapi_yaml
