@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import TaskManager
+
+@Suite struct PasswordHasherTests {
+    @Test func hashVerifiesOnlyItsOwnPassword() async throws {
+        let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
+        let hash = try await hasher.hash("correct horse battery")
+        #expect(hash.hasPrefix("$2b$04$") || hash.hasPrefix("$2a$04$") || hash.hasPrefix("$2y$04$"))
+        #expect(!hash.contains("correct"))
+        #expect(try await hasher.verify("correct horse battery", against: hash))
+        #expect(try await !hasher.verify("correct horse batterY", against: hash))
+        await hasher.shutdown()
+    }
+
+    @Test func passwordsSharingTheirFirst72BytesAreDifferentPasswords() async throws {
+        let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
+        let prefix = String(repeating: "a", count: 72)
+        let hash = try await hasher.hash(prefix + "first")
+        #expect(try await hasher.verify(prefix + "first", against: hash))
+        #expect(try await !hasher.verify(prefix + "second", against: hash))
+        #expect(try await !hasher.verify(prefix, against: hash))
+        await hasher.shutdown()
+    }
+
+    @Test func composedAndDecomposedFormsAreTheSamePassword() async throws {
+        let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
+        let composed = "p\u{00E4}ssw\u{00F6}rd"  // ä, ö as one code point each
+        let decomposed = "pa\u{0308}sswo\u{0308}rd"  // a + combining diaeresis
+        #expect(composed.unicodeScalars.count != decomposed.unicodeScalars.count)
+        let hash = try await hasher.hash(composed)
+        #expect(try await hasher.verify(decomposed, against: hash))
+        // NFKC also folds compatibility forms: fullwidth letters are their ASCII selves.
+        let fullwidth = "\u{FF50}\u{FF41}\u{FF53}\u{FF53}\u{FF57}\u{FF4F}\u{FF52}\u{FF44}"
+        #expect(try await hasher.verify(fullwidth, against: try await hasher.hash("password")))
+        await hasher.shutdown()
+    }
+
+    @Test func unknownUserNeverVerifies() async throws {
+        let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
+        #expect(try await !hasher.verify("anything at all", against: nil))
+        #expect(try await !hasher.verify("", against: "not a bcrypt hash"))
+        await hasher.shutdown()
+    }
+
+    @Test func lengthIsCountedInCodePointsAfterNFKC() {
+        #expect(PasswordHasher.lengthProblem("1234567") != nil)
+        #expect(PasswordHasher.lengthProblem("12345678") == nil)
+        #expect(PasswordHasher.lengthProblem(String(repeating: "x", count: 128)) == nil)
+        #expect(PasswordHasher.lengthProblem(String(repeating: "x", count: 129)) != nil)
+        // 8 decomposed characters are 16 code points before NFKC and 8 after: allowed.
+        #expect(PasswordHasher.lengthProblem(String(repeating: "a\u{0308}", count: 8)) == nil)
+        // 7 of them are 14 code points before and 7 after: too short.
+        #expect(PasswordHasher.lengthProblem(String(repeating: "a\u{0308}", count: 7)) != nil)
+        // "ﬁ" (one code point) becomes "fi" (two) under NFKC: 64 of them are 128 after, 65 are 130.
+        #expect(PasswordHasher.lengthProblem(String(repeating: "\u{FB01}", count: 64)) == nil)
+        #expect(PasswordHasher.lengthProblem(String(repeating: "\u{FB01}", count: 65)) != nil)
+        // 128 emoji are 512 UTF-8 bytes: long for bcrypt, fine for us.
+        #expect(PasswordHasher.lengthProblem(String(repeating: "🔑", count: 128)) == nil)
+    }
+
+    @Test func runsOffTheCallersThread() async throws {
+        // Many hashes at once complete on the pool while this task stays free to await them.
+        let hasher = try await PasswordHasher.start(cost: 4, threads: 2)
+        let hashes = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<8 { group.addTask { try await hasher.hash("password \(index)") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(hashes).count == 8)
+        await hasher.shutdown()
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import SQLKit
+import Testing
+
+@testable import TaskManager
+
+@Suite struct RepositoryTests {
+    @Test(arguments: TestEngine.allCases)
+    func migrationsRunOnceAndAreIdempotent(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            #expect(try await Migrations.run(on: db).isEmpty)  // withDatabase already migrated
+            let versions = try await db.read { try await $0.raw("SELECT version FROM schema_migrations").all() }
+            #expect(versions.count == Migrations.all.count)
+        }
+    }
+
+    @Test(arguments: TestEngine.allCases)
+    func usernamesAreUniqueCaseInsensitively(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let users = UserRepository(database: db)
+            let alice = makeUser("Alice")
+            try await users.create(alice)
+            #expect(try await users.find(username: "aLiCe")?.id == alice.id)
+            #expect(try await users.find(id: alice.id)?.username == "Alice")
+            #expect(try await users.find(username: "bob") == nil)
+            await #expect(throws: Database.Failure.uniqueViolation) { try await users.create(makeUser("ALICE")) }
+        }
+    }
+
+    @Test(arguments: TestEngine.allCases)
+    func profileUpdatesSetAndClear(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let users = UserRepository(database: db)
+            let user = makeUser("carol")
+            try await users.create(user)
+            var updated = try await users.update(id: user.id, .init(email: "c@example.com", fullName: "Carol"))
+            #expect(updated?.email == "c@example.com")
+            #expect(updated?.fullName == "Carol")
+            updated = try await users.update(id: user.id, .init(email: .some(nil), fullName: nil))
+            #expect(updated?.email == nil)
+            #expect(updated?.fullName == "Carol")
+            #expect(try await users.update(id: "missing", .init(email: "x@y.z")) == nil)
+        }
+    }
+
+    @Test(arguments: TestEngine.allCases)
+    func tasksBelongToTheirOwner(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let users = UserRepository(database: db)
+            let (alice, bob) = (makeUser("alice"), makeUser("bob"))
+            try await users.create(alice)
+            try await users.create(bob)
+            let tasks = TaskRepository(database: db)
+            let task = makeTask(owner: alice.id, title: "Alice's", at: 1_000)
+            try await tasks.create(task)
+            #expect(try await tasks.find(id: task.id, ownerID: alice.id) == task)
+            #expect(try await tasks.find(id: task.id, ownerID: bob.id) == nil)
+            #expect(try await tasks.update(id: task.id, ownerID: bob.id, .init(title: "mine"), at: Date()) == nil)
+            #expect(try await !tasks.delete(id: task.id, ownerID: bob.id))
+            #expect(try await tasks.list(ownerID: bob.id, filter: .init(), after: nil, limit: 10).items.isEmpty)
+
+            let changed = try await tasks.update(
+                id: task.id, ownerID: alice.id, .init(done: true, dueDate: .some("2026-12-24")), at: Microseconds.date(2_000))
+            #expect(changed?.done == true)
+            #expect(changed?.dueDate == "2026-12-24")
+            #expect(changed?.title == "Alice's")
+            #expect(changed?.updatedAt == Microseconds.date(2_000))
+            #expect(changed?.createdAt == Microseconds.date(1_000))
+            let cleared = try await tasks.update(id: task.id, ownerID: alice.id, .init(dueDate: .some(nil)), at: Date())
+            #expect(cleared?.dueDate == nil)
+
+            #expect(try await tasks.delete(id: task.id, ownerID: alice.id))
+            #expect(try await tasks.find(id: task.id, ownerID: alice.id) == nil)
+            #expect(try await !tasks.delete(id: task.id, ownerID: alice.id))
+        }
+    }
+
+    @Test(arguments: TestEngine.allCases)
+    func pagesWalkNewestFirstWithoutGapsOrRepeats(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let owner = makeUser("pager")
+            try await UserRepository(database: db).create(owner)
+            let tasks = TaskRepository(database: db)
+            var created: [TaskItem] = []
+            for index in 0..<23 {
+                // Three tasks share each creation time: ties are broken by id, descending.
+                let task = makeTask(owner: owner.id, title: "task \(index)", at: Int64(1_000 + index / 3))
+                try await tasks.create(task)
+                created.append(task)
+            }
+            let expected = created.sorted {
+                ($0.createdAt, $0.id) > ($1.createdAt, $1.id)
+            }.map(\.id)
+            var seen: [String] = []
+            var cursor: TaskCursor?
+            repeat {
+                let page = try await tasks.list(ownerID: owner.id, filter: .init(), after: cursor, limit: 5)
+                #expect(page.items.count <= 5)
+                seen += page.items.map(\.id)
+                cursor = page.next
+            } while cursor != nil
+            #expect(seen == expected)
+        }
+    }
+
+    @Test(arguments: TestEngine.allCases)
+    func filtersCombine(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let owner = makeUser("filters")
+            try await UserRepository(database: db).create(owner)
+            let tasks = TaskRepository(database: db)
+            try await tasks.create(makeTask(owner: owner.id, title: "Buy MILK", at: 1, done: false, priority: .high, due: "2026-12-01"))
+            try await tasks.create(makeTask(owner: owner.id, title: "milkshake", at: 2, done: true, priority: .low, due: "2026-12-31"))
+            try await tasks.create(makeTask(owner: owner.id, title: "100% done_ish", at: 3, done: true, priority: .normal))
+            func titles(_ filter: TaskFilter) async throws -> [String] {
+                try await tasks.list(ownerID: owner.id, filter: filter, after: nil, limit: 100).items.map(\.title)
+            }
+            #expect(try await titles(.init(titleContains: "milk")) == ["milkshake", "Buy MILK"])
+            #expect(try await titles(.init(done: true, titleContains: "MILK")) == ["milkshake"])
+            #expect(try await titles(.init(priority: .high)) == ["Buy MILK"])
+            #expect(try await titles(.init(dueBefore: "2026-12-31")) == ["Buy MILK"])
+            #expect(try await titles(.init(dueBefore: "2027-01-01")) == ["milkshake", "Buy MILK"])
+            // LIKE wildcards in the search text are literal characters.
+            #expect(try await titles(.init(titleContains: "%")) == ["100% done_ish"])
+            #expect(try await titles(.init(titleContains: "_")) == ["100% done_ish"])
+            #expect(try await titles(.init(titleContains: "0%_")) == [])
+        }
+    }
+
+    @Test(arguments: TestEngine.allCases)
+    func listingUsesTheOwnerIndexWithoutSorting(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            // The plan walks tasks_owner_created from the cursor: no scan of the table, no temp sort,
+            // so a page costs the same at 100 tasks or 100,000.
+            let plan = try await db.read { sql in
+                try await sql.raw(
+                    """
+                    EXPLAIN QUERY PLAN SELECT id FROM tasks WHERE owner_id = 'x' AND (created_at, id) < (5, 'y')
+                    ORDER BY created_at DESC, id DESC LIMIT 21
+                    """
+                ).all().map { try $0.decode(column: "detail", as: String.self) }
+            }
+            #expect(plan.contains { $0.contains("tasks_owner_created") })
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") })
+            #expect(!plan.contains { $0.hasPrefix("SCAN tasks") && !$0.contains("INDEX") })
+        }
+    }
+
+    @Test(arguments: TestEngine.allCases)
+    func sessionsLoadWithTheirUser(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let user = makeUser("dave")
+            try await UserRepository(database: db).create(user)
+            let sessions = SessionRepository(database: db)
+            let now = Microseconds.now()
+            let session = LoginSession(
+                id: UUID().uuidString.lowercased(), userID: user.id, scopes: [.tasksWrite, .me], createdAt: now,
+                lastUsedAt: now, expiresAt: now.addingTimeInterval(60), userAgent: "curl/8", revokedAt: nil)
+            try await sessions.create(session)
+            let found = try #require(try await sessions.findWithUser(sessionID: session.id))
+            #expect(found.session == LoginSession(
+                id: session.id, userID: user.id, scopes: [.me, .tasksWrite], createdAt: now, lastUsedAt: now,
+                expiresAt: session.expiresAt, userAgent: "curl/8", revokedAt: nil))
+            #expect(found.user == user)
+            #expect(try await sessions.findWithUser(sessionID: "unknown") == nil)
+        }
+    }
+
+    @Test(arguments: TestEngine.allCases)
+    func theFirstSigningKeyWins(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let keys = SigningKeyRepository(database: db)
+            let first = SigningKeyRepository.StoredKey(kid: "k1", secret: "s1", createdAt: Microseconds.now())
+            let second = SigningKeyRepository.StoredKey(kid: "k2", secret: "s2", createdAt: Microseconds.now())
+            let afterFirst = try await keys.createIfEmpty(first)
+            let afterSecond = try await keys.createIfEmpty(second)
+            #expect(afterFirst == [first])
+            #expect(afterSecond == [first])
+        }
+    }
+
+    @Test func aWriteThatFailsLeavesNothingBehind() async throws {
+        try await TestEngine.sqliteFile.withDatabase { db in
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await db.write { sql in
+                    try await sql.raw("INSERT INTO signing_keys (kid, secret, created_at) VALUES ('x', 'y', 1)").run()
+                    throw Boom()
+                }
+            }
+            let keys = try await SigningKeyRepository(database: db).all()
+            #expect(keys.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import TaskManager
+
+/// Settings for tests: an in-memory database, bcrypt cost 4 (never the default's 12), quiet logs.
+func testConfiguration(_ adjust: (inout Configuration) -> Void = { _ in }) -> Configuration {
+    var config = Configuration()
+    config.databaseURL = .sqliteMemory
+    config.bcryptCost = 4
+    config.port = 0
+    config.logLevel = .critical
+    adjust(&config)
+    return config
+}
+
+/// A client of the application under test, through the router (no network).
+struct RouterClient: Sendable {
+    let client: any TestClientProtocol
+
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil, form: String? = nil,
+        headers: HTTPFields = [:]
+    ) async throws -> Reply {
+        var fields = headers
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        var body: ByteBuffer?
+        if let json {
+            if fields[.contentType] == nil { fields[.contentType] = "application/json" }
+            body = ByteBuffer(string: json)
+        }
+        if let form {
+            if fields[.contentType] == nil { fields[.contentType] = "application/x-www-form-urlencoded" }
+            body = ByteBuffer(string: form)
+        }
+        return try await client.execute(uri: uri, method: method, headers: fields, body: body) { response in
+            Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: response.body))
+        }
+    }
+
+    /// Registers `username` with `password` and returns the new user's id.
+    @discardableResult
+    func register(_ username: String, password: String = "correct horse battery", email: String? = nil) async throws
+        -> String
+    {
+        let reply = try await send(
+            .post, "/users", json: jsonBody(["username": username, "password": password, "email": email]))
+        try #require(reply.status == 201, "registration failed: \(reply.body)")
+        return try #require(reply.string("id"))
+    }
+
+    func login(_ username: String, password: String = "correct horse battery", scope: String? = nil) async throws
+        -> String
+    {
+        var fields = [("username", username), ("password", password)]
+        if let scope { fields.append(("scope", scope)) }
+        let reply = try await send(.post, "/token", form: formBody(fields))
+        try #require(reply.status == 200, "login failed: \(reply.body)")
+        return try #require(reply.string("access_token"))
+    }
+
+    func createTask(_ token: String, _ fields: [String: Any?]) async throws -> Reply {
+        try await send(.post, "/tasks", token: token, json: jsonBody(fields))
+    }
+}
+
+/// Runs `body` against a fresh application on its own in-memory database.
+func withTestApp(
+    _ configure: (inout Configuration) -> Void = { _ in }, _ body: @Sendable (RouterClient) async throws -> Void
+) async throws {
+    let app = try await buildApplication(testConfiguration(configure))
+    try await app.test(.router) { client in try await body(RouterClient(client: client)) }
+}
