@@ -50,3 +50,24 @@ func makeTask(owner: String, title: String, at microseconds: Int64, done: Bool =
         id: UUID().uuidString.lowercased(), ownerID: owner, title: title, description: "", done: done,
         priority: priority, dueDate: due, createdAt: date, updatedAt: date)
 }
+
+/// A SQLite file in a fresh folder, with an account made the way `taskmanager user create` makes
+/// one (the only way to make an admin), for tests that need one.
+func withSeededFile(
+    admin: String? = nil, password: String = "correct horse battery", _ body: (String) async throws -> Void
+) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tm-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("seeded.sqlite").path
+    let database = try await Database.open(.sqliteFile(path: path), logger: Logger(label: "test"))
+    try await Migrations.run(on: database)
+    if let admin {
+        let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
+        _ = try await AccountService(users: UserRepository(database: database), hasher: hasher)
+            .register(.init(username: admin, password: password, isAdmin: true))
+        await hasher.shutdown()
+    }
+    await database.close()
+    try await body(path)
+}

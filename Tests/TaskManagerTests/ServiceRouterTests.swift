@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@testable import TaskManager
+
+@Suite struct ServiceRouterTests {
+    @Test func probesAnswer() async throws {
+        try await withTestApp { api in
+            let health = try await api.send(.get, "/healthz")
+            #expect(health.status == 200)
+            #expect(health.body == #"{"status":"ok"}"#)
+            let ready = try await api.send(.get, "/readyz")
+            #expect(ready.status == 200)
+            #expect(ready.header("X-Content-Type-Options") == "nosniff")
+        }
+    }
+
+    @Test func servesTheCompiledDocument() async throws {
+        try await withTestApp { api in
+            let reply = try await api.send(.get, "/openapi.json")
+            #expect(reply.status == 200)
+            #expect(reply.header("Content-Type") == "application/json")
+            #expect(reply.body == OpenAPIDocument.compiled.json)
+            #expect(reply.string("openapi") == "3.1.0")
+            let scheme = ((reply.json["components"] as? [String: Any])?["securitySchemes"] as? [String: Any])?["OAuth2PasswordBearer"]
+            let flow = ((scheme as? [String: Any])?["flows"] as? [String: Any])?["password"] as? [String: Any]
+            #expect(flow?["tokenUrl"] as? String == "token")
+            #expect(Set((flow?["scopes"] as? [String: Any])?.keys.map { $0 } ?? []) == ["me", "tasks:read", "tasks:write", "admin"])
+        }
+    }
+
+    @Test func unknownPathsAreJSON404s() async throws {
+        try await withTestApp { api in
+            let reply = try await api.send(.get, "/nowhere")
+            #expect(reply.status == 404)
+            #expect(reply.body == #"{"detail":"Not Found"}"#)
+            #expect(reply.header("X-Content-Type-Options") == "nosniff")
+        }
+    }
+
+    @Test func wrongMethodsAre405WithAllow() async throws {
+        try await withTestApp { api in
+            for (method, path, allow) in [
+                (HTTPRequest.Method.put, "/tasks", "GET, POST"), (.delete, "/me", "GET, PATCH"),
+                (.post, "/tasks/\(UUID().uuidString)", "DELETE, GET, PATCH"), (.get, "/token", "POST"), (.post, "/healthz", "GET"),
+                (.delete, "/openapi.json", "GET"),
+            ] {
+                let reply = try await api.send(method, path)
+                #expect(reply.status == 405, "\(method) \(path)")
+                #expect(reply.header("Allow") == allow, "\(method) \(path)")
+                #expect(reply.json["detail"] is String)
+            }
+        }
+    }
+}
+
+import HTTPTypes
