@@ -106,6 +106,8 @@ private struct ResourceCloser: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        await dependencies.close()
+        // Also when the group cancels us (the server failed to start): the close must not be
+        // cancelled half-way, so it runs in a task of its own.
+        await Task { await dependencies.close() }.value
     }
 }

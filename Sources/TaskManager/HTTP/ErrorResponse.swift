@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import OpenAPIRuntime
 
 /// Maps every error a request can raise to the contract's JSON. Nothing else writes error bodies,
@@ -24,6 +25,8 @@ enum ErrorResponse {
             logger.error("database unavailable", metadata: ["reason": "\(reason)"])
             return .serviceUnavailable
         case let error as HTTPError where error.status == .contentTooLarge:
+            return .payloadTooLarge
+        case is NIOTooManyBytesError:  // a streamed body that outgrew the limit while being read
             return .payloadTooLarge
         case let error as HTTPError where error.status == .notFound:
             return .notFound("Not Found")

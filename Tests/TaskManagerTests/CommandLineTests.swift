@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+@testable import TaskManager
+
+@Suite(.serialized) struct CommandLineTests {
+    @Test(arguments: [
+        (["--jwt-secret", "too-short"], "32 bytes"),
+        (["--database-url", "mysql://localhost/db"], "database URL"),
+        (["--database-url", "postgres://user:hunter2@localhost/db"], "PostgreSQL"),
+        (["--bcrypt-cost", "3"], "--bcrypt-cost"),
+        (["--bcrypt-cost", "twelve"], "--bcrypt-cost"),
+        (["--port", "70000"], "--port"),
+        (["--open-registration", "maybe"], "--open-registration"),
+        (["--log-level", "loud"], "--log-level"),
+        (["--access-token-ttl", "0"], "--access-token-ttl"),
+    ])
+    func badSettingsStopTheStartWithOneLine(_ arguments: [String], _ mention: String) throws {
+        let directory = try TemporaryDirectory()
+        let result = try Binary.run(["serve", "--port", "0"] + arguments, in: directory.url)
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(mention), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("taskmanager: "))
+        #expect(!result.stderr.contains("hunter2"))
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("taskmanager.sqlite").path))
+    }
+
+    @Test func settingsComeFromTheEnvironmentAndFlagsWin() throws {
+        let directory = try TemporaryDirectory()
+        var result = try Binary.run(["serve"], environment: ["TASKMANAGER_JWT_SECRET": "short"], in: directory.url)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("TASKMANAGER_JWT_SECRET"))
+        result = try Binary.run(["serve", "--bcrypt-cost", "99"], environment: ["TASKMANAGER_BCRYPT_COST": "5"], in: directory.url)
+        #expect(result.stderr.contains("'99'"))
+    }
+
+    @Test func aPortInUseIsOneClearLine() async throws {
+        let server = try await LiveServer.start()
+        defer { server.stop() }
+        let directory = try TemporaryDirectory()
+        let result = try Binary.run(["--port", String(server.port), "--database-url", directory.databaseURL])
+        #expect(result.status != 0)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("already in use"))
+    }
+
+    @Test func startsOnTaskmanagerSqliteInTheWorkingDirectory() async throws {
+        let directory = try TemporaryDirectory()
+        let port = try await LiveServer.freePort()
+        let process = Process()
+        process.executableURL = Binary.url
+        process.arguments = ["--port", String(port)]  // no subcommand: serve is the default
+        process.environment = Binary.testEnvironment([:])
+        process.currentDirectoryURL = directory.url
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        var up = false
+        for _ in 0..<200 where !up {
+            try await Task.sleep(for: .milliseconds(50))
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
+            request.method = .GET
+            let status = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)).status.code
+            up = status == 200
+                && FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("taskmanager.sqlite").path)
+        }
+        #expect(up)
+    }
+
+    @Test func openapiPrintsTheServedDocument() throws {
+        let result = try Binary.run(["openapi"])
+        #expect(result.status == 0)
+        #expect(result.stdout == OpenAPIDocument.compiled.json + "\n")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["openapi"] as? String == "3.1.0")
+    }
+
+    @Test func migrateCreatesAndThenFindsNothingToDo() throws {
+        let directory = try TemporaryDirectory()
+        var result = try Binary.run(["migrate", "--database-url", directory.databaseURL])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("live.sqlite").path))
+        result = try Binary.run(["migrate", "--database-url", directory.databaseURL])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("up to date"))
+    }
+
+    @Test func userCreateMakesTheFirstAdmin() async throws {
+        let server = try await LiveServer.start()
+        defer { server.stop() }
+        let url = server.directory.databaseURL
+        var result = try Binary.run(
+            ["user", "create", "root", "--admin", "--email", "root@example.com", "--password-stdin", "--database-url", url],
+            stdin: "an admin password\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("root"))
+        #expect(!result.stdout.contains("an admin password"))
+        let reply = try await server.send(.POST, "/token", form: formBody([("username", "root"), ("password", "an admin password")]))
+        #expect(reply.string("scope") == "me tasks:read tasks:write admin")
+
+        result = try Binary.run(["user", "create", "ROOT", "--password-stdin", "--database-url", url], stdin: "another password\n")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Username already registered"))
+        result = try Binary.run(["user", "create", "x", "--password-stdin", "--database-url", url], stdin: "short\n")
+        #expect(result.status != 0)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        result = try Binary.run(["user", "create", "nopass", "--database-url", url], stdin: "whatever password\n")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--password-stdin"))
+    }
+
+    @Test(arguments: [["--help"], ["serve", "--help"], ["migrate", "--help"], ["user", "--help"], ["user", "create", "--help"], ["openapi", "--help"]])
+    func everyCommandHasHelp(_ arguments: [String]) throws {
+        let result = try Binary.run(arguments)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE"))
+    }
+}

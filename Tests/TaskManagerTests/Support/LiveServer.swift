@@ -1,0 +1,168 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+
+/// The `taskmanager` binary that `swift test` built beside the test bundle.
+enum Binary {
+    static var url: URL {
+        if let override = ProcessInfo.processInfo.environment["TASKMANAGER_BINARY"] { return URL(fileURLWithPath: override) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("taskmanager")
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the binary to completion (for the non-server commands).
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], in directory: URL? = nil)
+        throws -> Result
+    {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.environment = testEnvironment(environment)
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// The tests' own settings win over anything `TASKMANAGER_*` in the caller's environment.
+    static func testEnvironment(_ extra: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TASKMANAGER_") }
+        environment["TASKMANAGER_BCRYPT_COST"] = "4"
+        environment["TASKMANAGER_LOG_LEVEL"] = "warning"
+        environment.merge(extra) { $1 }
+        return environment
+    }
+}
+
+/// A folder that is removed when the test ends.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("tm-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    var databaseURL: String { "sqlite://" + url.appendingPathComponent("live.sqlite").path }
+}
+
+/// The real server binary on a free loopback port, spoken to over HTTP.
+final class LiveServer: @unchecked Sendable {
+    let process: Process
+    let port: Int
+    let directory: TemporaryDirectory
+    private let errors = Pipe()
+
+    private init(process: Process, port: Int, directory: TemporaryDirectory) {
+        self.process = process
+        self.port = port
+        self.directory = directory
+    }
+
+    static func start(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> LiveServer {
+        let directory = try TemporaryDirectory()
+        let port = try await freePort()
+        let process = Process()
+        process.executableURL = Binary.url
+        process.arguments = ["serve", "--port", String(port), "--database-url", directory.databaseURL] + arguments
+        process.environment = Binary.testEnvironment(environment)
+        process.currentDirectoryURL = directory.url
+        let server = LiveServer(process: process, port: port, directory: directory)
+        process.standardError = server.errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<200 {
+            if let reply = try? await server.send(.GET, "/healthz"), reply.status == 200 { return server }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        server.stop()
+        throw LiveServerError.didNotStart(server.errorOutput)
+    }
+
+    enum LiveServerError: Error { case didNotStart(String) }
+
+    var errorOutput: String {
+        String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+    }
+
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil, form: String? = nil,
+        body: ByteBuffer? = nil, headers: [(String, String)] = []
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form))
+        }
+        if let body { request.body = .bytes(body) }
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        var fields = HTTPFields()
+        for header in response.headers { fields.append(HTTPField(name: .init(header.name)!, value: header.value)) }
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), headers: fields, body: String(buffer: bytes))
+    }
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return -1
+        }
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+    /// Whether a TCP connection to the server's port is accepted now (no retries, unlike a client pool).
+    func acceptsConnections() async -> Bool {
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(2)).connect(host: "127.0.0.1", port: port).get()
+            try? await channel.close()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+}
