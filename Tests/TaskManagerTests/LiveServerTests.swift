@@ -167,6 +167,26 @@ import Testing
         #expect(server.stop() == 0)
     }
 
+    @Test func acknowledgedWritesSurviveKill9() async throws {
+        let server = try await LiveServer.start()
+        _ = try await server.send(.POST, "/users", json: jsonBody(["username": "durable", "password": Self.password]))
+        let token = try #require(
+            try await server.send(.POST, "/token", form: formBody([("username", "durable"), ("password", Self.password)])).string("access_token"))
+        var created: [String] = []
+        for index in 0..<20 {
+            let reply = try await server.send(.POST, "/tasks", token: token, json: #"{"title": "task \#(index)"}"#)
+            if reply.status == 201, let id = reply.string("id") { created.append(id) }
+        }
+        #expect(created.count == 20)
+        #expect(server.stop(signal: SIGKILL) != 0)
+
+        let restarted = try await LiveServer.start(in: server.directory)
+        defer { restarted.stop() }
+        let listed = try await restarted.send(.GET, "/tasks?limit=100", token: token)
+        #expect(listed.status == 200)  // the generated signing key and the session survived too
+        #expect(Set(listed.items.compactMap { $0["id"] as? String }) == Set(created))
+    }
+
     @Test func everyResponseIsNosniff() async throws {
         let server = try await LiveServer.start()
         defer { server.stop() }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import TaskManager
@@ -12,6 +13,26 @@ import Testing
             let ready = try await api.send(.get, "/readyz")
             #expect(ready.status == 200)
             #expect(ready.header("X-Content-Type-Options") == "nosniff")
+        }
+    }
+
+    @Test func notReadyWithoutADatabase() async throws {
+        let database = try await Database.open(.sqliteMemory, logger: Logger(label: "test"))
+        await database.close()
+        #expect(await !database.ping())
+        await #expect(throws: APIError.serviceUnavailable) {
+            try await APIImplementation.readiness(of: database)
+        }
+    }
+
+    @Test func anAcceptHeaderNeverTurnsADoneWriteIntoAnError() async throws {
+        try await withTestApp { api in
+            try await api.register("alice")
+            let token = try await api.login("alice")
+            let reply = try await api.send(
+                .post, "/tasks", token: token, json: #"{"title": "x"}"#, headers: [.accept: "text/plain"])
+            #expect(reply.status == 201)
+            #expect(reply.string("title") == "x")
         }
     }
 

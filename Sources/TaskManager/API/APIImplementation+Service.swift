@@ -6,7 +6,12 @@ extension APIImplementation {
     }
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
-        guard await database.ping() else { throw APIError.serviceUnavailable }
+        try await Self.readiness(of: database)
         return .ok(.init(body: .json(.init(status: "ok"))))
+    }
+
+    /// Ready when the database answers; else 503.
+    static func readiness(of database: Database) async throws {
+        guard await database.ping() else { throw APIError.serviceUnavailable }
     }
 }

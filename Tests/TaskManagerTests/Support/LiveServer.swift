@@ -79,8 +79,11 @@ final class LiveServer: @unchecked Sendable {
         self.directory = directory
     }
 
-    static func start(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> LiveServer {
-        let directory = try TemporaryDirectory()
+    /// - Parameter directory: the folder of the database; a new one unless restarting on an old one.
+    static func start(_ arguments: [String] = [], environment: [String: String] = [:], in directory: TemporaryDirectory? = nil)
+        async throws -> LiveServer
+    {
+        let directory = try directory ?? TemporaryDirectory()
         let port = try await freePort()
         let process = Process()
         process.executableURL = Binary.url
