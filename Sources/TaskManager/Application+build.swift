@@ -52,7 +52,7 @@ struct Dependencies: Sendable {
 /// The whole request path: edge middleware, then the routes generated from the OpenAPI document.
 func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContext> {
     let document = OpenAPIDocument.compiled
-    var methods = document.methodsByPath
+    var methods = document.methodsByPath.merging(DocsPages.methodsByPath) { $1 }
     methods["/openapi.json"] = ["GET"]
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: EdgeMiddleware(routes: RouteTable(methods)))  // before every route
@@ -61,6 +61,7 @@ func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContex
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: document.json)))
     }
+    dependencies.configuration.docs.addRoutes(to: router)
     let users = UserRepository(database: dependencies.database)
     let sessions = SessionRepository(database: dependencies.database)
     let authenticator = BearerAuthenticator(

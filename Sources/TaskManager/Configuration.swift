@@ -14,6 +14,8 @@ struct Configuration: Sendable {
     var bcryptCost = 12
     var openRegistration = true
     var logLevel: Logger.Level = .info
+    /// Where `/docs` and `/redoc` load their JavaScript and CSS from: the CDN, or a local folder.
+    var docs = DocsPages(assets: [:])
 
     static let minimumSecretBytes = 32
 
@@ -53,6 +55,12 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (TASKMANAGER_LOG_LEVEL). Default: info.")
     var logLevel: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Folder with swagger-ui-bundle.js, swagger-ui.css and redoc.standalone.js for /docs and /redoc (TASKMANAGER_DOCS_ASSETS). Default: the public CDN.",
+            valueName: "dir"))
+    var docsAssets: String?
 
     func configuration(environment: [String: String]) throws(Configuration.Invalid) -> Configuration {
         let settings = SettingsReader(environment: environment)
@@ -100,6 +108,7 @@ struct ServerOptions: ParsableArguments {
             }
             config.logLevel = level
         }
+        config.docs = try DocsPages.load(directory: settings.value(docsAssets, "TASKMANAGER_DOCS_ASSETS"))
         return config
     }
 }

@@ -24,7 +24,7 @@ extension APIImplementation {
         if !(1...100).contains(limit) {
             issues.append(.init(loc: ["query", "limit"], msg: "Input should be between 1 and 100", type: "range_error"))
         }
-        if let q = query.q, q.count > 200 {
+        if let q = query.q, q.unicodeScalars.count > 200 {
             issues.append(.init(loc: ["query", "q"], msg: "String should have at most 200 characters", type: "string_too_long"))
         }
         if let due = query.dueBefore, let problem = FieldRules.date(due) {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The contract's rules for field values: each returns why a value is refused, or `nil`.
-/// Lengths count characters (extended grapheme clusters), as a person reads them.
+/// Lengths count Unicode code points, as JSON Schema's `maxLength` (and Python's `len`) do, so
+/// that the document's limits are exactly the server's.
 enum FieldRules {
     static func username(_ value: String) -> String? {
         let allowed = value.utf8.allSatisfy { byte in
@@ -14,29 +15,30 @@ enum FieldRules {
         return nil
     }
 
+    /// The document's pattern `^[^@\s]+@[^@\s]+\.[^@\s]+$`: one `@`, no white space, and a dot
+    /// inside the domain.
     static func email(_ value: String) -> String? {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         let wellFormed =
-            value.count <= 254 && parts.count == 2 && !parts[0].isEmpty
-            && !value.contains(where: \.isWhitespace)
-            && parts[1].split(separator: ".", omittingEmptySubsequences: false).count >= 2
-            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+            value.unicodeScalars.count <= 254 && parts.count == 2 && !parts[0].isEmpty
+            && !value.unicodeScalars.contains(where: \.properties.isWhitespace)
+            && parts[1].dropFirst().dropLast().contains(".")
         return wellFormed ? nil : "Value is not a valid email address"
     }
 
     static func fullName(_ value: String) -> String? {
-        value.count <= 200 ? nil : "String should have at most 200 characters"
+        value.unicodeScalars.count <= 200 ? nil : "String should have at most 200 characters"
     }
 
     static func title(_ value: String) -> String? {
         if value.isEmpty { return "String should have at least 1 character" }
-        if value.count > 200 { return "String should have at most 200 characters" }
-        if value.allSatisfy(\.isWhitespace) { return "Title must not be blank" }
+        if value.unicodeScalars.count > 200 { return "String should have at most 200 characters" }
+        if value.unicodeScalars.allSatisfy(\.properties.isWhitespace) { return "Title must not be blank" }
         return nil
     }
 
     static func description(_ value: String) -> String? {
-        value.count <= 10_000 ? nil : "String should have at most 10000 characters"
+        value.unicodeScalars.count <= 10_000 ? nil : "String should have at most 10000 characters"
     }
 
     /// A real calendar date written `YYYY-MM-DD`.
