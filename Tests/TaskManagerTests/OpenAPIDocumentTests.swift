@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import TaskManager
+
+/// The document is the contract's machine-readable form: complete for the docs and honest about
+/// what the server answers.
+@Suite struct OpenAPIDocumentTests {
+    static var document: [String: Any] { try! JSONSerialization.jsonObject(with: Data(OpenAPIDocument.compiled.json.utf8)) as! [String: Any] }
+
+    static var operations: [(String, String, [String: Any])] {
+        let paths = document["paths"] as! [String: [String: Any]]
+        return paths.flatMap { path, item in
+            item.compactMap { method, value in
+                (value as? [String: Any]).flatMap { $0["operationId"] != nil ? (method.uppercased(), path, $0) : nil }
+            }
+        }
+    }
+
+    @Test func everyOperationIsDescribedTaggedAndSecured() {
+        #expect(Self.operations.count == 11)
+        for (method, path, operation) in Self.operations {
+            let name = "\(method) \(path)"
+            #expect((operation["summary"] as? String)?.isEmpty == false, "\(name) summary")
+            #expect((operation["description"] as? String)?.isEmpty == false, "\(name) description")
+            #expect((operation["tags"] as? [String])?.isEmpty == false, "\(name) tags")
+            #expect(operation["security"] is [[String: Any]], "\(name) security")
+        }
+    }
+
+    @Test func protectedOperationsDocumentTheirAuthErrors() {
+        for (method, path, operation) in Self.operations {
+            let responses = operation["responses"] as! [String: Any]
+            let security = operation["security"] as! [[String: [String]]]
+            if security.contains(where: { !$0.isEmpty }) {
+                #expect(responses["401"] != nil, "\(method) \(path) 401")
+                #expect(responses["403"] != nil, "\(method) \(path) 403")
+            }
+            let hasJSONBody = ((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] != nil
+            if hasJSONBody {
+                for status in ["413", "415", "422"] { #expect(responses[status] != nil, "\(method) \(path) \(status)") }
+            }
+            if path.contains("{id}") { #expect(responses["404"] != nil, "\(method) \(path) 404") }
+        }
+    }
+
+    @Test func writableObjectsRefuseUnknownFields() {
+        let schemas = (Self.document["components"] as! [String: Any])["schemas"] as! [String: [String: Any]]
+        for name in ["UserCreate", "UserUpdate", "TaskCreate", "TaskUpdate"] {
+            #expect(schemas[name]?["additionalProperties"] as? Bool == false, "\(name)")
+        }
+        let password = (schemas["UserCreate"]?["properties"] as? [String: [String: Any]])?["password"]
+        #expect(password?["format"] as? String == "password")
+    }
+
+    @Test func theAuthenticatorReadsEachOperationsScopes() {
+        let operations = OpenAPIDocument.compiled.operations
+        #expect(operations["getMe"]?.requiredScopes == [.me])
+        #expect(operations["listTasks"]?.requiredScopes == [.tasksRead])
+        #expect(operations["createTask"]?.requiredScopes == [.tasksWrite])
+        #expect(operations["deleteTask"]?.requiredScopes == [.tasksWrite])
+        #expect(operations["createToken"]?.requiredScopes == nil)
+        #expect(operations["createUser"]?.requiredScopes == nil)  // open unless configured otherwise
+        #expect(operations["getHealth"]?.requiredScopes == nil)
+    }
+
+    @Test func refusesADocumentWithoutSecurityOrOperationIDs() {
+        #expect(throws: OpenAPIDocument.Invalid.self) {
+            try OpenAPIDocument(yaml: "paths:\n  /x:\n    get:\n      operationId: x\n      responses: {}\n")
+        }
+        #expect(throws: OpenAPIDocument.Invalid.self) {
+            try OpenAPIDocument(yaml: "paths:\n  /x:\n    get:\n      security: [{}]\n")
+        }
+    }
+}
