@@ -1,11 +1,21 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
 import ServiceLifecycle
 
-typealias AppRequestContext = BasicRequestContext
+/// The request context: Hummingbird's core storage plus the TCP peer, for login throttling.
+struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: SocketAddress?
+
+    init(source: Source) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
 
 /// What the server is made of, opened once at start and closed at shutdown.
 struct Dependencies: Sendable {
@@ -13,15 +23,23 @@ struct Dependencies: Sendable {
     let hasher: PasswordHasher
     let tokens: TokenService
     let configuration: Configuration
+    let clock: AppClock
 
-    static func open(_ config: Configuration, logger: Logger) async throws -> Dependencies {
+    static func open(_ config: Configuration, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
         let database = try await Database.open(config.databaseURL, logger: logger)
         do {
             try await Migrations.run(on: database)
+            let keys = SigningKeyRepository(database: database)
+            let initial = try await signingKeys(config, database: database)
+            // A configured secret never changes; database-kept keys are re-read (key rotation).
+            var reload: (@Sendable () async throws -> [TokenService.SigningKey])?
+            if config.jwtSecret == nil {
+                reload = { @Sendable in try await keys.all().map { TokenService.SigningKey($0) } }
+            }
             let tokens = await TokenService(
-                signingKeys: try await signingKeys(config, database: database), accessTokenTTL: config.accessTokenTTL)
+                signingKeys: initial, accessTokenTTL: config.accessTokenTTL, clock: clock, reload: reload)
             let hasher = try await PasswordHasher.start(cost: config.bcryptCost)
-            return Dependencies(database: database, hasher: hasher, tokens: tokens, configuration: config)
+            return Dependencies(database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock)
         } catch {
             await database.close()
             throw error
@@ -35,12 +53,8 @@ struct Dependencies: Sendable {
             let bytes = Array(secret.utf8)
             return [.init(kid: TokenService.kid(forSecret: bytes), secret: bytes)]
         }
-        var random = SystemRandomNumberGenerator()
-        let secret = Base64URL.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) })
-        let generated = SigningKeyRepository.StoredKey(
-            kid: TokenService.kid(forSecret: Array(secret.utf8)), secret: secret, createdAt: Microseconds.now())
-        return try await SigningKeyRepository(database: database).createIfEmpty(generated)
-            .map { .init(kid: $0.kid, secret: Array($0.secret.utf8)) }
+        let generated = SigningKeyRepository.StoredKey.generate(at: Microseconds.now())
+        return try await SigningKeyRepository(database: database).createIfEmpty(generated).map(TokenService.SigningKey.init)
     }
 
     func close() async {
@@ -55,7 +69,10 @@ func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContex
     var methods = document.methodsByPath.merging(DocsPages.methodsByPath) { $1 }
     methods["/openapi.json"] = ["GET"]
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: EdgeMiddleware(routes: RouteTable(methods)))  // before every route
+    router.add(  // before every route
+        middleware: EdgeMiddleware(
+            routes: RouteTable(methods),
+            clientAddress: ClientAddressResolver(trustedProxies: dependencies.configuration.trustedProxies)))
     router.get("/openapi.json") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "application/json"],
@@ -64,17 +81,22 @@ func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContex
     dependencies.configuration.docs.addRoutes(to: router)
     let users = UserRepository(database: dependencies.database)
     let sessions = SessionRepository(database: dependencies.database)
+    let config = dependencies.configuration
     let authenticator = BearerAuthenticator(
-        operations: document.operations, tokens: dependencies.tokens, sessions: sessions)
+        operations: document.operations, tokens: dependencies.tokens, sessions: sessions, clock: dependencies.clock)
     let api = APIImplementation(
         accounts: AccountService(users: users, hasher: dependencies.hasher),
         login: LoginService(
-            users: users, sessions: sessions, hasher: dependencies.hasher, tokens: dependencies.tokens,
-            sessionTTL: dependencies.configuration.refreshTokenTTL),
+            users: users, sessions: sessions, throttle: ThrottleRepository(database: dependencies.database),
+            policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,
+            sessionTTL: config.refreshTokenTTL, clock: dependencies.clock),
+        sessions: sessions,
         tasks: TaskRepository(database: dependencies.database),
+        users: users,
         database: dependencies.database,
+        clock: dependencies.clock,
         authenticator: authenticator,
-        openRegistration: dependencies.configuration.openRegistration)
+        openRegistration: config.openRegistration)
     try api.registerHandlers(
         on: router,
         configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
@@ -82,10 +104,10 @@ func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContex
     return router
 }
 
-func buildApplication(_ config: Configuration) async throws -> some ApplicationProtocol {
+func buildApplication(_ config: Configuration, clock: AppClock = .system) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "taskmanager")
     logger.logLevel = config.logLevel
-    let dependencies = try await Dependencies.open(config, logger: logger)
+    let dependencies = try await Dependencies.open(config, clock: clock, logger: logger)
     let router: Router<AppRequestContext>
     do {
         router = try buildRouter(dependencies)

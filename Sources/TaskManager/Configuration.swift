@@ -14,6 +14,10 @@ struct Configuration: Sendable {
     var bcryptCost = 12
     var openRegistration = true
     var logLevel: Logger.Level = .info
+    /// Proxies whose `X-Forwarded-For` names the client, for login throttling.
+    var trustedProxies: [IPNetwork] = []
+    /// Login throttling limits (the contract's defaults; no flags).
+    var throttle = ThrottlePolicy()
     /// Where `/docs` and `/redoc` load their JavaScript and CSS from: the CDN, or a local folder.
     var docs = DocsPages(assets: [:])
 
@@ -55,6 +59,12 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (TASKMANAGER_LOG_LEVEL). Default: info.")
     var logLevel: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated proxy addresses or networks whose X-Forwarded-For is believed (TASKMANAGER_TRUSTED_PROXIES). Default: none.",
+            valueName: "list"))
+    var trustedProxies: String?
 
     @Option(
         help: ArgumentHelp(
@@ -107,6 +117,14 @@ struct ServerOptions: ParsableArguments {
                 )
             }
             config.logLevel = level
+        }
+        if let list = settings.value(trustedProxies, "TASKMANAGER_TRUSTED_PROXIES") {
+            for item in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                guard let network = IPNetwork(item) else {
+                    throw .init(description: "--trusted-proxies (TASKMANAGER_TRUSTED_PROXIES): '\(item)' is not an IP address or network")
+                }
+                config.trustedProxies.append(network)
+            }
         }
         config.docs = try DocsPages.load(directory: settings.value(docsAssets, "TASKMANAGER_DOCS_ASSETS"))
         return config

@@ -115,7 +115,61 @@ import Testing
         #expect(result.stderr.contains("--password-stdin"))
     }
 
-    @Test(arguments: [["--help"], ["serve", "--help"], ["migrate", "--help"], ["user", "--help"], ["user", "create", "--help"], ["openapi", "--help"]])
+    @Test func userAdministrationFromTheCommandLine() async throws {
+        let server = try await LiveServer.start()
+        defer { server.stop() }
+        let url = server.directory.databaseURL
+        for name in ["alice", "bob"] {
+            _ = try await server.send(.POST, "/users", json: jsonBody(["username": name, "password": "correct horse battery"]))
+        }
+        let login = { (name: String, password: String) in
+            try await server.send(.POST, "/token", form: formBody([("username", name), ("password", password)]))
+        }
+        let alice = try #require(try await login("alice", "correct horse battery").string("access_token"))
+        let bob = try #require(try await login("bob", "correct horse battery").string("access_token"))
+
+        var result = try Binary.run(["user", "list", "--database-url", url])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("alice"))
+        #expect(result.stdout.contains("bob"))
+
+        result = try Binary.run(["user", "disable", "alice", "--database-url", url])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try await server.send(.GET, "/me", token: alice).status == 401)
+        #expect(try await login("alice", "correct horse battery").string("detail") == "Inactive user")
+
+        result = try Binary.run(
+            ["user", "set-password", "bob", "--password-stdin", "--database-url", url], stdin: "a new password for bob\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try await server.send(.GET, "/me", token: bob).status == 401)  // every session ends
+        #expect(try await login("bob", "a new password for bob").status == 200)
+
+        result = try Binary.run(["user", "disable", "nobody", "--database-url", url])
+        #expect(result.status != 0)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func keysRotateReachesARunningServer() async throws {
+        let server = try await LiveServer.start()
+        defer { server.stop() }
+        _ = try await server.send(.POST, "/users", json: jsonBody(["username": "alice", "password": "correct horse battery"]))
+        let form = formBody([("username", "alice"), ("password", "correct horse battery")])
+        let before = try #require(try await server.send(.POST, "/token", form: form).string("access_token"))
+        let result = try Binary.run(["keys", "rotate", "--database-url", server.directory.databaseURL])
+        #expect(result.status == 0, "\(result.stderr)")
+        try await Task.sleep(for: .milliseconds(1100))
+        let after = try #require(try await server.send(.POST, "/token", form: form).string("access_token"))
+        #expect(KeyRotationTests.kid(after) != KeyRotationTests.kid(before))
+        #expect(result.stdout.contains(KeyRotationTests.kid(after) ?? "?"))
+        #expect(try await server.send(.GET, "/me", token: before).status == 200)
+        #expect(try await server.send(.GET, "/me", token: after).status == 200)
+    }
+
+    @Test(arguments: [
+        ["--help"], ["serve", "--help"], ["migrate", "--help"], ["user", "--help"], ["user", "create", "--help"],
+        ["user", "list", "--help"], ["user", "disable", "--help"], ["user", "set-password", "--help"], ["keys", "rotate", "--help"],
+        ["openapi", "--help"],
+    ])
     func everyCommandHasHelp(_ arguments: [String]) throws {
         let result = try Binary.run(arguments)
         #expect(result.status == 0)

@@ -92,7 +92,7 @@ import Testing
                 ($0.createdAt, $0.id) > ($1.createdAt, $1.id)
             }.map(\.id)
             var seen: [String] = []
-            var cursor: TaskCursor?
+            var cursor: PageCursor?
             repeat {
                 let page = try await tasks.list(ownerID: owner.id, filter: .init(), after: cursor, limit: 5)
                 #expect(page.items.count <= 5)

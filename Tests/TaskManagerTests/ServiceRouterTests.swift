@@ -62,7 +62,7 @@ import Testing
     @Test func wrongMethodsAre405WithAllow() async throws {
         try await withTestApp { api in
             for (method, path, allow) in [
-                (HTTPRequest.Method.put, "/tasks", "GET, POST"), (.delete, "/me", "GET, PATCH"),
+                (HTTPRequest.Method.put, "/tasks", "GET, POST"), (.put, "/me", "DELETE, GET, PATCH"),
                 (.post, "/tasks/\(UUID().uuidString)", "DELETE, GET, PATCH"), (.get, "/token", "POST"), (.post, "/healthz", "GET"),
                 (.delete, "/openapi.json", "GET"),
             ] {

@@ -19,21 +19,33 @@ extension APIImplementation {
         guard case .urlEncodedForm(let form) = input.body else {
             throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
         }
+        let request = RequestInfo.current
+        let grant: LoginService.Grant
         switch form.grantType ?? "password" {
         case "password", "":
-            let grant = try await login.passwordGrant(
-                username: form.username, password: form.password, scope: form.scope,
-                userAgent: RequestInfo.current.userAgent)
-            return .ok(
-                .init(
-                    headers: .init(cacheControl: .noStore, pragma: .noCache),
-                    body: .json(
-                        .init(
-                            accessToken: grant.accessToken, tokenType: .bearer, expiresIn: grant.expiresIn,
-                            scope: Scope.joined(grant.scopes)))))
+            grant = try await login.passwordGrant(
+                username: form.username, password: form.password, scope: form.scope, userAgent: request.userAgent,
+                address: request.clientAddress)
+        case "refresh_token":
+            grant = try await login.refreshGrant(refreshToken: form.refreshToken, scope: form.scope, userAgent: request.userAgent)
         case let other:
             throw APIError.oauth(.unsupportedGrantType, "Unsupported grant type: \(other.prefix(64))")
         }
+        return .ok(
+            .init(
+                headers: .init(cacheControl: .noStore, pragma: .noCache),
+                body: .json(
+                    .init(
+                        accessToken: grant.accessToken, tokenType: .bearer, expiresIn: grant.expiresIn,
+                        refreshToken: grant.refreshToken, scope: Scope.joined(grant.scopes)))))
+    }
+
+    func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
+        guard case .urlEncodedForm(let form) = input.body else {
+            throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
+        }
+        try await login.revoke(token: form.token)
+        return .ok(.init(headers: .init(cacheControl: .noStore)))
     }
 }
 

@@ -18,3 +18,51 @@ extension APIImplementation {
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(user))))
     }
 }
+
+extension APIImplementation {
+    func deleteMe(_ input: Operations.DeleteMe.Input) async throws -> Operations.DeleteMe.Output {
+        try await accounts.delete(userID: try Principal.required().user.id)
+        return .noContent(.init())
+    }
+
+    func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output {
+        let principal = try Principal.required()
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
+        try rejectNulls(["current_password", "new_password"])
+        try await accounts.changePassword(
+            for: principal, current: body.currentPassword, new: body.newPassword, now: clock.now())
+        return .noContent(.init())
+    }
+
+    func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
+        let principal = try Principal.required()
+        let live = try await sessions.listLive(userID: principal.user.id, now: clock.now())
+        let items = live.map { session in
+            Components.Schemas.Session(
+                id: session.id, createdAt: session.createdAt, lastUsedAt: session.lastUsedAt,
+                userAgent: .init(session.userAgent), current: session.id == principal.sessionID)
+        }
+        return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(items: items))))
+    }
+
+    func deleteOtherSessions(_ input: Operations.DeleteOtherSessions.Input) async throws
+        -> Operations.DeleteOtherSessions.Output
+    {
+        let principal = try Principal.required()
+        try await sessions.revokeAll(userID: principal.user.id, keeping: principal.sessionID, now: clock.now())
+        return .noContent(.init())
+    }
+
+    func deleteSession(_ input: Operations.DeleteSession.Input) async throws -> Operations.DeleteSession.Output {
+        let principal = try Principal.required()
+        guard let id = canonicalID(input.path.id),
+            try await sessions.revoke(sessionID: id, ownedBy: principal.user.id, now: clock.now())
+        else { throw APIError.notFound("Session not found") }
+        return .noContent(.init())
+    }
+}
+
+/// Ids are lower-case UUIDs; anything else names nothing (404, not 422).
+func canonicalID(_ text: String) -> String? {
+    UUID(uuidString: text).map { $0.uuidString.lowercased() }
+}

@@ -30,9 +30,9 @@ extension APIImplementation {
         if let due = query.dueBefore, let problem = FieldRules.date(due) {
             issues.append(.init(loc: ["query", "due_before"], msg: problem, type: "date_from_datetime_parsing"))
         }
-        var cursor: TaskCursor?
+        var cursor: PageCursor?
         if let text = query.cursor {
-            cursor = TaskCursor(encoded: text)
+            cursor = PageCursor(encoded: text)
             if cursor == nil { issues.append(.init(loc: ["query", "cursor"], msg: "Invalid cursor", type: "value_error")) }
         }
         guard issues.isEmpty else { throw APIError.validation(issues) }
@@ -79,10 +79,7 @@ extension APIImplementation {
 
     private static let notFound = "Task not found"
 
-    /// Task ids are lower-case UUIDs; anything else names no task (404, not 422).
-    private static func taskID(_ text: String) -> String? {
-        UUID(uuidString: text).map { $0.uuidString.lowercased() }
-    }
+    private static func taskID(_ text: String) -> String? { canonicalID(text) }
 
     private static func validate(title: String?, description: String?, dueDate: String?) throws {
         var issues: [ValidationIssue] = []

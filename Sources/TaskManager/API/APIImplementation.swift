@@ -7,8 +7,11 @@ import TaskManagerAPI
 struct APIImplementation: APIProtocol {
     let accounts: AccountService
     let login: LoginService
+    let sessions: SessionRepository
     let tasks: TaskRepository
+    let users: UserRepository
     let database: Database
+    let clock: AppClock
     let authenticator: BearerAuthenticator
     let openRegistration: Bool
 }

@@ -15,8 +15,8 @@ struct AccessClaims: JWTPayload, Equatable {
     var exp: ExpirationClaim
     var jti: IDClaim
 
+    /// Expiry is checked by `TokenService`, against its clock.
     func verify(using algorithm: some JWTAlgorithm) async throws {
-        guard exp.value > Date() else { throw TokenRejection.expired }
         guard iss.value == Self.issuer else { throw TokenRejection.wrongIssuer }
         guard aud.value.contains(Self.audience) else { throw TokenRejection.wrongAudience }
     }

@@ -9,6 +9,10 @@ struct BearerAuthenticator: ServerMiddleware {
     let operations: [String: OpenAPIDocument.Operation]
     let tokens: TokenService
     let sessions: SessionRepository
+    let clock: AppClock
+
+    /// `last_used_at` is written at most this often per session: coalesced, not one write per request.
+    static let touchInterval: TimeInterval = 60
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -26,7 +30,8 @@ struct BearerAuthenticator: ServerMiddleware {
         }
     }
 
-    func authenticate(authorization: String?, now: Date = Date()) async throws -> Principal {
+    func authenticate(authorization: String?) async throws -> Principal {
+        let now = clock.now()
         guard let token = Self.bearerToken(in: authorization) else { throw APIError.notAuthenticated }
         let claims: AccessClaims
         do {
@@ -38,6 +43,9 @@ struct BearerAuthenticator: ServerMiddleware {
             user.id == claims.sub.value, session.revokedAt == nil, session.expiresAt > now
         else { throw APIError.invalidToken }
         guard user.isActive else { throw APIError.inactiveUser }
+        if now.timeIntervalSince(session.lastUsedAt) >= Self.touchInterval {
+            try await sessions.touch(sessionID: session.id, now: now)
+        }
         // A scope the user no longer may have (an admin demoted since login) is not honoured.
         let allowed = Scope.allowed(isAdmin: user.isAdmin)
         let scopes = (Scope.parseList(claims.scope) ?? []).filter(allowed.contains)

@@ -1,36 +1,56 @@
 import Crypto
 import Foundation
 import JWTKit
+import Synchronization
 
 /// Issues and verifies HS256 access tokens.
 ///
 /// JWTKit falls back to its default key when a token's `kid` is missing or unknown, and does not
 /// compare the header's `alg` with the key's; both are checked here before the signature is.
+/// Keys kept in the database are re-read at most once a second when signing, and when a token
+/// names a key not seen yet, so a `taskmanager keys rotate` reaches every process within a second.
 final class TokenService: Sendable {
     static let algorithm = "HS256"
 
-    struct SigningKey: Sendable {
+    struct SigningKey: Sendable, Equatable {
         var kid: String
         var secret: [UInt8]
     }
 
+    private struct KeyRing: Sendable {
+        var collection: JWTKeyCollection
+        var signingKid: String
+        var kids: Set<String>
+        var loadedAt: Date
+    }
+
     let accessTokenTTL: Int
-    let signingKid: String
-    private let knownKids: Set<String>
-    private let keys: JWTKeyCollection
+    private let ring: Mutex<KeyRing>
+    /// Where to re-read the keys from; `nil` for a configured secret, which never changes.
+    private let reload: (@Sendable () async throws -> [SigningKey])?
+    private let clock: AppClock
 
     /// - Parameter signingKeys: newest first; the first signs, all of them verify.
-    init(signingKeys: [SigningKey], accessTokenTTL: Int) async {
-        precondition(!signingKeys.isEmpty, "at least one signing key")
-        let keys = JWTKeyCollection()
-        for key in signingKeys {
-            await keys.add(hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
-        }
-        self.keys = keys
-        self.signingKid = signingKeys[0].kid
-        self.knownKids = Set(signingKeys.map(\.kid))
+    init(
+        signingKeys: [SigningKey], accessTokenTTL: Int, clock: AppClock = .system,
+        reload: (@Sendable () async throws -> [SigningKey])? = nil
+    ) async {
         self.accessTokenTTL = accessTokenTTL
+        self.clock = clock
+        self.reload = reload
+        self.ring = Mutex(await Self.ring(signingKeys, at: clock.now()))
     }
+
+    private static func ring(_ keys: [SigningKey], at date: Date) async -> KeyRing {
+        precondition(!keys.isEmpty, "at least one signing key")
+        let collection = JWTKeyCollection()
+        for key in keys {
+            await collection.add(hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
+        }
+        return KeyRing(collection: collection, signingKid: keys[0].kid, kids: Set(keys.map(\.kid)), loadedAt: date)
+    }
+
+    var signingKid: String { ring.withLock { $0.signingKid } }
 
     /// The key id for a secret: a domain-separated digest, so it names the key without revealing it.
     static func kid(forSecret secret: [UInt8]) -> String {
@@ -38,7 +58,10 @@ final class TokenService: Sendable {
         return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
-    func issueAccessToken(userID: String, sessionID: String, scopes: [Scope], now: Date = Date()) async throws -> String {
+    func issueAccessToken(userID: String, sessionID: String, scopes: [Scope], now: Date? = nil) async throws -> String {
+        let now = now ?? clock.now()
+        await reloadIfStale(now: now)
+        let (collection, kid) = ring.withLock { ($0.collection, $0.signingKid) }
         let claims = AccessClaims(
             sub: SubjectClaim(value: userID),
             sid: sessionID,
@@ -51,15 +74,22 @@ final class TokenService: Sendable {
         var header = JWTHeader()
         header.alg = Self.algorithm
         header.typ = "JWT"
-        return try await keys.sign(claims, kid: JWKIdentifier(string: signingKid), header: header)
+        return try await collection.sign(claims, kid: JWKIdentifier(string: kid), header: header)
     }
 
     func verify(_ token: String) async throws(TokenRejection) -> AccessClaims {
         let header = try Self.header(of: token)
         guard header.alg == Self.algorithm else { throw .unsupportedAlgorithm }
-        guard let kid = header.kid, knownKids.contains(kid) else { throw .unknownKey }
+        guard let kid = header.kid else { throw .unknownKey }
+        let now = clock.now()
+        if !ring.withLock({ $0.kids.contains(kid) }) {
+            await reloadIfStale(now: now)
+            guard ring.withLock({ $0.kids.contains(kid) }) else { throw .unknownKey }
+        }
+        let collection = ring.withLock { $0.collection }
+        let claims: AccessClaims
         do {
-            return try await keys.verify(token, as: AccessClaims.self)
+            claims = try await collection.verify(token, as: AccessClaims.self)
         } catch let rejection as TokenRejection {
             throw rejection
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
@@ -67,6 +97,19 @@ final class TokenService: Sendable {
         } catch {
             throw .malformed
         }
+        guard claims.exp.value > now else { throw .expired }
+        return claims
+    }
+
+    /// Re-reads database-kept keys when the ring is over a second old.
+    private func reloadIfStale(now: Date) async {
+        guard let reload, now.timeIntervalSince(ring.withLock { $0.loadedAt }) >= 1 else { return }
+        ring.withLock { $0.loadedAt = now }  // one reload a second, however many requests ask
+        guard let keys = try? await reload(), !keys.isEmpty else { return }
+        let current = ring.withLock { ($0.signingKid, $0.kids) }
+        guard current.0 != keys[0].kid || current.1 != Set(keys.map(\.kid)) else { return }
+        let fresh = await Self.ring(keys, at: now)
+        ring.withLock { $0 = fresh }
     }
 
     private struct Header: Decodable {

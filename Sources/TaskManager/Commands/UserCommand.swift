@@ -3,7 +3,8 @@ import Foundation
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage accounts.", subcommands: [CreateUserCommand.self])
+        commandName: "user", abstract: "Manage accounts.",
+        subcommands: [CreateUserCommand.self, ListUsersCommand.self, DisableUserCommand.self, SetPasswordCommand.self])
 }
 
 struct CreateUserCommand: AsyncParsableCommand {
@@ -28,13 +29,7 @@ struct CreateUserCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let cost: Int
-        do {
-            cost = try ServerOptions.parse(bcryptCost.map { ["--bcrypt-cost", $0] } ?? [])
-                .configuration(environment: ProcessInfo.processInfo.environment).bcryptCost
-        } catch let error as Configuration.Invalid {
-            throw fail(error.description)
-        }
+        let cost = try bcryptCostSetting(bcryptCost)
         let password = try PasswordInput.read(fromStdin: passwordStdin, confirm: true)
         let registration = AccountService.Registration(username: name, password: password, email: email, isAdmin: admin)
         try await withDatabase(database) { db in
@@ -48,6 +43,95 @@ struct CreateUserCommand: AsyncParsableCommand {
                 throw fail(issues.map { "\($0.loc.last.map(String.init(describing:)) ?? ""): \($0.msg)" }.joined(separator: "; "), code: 1)
             } catch APIError.conflict(let detail) {
                 throw fail(detail, code: 1)
+            }
+        }
+    }
+}
+
+/// The bcrypt cost from `--bcrypt-cost` or the environment, checked as `serve` checks it.
+func bcryptCostSetting(_ flag: String?) throws -> Int {
+    do {
+        return try ServerOptions.parse(flag.map { ["--bcrypt-cost", $0] } ?? [])
+            .configuration(environment: ProcessInfo.processInfo.environment).bcryptCost
+    } catch let error as Configuration.Invalid {
+        throw fail(error.description)
+    }
+}
+
+struct ListUsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List every account, oldest first.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await withDatabase(database) { db in
+            let users = UserRepository(database: db)
+            var cursor: PageCursor?
+            print("USERNAME".padding(toLength: 24, withPad: " ", startingAt: 0), "ACTIVE", "ADMIN", "CREATED", "ID", separator: "\t")
+            repeat {
+                let page = try await users.list(after: cursor, limit: 100)
+                for user in page.items {
+                    print(
+                        user.username.padding(toLength: 24, withPad: " ", startingAt: 0), user.isActive ? "yes" : "no",
+                        user.isAdmin ? "yes" : "no", user.createdAt.formatted(.iso8601), user.id, separator: "\t")
+                }
+                cursor = page.next
+            } while cursor != nil
+        }
+    }
+}
+
+struct DisableUserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable", abstract: "Disable an account: its sessions end and it can no longer log in.")
+
+    @Argument(help: "The username.")
+    var name: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await withDatabase(database) { db in
+            let users = UserRepository(database: db)
+            guard let user = try await users.find(username: name) else { throw fail("no user named \(name)", code: 1) }
+            switch try await users.setFlags(id: user.id, isActive: false, isAdmin: nil, now: Microseconds.now()) {
+            case .changed: print("Disabled \(user.username); its sessions are ended.")
+            case .lastActiveAdmin: throw fail(AccountService.lastAdmin, code: 1)
+            case .notFound, .deleted: throw fail("no user named \(name)", code: 1)
+            }
+        }
+    }
+}
+
+struct SetPasswordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-password", abstract: "Set an account's password; every session of it ends.")
+
+    @Argument(help: "The username.")
+    var name: String
+
+    @Flag(help: "Read the password as one line from standard input instead of prompting.")
+    var passwordStdin = false
+
+    @Option(help: "bcrypt cost, 4 to 31 (TASKMANAGER_BCRYPT_COST). Default: 12.")
+    var bcryptCost: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let cost = try bcryptCostSetting(bcryptCost)
+        let password = try PasswordInput.read(fromStdin: passwordStdin, confirm: true)
+        try await withDatabase(database) { db in
+            let hasher = try await PasswordHasher.start(cost: cost, threads: 1)
+            defer { hasher.shutdownNow() }
+            do {
+                let user = try await AccountService(users: UserRepository(database: db), hasher: hasher)
+                    .setPassword(username: name, new: password, now: Microseconds.now())
+                print("Changed the password of \(user.username); its sessions are ended.")
+            } catch APIError.validation(let issues) {
+                throw fail(issues.map(\.msg).joined(separator: "; "), code: 1)
+            } catch APIError.notFound {
+                throw fail("no user named \(name)", code: 1)
             }
         }
     }

@@ -7,3 +7,11 @@ enum Microseconds {
     /// Now, truncated to what the database keeps, so that values handed out equal values read back.
     static func now() -> Date { date(from(Date())) }
 }
+
+/// Where the services read the time: the system clock, or in tests one they move by hand, so that
+/// expiry and lock windows are tested without sleeping.
+struct AppClock: Sendable {
+    var now: @Sendable () -> Date
+
+    static let system = AppClock { Microseconds.now() }
+}

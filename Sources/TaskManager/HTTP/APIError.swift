@@ -5,6 +5,7 @@ enum APIError: Error, Equatable {
     case invalidToken
     case inactiveUser
     case insufficientScope(Scope)
+    case badRequest(String)
     case notFound(String)
     case conflict(String)
     case validation([ValidationIssue])
@@ -12,6 +13,8 @@ enum APIError: Error, Equatable {
     case unsupportedMediaType
     case methodNotAllowed(allowed: [String])
     case oauth(OAuthErrorCode, String)
+    /// Too many failed logins: 429 with `Retry-After` (seconds).
+    case throttled(retryAfter: Int)
     case serviceUnavailable
     /// A bug: logged, and answered with a JSON 500 rather than an empty one.
     case internalError

@@ -5,8 +5,9 @@ import Hummingbird
 /// The outermost middleware, added before every route: it bounds request bodies at 1 MiB (the
 /// generated OpenAPI routes bypass Hummingbird's own limit), turns every error into the contract's
 /// JSON, tells 405 from 404, and marks every response `nosniff`.
-struct EdgeMiddleware<Context: RequestContext>: RouterMiddleware {
+struct EdgeMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let routes: RouteTable
+    let clientAddress: ClientAddressResolver
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -25,7 +26,10 @@ struct EdgeMiddleware<Context: RequestContext>: RouterMiddleware {
                 head.headerFields[.accept] = nil
                 request = Request(head: head, body: request.body)
             }
-            let info = RequestInfo(userAgent: request.headers[.userAgent], authorization: request.headers[.authorization])
+            let info = RequestInfo(
+                userAgent: request.headers[.userAgent], authorization: request.headers[.authorization],
+                clientAddress: clientAddress.resolve(
+                    peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .xForwardedFor]))
             response = try await RequestInfo.$current.withValue(info) { try await next(request, context) }
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = routes.allowedMethods(for: request.uri.path)
@@ -50,4 +54,5 @@ enum RequestLimits {
 extension HTTPField.Name {
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
     static let pragma = Self("Pragma")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -96,6 +96,9 @@ enum ErrorResponse {
             status = .forbidden
             headers[.wwwAuthenticate] = #"Bearer error="insufficient_scope", scope="\#(scope.rawValue)""#
             body = Detail(detail: "Not enough permissions")
+        case .badRequest(let detail):
+            status = .badRequest
+            body = Detail(detail: detail)
         case .notFound(let detail):
             status = .notFound
             body = Detail(detail: detail)
@@ -121,6 +124,11 @@ enum ErrorResponse {
             headers[.cacheControl] = "no-store"
             headers[.pragma] = "no-cache"
             body = OAuthDetail(error: code.rawValue, error_description: description, detail: description)
+        case .throttled(let seconds):
+            status = .tooManyRequests
+            headers[.retryAfter] = String(seconds)
+            headers[.cacheControl] = "no-store"
+            body = Detail(detail: "Too many failed login attempts; try again in \(seconds) seconds")
         case .internalError:
             status = .internalServerError
             body = Detail(detail: "Internal server error")

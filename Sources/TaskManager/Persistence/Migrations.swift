@@ -62,6 +62,39 @@ enum Migrations {
                 )
                 """,
             ]),
+        Migration(
+            version: 2, name: "refresh tokens, login throttling, key retirement, user pages",
+            statements: [
+                """
+                CREATE TABLE refresh_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                    created_at BIGINT NOT NULL,
+                    used_at    BIGINT
+                )
+                """,
+                "CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id)",
+                // Consecutive failures per username (existing or not), forgotten 15 minutes after the last.
+                """
+                CREATE TABLE login_throttle_users (
+                    username_key    TEXT PRIMARY KEY,
+                    failures        INTEGER NOT NULL,
+                    last_failure_at BIGINT NOT NULL,
+                    locked_until    BIGINT NOT NULL
+                )
+                """,
+                // A sliding window of failures per client address.
+                """
+                CREATE TABLE login_throttle_addresses (
+                    address   TEXT NOT NULL,
+                    failed_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX login_throttle_addresses_at ON login_throttle_addresses (address, failed_at)",
+                "CREATE INDEX login_throttle_addresses_time ON login_throttle_addresses (failed_at)",
+                "ALTER TABLE signing_keys ADD COLUMN retired_at BIGINT",
+                "CREATE INDEX users_created ON users (created_at, id)",
+            ]),
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

@@ -9,12 +9,24 @@ struct SigningKeyRepository: Sendable {
         var kid: String
         var secret: String
         var createdAt: Date
+
+        /// A new random 256-bit key, written as base64url text; its UTF-8 bytes are the HMAC key.
+        static func generate(at date: Date) -> StoredKey {
+            var random = SystemRandomNumberGenerator()
+            let secret = Base64URL.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) })
+            return StoredKey(kid: TokenService.kid(forSecret: Array(secret.utf8)), secret: secret, createdAt: date)
+        }
     }
 
-    /// All keys, newest first: the first signs, every one verifies.
+    /// All keys, the one that signs (never retired) first; every one verifies.
     func all() async throws -> [StoredKey] {
         try await database.read { sql in
-            try await sql.raw("SELECT kid, secret, created_at FROM signing_keys ORDER BY created_at DESC, kid DESC")
+            try await sql.raw(
+                """
+                SELECT kid, secret, created_at FROM signing_keys
+                ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, kid DESC
+                """
+            )
                 .all().map { row in
                     StoredKey(
                         kid: try row.decode(column: "kid", as: String.self),
@@ -38,5 +50,29 @@ struct SigningKeyRepository: Sendable {
             }
         }
         return try await all()
+    }
+}
+
+extension SigningKeyRepository {
+    /// Adds `key` as the one that signs from now on; the others are retired but still verify the
+    /// tokens they signed until those expire.
+    func rotate(to key: StoredKey) async throws {
+        try await database.write { sql in
+            try await sql.raw(
+                "UPDATE signing_keys SET retired_at = \(bind: Microseconds.from(key.createdAt)) WHERE retired_at IS NULL"
+            ).run()
+            try await sql.raw(
+                """
+                INSERT INTO signing_keys (kid, secret, created_at)
+                VALUES (\(bind: key.kid), \(bind: key.secret), \(bind: Microseconds.from(key.createdAt)))
+                """
+            ).run()
+        }
+    }
+}
+
+extension TokenService.SigningKey {
+    init(_ stored: SigningKeyRepository.StoredKey) {
+        self.init(kid: stored.kid, secret: Array(stored.secret.utf8))
     }
 }

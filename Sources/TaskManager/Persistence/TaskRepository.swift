@@ -28,8 +28,8 @@ struct TaskRepository: Sendable {
 
     /// One page, newest first, after `cursor`. Reads `limit + 1` rows along the
     /// (owner_id, created_at, id) index to learn whether another page follows; never an OFFSET.
-    func list(ownerID: String, filter: TaskFilter, after cursor: TaskCursor?, limit: Int) async throws
-        -> (items: [TaskItem], next: TaskCursor?)
+    func list(ownerID: String, filter: TaskFilter, after cursor: PageCursor?, limit: Int) async throws
+        -> (items: [TaskItem], next: PageCursor?)
     {
         var conditions: [SQLQueryString] = ["owner_id = \(bind: ownerID)"]
         if let done = filter.done { conditions.append("done = \(bind: done)") }
@@ -51,7 +51,7 @@ struct TaskRepository: Sendable {
         guard rows.count > limit else { return (rows, nil) }
         let items = Array(rows.prefix(limit))
         let last = items[items.count - 1]
-        return (items, TaskCursor(createdAt: Microseconds.from(last.createdAt), id: last.id))
+        return (items, PageCursor(createdAt: Microseconds.from(last.createdAt), id: last.id))
     }
 
     /// Applies `change` to the owner's task and returns it as it now is, or `nil` when there is none.

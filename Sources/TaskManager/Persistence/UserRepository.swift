@@ -65,3 +65,72 @@ struct UserRepository: Sendable {
             createdAt: Microseconds.date(try row.decode(column: "created_at", as: Int64.self)))
     }
 }
+
+extension UserRepository {
+    enum ChangeOutcome: Sendable, Equatable {
+        case changed(User)
+        case deleted
+        case notFound
+        /// The change would leave no active admin.
+        case lastActiveAdmin
+    }
+
+    /// Deletes the user with its sessions, refresh tokens and tasks (foreign keys cascade), in one
+    /// transaction, unless it is the last active admin.
+    func delete(id: String) async throws -> ChangeOutcome {
+        try await database.write { sql in
+            guard let user = try await Self.find(id: id, on: sql) else { return .notFound }
+            if user.isAdmin, user.isActive, try await Self.activeAdminCount(on: sql) <= 1 { return .lastActiveAdmin }
+            try await sql.raw("DELETE FROM users WHERE id = \(bind: id)").run()
+            return .deleted
+        }
+    }
+
+    /// Enables, disables, promotes or demotes; disabling ends every session of the user.
+    func setFlags(id: String, isActive: Bool?, isAdmin: Bool?, now: Date) async throws -> ChangeOutcome {
+        try await database.write { sql in
+            guard let user = try await Self.find(id: id, on: sql) else { return .notFound }
+            let losesAdmin = user.isAdmin && user.isActive && (isActive == false || isAdmin == false)
+            if losesAdmin, try await Self.activeAdminCount(on: sql) <= 1 { return .lastActiveAdmin }
+            var assignments: [SQLQueryString] = []
+            if let isActive { assignments.append("is_active = \(bind: isActive)") }
+            if let isAdmin { assignments.append("is_admin = \(bind: isAdmin)") }
+            if !assignments.isEmpty {
+                try await sql.raw("UPDATE users SET \(assignments.joined(separator: ", ")) WHERE id = \(bind: id)").run()
+            }
+            if isActive == false { try await SessionRepository.revokeAll(userID: id, keeping: nil, now: now, on: sql) }
+            return try await Self.find(id: id, on: sql).map(ChangeOutcome.changed) ?? .notFound
+        }
+    }
+
+    /// Stores a new password hash and ends the user's sessions, but `keeping` one.
+    func setPassword(id: String, hash: String, keepingSession keeping: String?, now: Date) async throws {
+        try await database.write { sql in
+            try await sql.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: id)").run()
+            try await SessionRepository.revokeAll(userID: id, keeping: keeping, now: now, on: sql)
+        }
+    }
+
+    /// One page of every user, oldest first.
+    func list(after cursor: PageCursor?, limit: Int) async throws -> (items: [User], next: PageCursor?) {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns) FROM users"
+        if let cursor { query += " WHERE (created_at, id) > (\(bind: cursor.createdAt), \(bind: cursor.id))" }
+        query += " ORDER BY created_at, id LIMIT \(literal: limit + 1)"
+        let finished = query
+        let rows = try await database.read { sql in try await sql.raw(finished).all().map(Self.decode) }
+        guard rows.count > limit else { return (rows, nil) }
+        let items = Array(rows.prefix(limit))
+        return (items, items.last.map { PageCursor(createdAt: Microseconds.from($0.createdAt), id: $0.id) })
+    }
+
+    private static func find(id: String, on sql: any SQLDatabase) async throws -> User? {
+        try await sql.raw("SELECT \(unsafeRaw: columns) FROM users WHERE id = \(bind: id)").first().map(decode)
+    }
+
+    private static func activeAdminCount(on sql: any SQLDatabase) async throws -> Int {
+        let row = try await sql.raw(
+            "SELECT COUNT(*) AS admins FROM users WHERE is_admin = \(bind: true) AND is_active = \(bind: true)"
+        ).first()
+        return try row?.decode(column: "admins", as: Int.self) ?? 0
+    }
+}

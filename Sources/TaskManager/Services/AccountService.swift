@@ -55,3 +55,46 @@ struct AccountService: Sendable {
 
     static let taken = "Username already registered"
 }
+
+extension AccountService {
+    /// `POST /me/password`: needs the current password; ends every other session of the user.
+    func changePassword(for principal: Principal, current: String, new: String, now: Date) async throws {
+        guard try await hasher.verify(current, against: principal.user.passwordHash) else {
+            throw APIError.badRequest("Incorrect password")
+        }
+        if let problem = PasswordHasher.lengthProblem(new) {
+            throw APIError.invalid(["body", "new_password"], problem)
+        }
+        try await users.setPassword(
+            id: principal.user.id, hash: try await hasher.hash(new), keepingSession: principal.sessionID, now: now)
+    }
+
+    /// `taskmanager user set-password`: ends every session of the user.
+    func setPassword(username: String, new: String, now: Date) async throws -> User {
+        guard let user = try await users.find(username: username) else { throw APIError.notFound("User not found") }
+        if let problem = PasswordHasher.lengthProblem(new) { throw APIError.invalid(["password"], problem) }
+        try await users.setPassword(id: user.id, hash: try await hasher.hash(new), keepingSession: nil, now: now)
+        return user
+    }
+
+    /// Deletes an account with its sessions and tasks; never the last active admin.
+    func delete(userID: String) async throws {
+        switch try await users.delete(id: userID) {
+        case .deleted, .changed: return
+        case .notFound: throw APIError.notFound(Self.userNotFound)
+        case .lastActiveAdmin: throw APIError.conflict(Self.lastAdmin)
+        }
+    }
+
+    /// Enables, disables, promotes or demotes; disabling ends the user's sessions.
+    func setFlags(userID: String, isActive: Bool?, isAdmin: Bool?, now: Date) async throws -> User {
+        switch try await users.setFlags(id: userID, isActive: isActive, isAdmin: isAdmin, now: now) {
+        case .changed(let user): return user
+        case .deleted, .notFound: throw APIError.notFound(Self.userNotFound)
+        case .lastActiveAdmin: throw APIError.conflict(Self.lastAdmin)
+        }
+    }
+
+    static let userNotFound = "User not found"
+    static let lastAdmin = "Cannot remove the last active admin"
+}

@@ -1,54 +1,146 @@
+import Crypto
 import Foundation
 
-/// The OAuth2 password grant: checks the credentials, opens a login session and issues its token.
+/// The token endpoint's grants and revocation: checks credentials, opens and rotates login
+/// sessions, and throttles password guessing.
 struct LoginService: Sendable {
     let users: UserRepository
     let sessions: SessionRepository
+    let throttle: ThrottleRepository
+    let policy: ThrottlePolicy
     let hasher: PasswordHasher
     let tokens: TokenService
-    /// How long a login session lives (the refresh-token lifetime of the contract).
+    /// How long a login session (and so its refresh tokens) lives.
     let sessionTTL: Int
+    let clock: AppClock
 
     struct Grant: Sendable, Equatable {
         var accessToken: String
         var expiresIn: Int
+        var refreshToken: String
         var scopes: [Scope]
         var sessionID: String
     }
 
-    /// Every refusal is `APIError.oauth`, as RFC 6749 §5.2 words it.
-    func passwordGrant(username: String?, password: String?, scope: String?, userAgent: String?) async throws -> Grant {
+    /// Every refusal is `APIError.oauth` (RFC 6749 §5.2) or `.throttled`.
+    func passwordGrant(username: String?, password: String?, scope: String?, userAgent: String?, address: String)
+        async throws -> Grant
+    {
         guard let username, !username.isEmpty, let password, !password.isEmpty else {
             throw APIError.oauth(.invalidRequest, "Form fields username and password are required")
         }
         guard let requested = Scope.parseList(scope ?? "") else {
             throw APIError.oauth(.invalidScope, "Unknown scope requested")
         }
+        let key = Self.throttleKey(username)
+        // A locked name or address is refused before bcrypt runs: a flood of attempts stays cheap,
+        // and the right password does not open an active lock.
+        if let wait = try await throttle.lockRemaining(usernameKey: key, address: address, policy: policy, now: clock.now()) {
+            throw APIError.throttled(retryAfter: max(1, Int(wait.rounded(.up))))
+        }
         let user = try await users.find(username: username)
         // An unknown user is checked against a dummy hash: a miss takes as long as a hit.
         guard try await hasher.verify(password, against: user?.passwordHash), let user else {
+            try await throttle.recordFailure(usernameKey: key, address: address, policy: policy, now: clock.now())
             throw APIError.oauth(.invalidGrant, "Incorrect username or password")
         }
+        try await throttle.recordSuccess(usernameKey: key)
         guard user.isActive else { throw APIError.oauth(.invalidGrant, "Inactive user") }
         let allowed = Scope.allowed(isAdmin: user.isAdmin)
         guard requested.allSatisfy(allowed.contains) else {
             throw APIError.oauth(.invalidScope, "Requested scope is not available to this user")
         }
         let granted = requested.isEmpty ? allowed : requested
-        let now = Microseconds.now()
+        let now = clock.now()
         let session = LoginSession(
             id: UUID().uuidString.lowercased(), userID: user.id, scopes: granted, createdAt: now, lastUsedAt: now,
             expiresAt: now.addingTimeInterval(Double(sessionTTL)), userAgent: userAgent.map { String($0.prefix(512)) },
             revokedAt: nil)
-        try await sessions.create(session)
-        let token = try await tokens.issueAccessToken(userID: user.id, sessionID: session.id, scopes: granted, now: now)
-        return Grant(accessToken: token, expiresIn: tokens.accessTokenTTL, scopes: granted, sessionID: session.id)
+        let refresh = Self.newRefreshToken()
+        try await sessions.create(session, refreshTokenHash: Self.hash(refresh))
+        return try await grant(userID: user.id, sessionID: session.id, scopes: granted, refreshToken: refresh, now: now)
+    }
+
+    /// Exchanges a refresh token for a new access token and a new refresh token. A refresh token
+    /// that was already used ends its whole session: whoever holds the newer one is cut off too.
+    func refreshGrant(refreshToken: String?, scope: String?, userAgent: String?) async throws -> Grant {
+        guard let refreshToken, !refreshToken.isEmpty else {
+            throw APIError.oauth(.invalidRequest, "Form field refresh_token is required")
+        }
+        guard let requested = Scope.parseList(scope ?? "") else {
+            throw APIError.oauth(.invalidScope, "Unknown scope requested")
+        }
+        let invalid = APIError.oauth(.invalidGrant, "Invalid refresh token")
+        let hash = Self.hash(refreshToken)
+        let now = clock.now()
+        guard let record = try await sessions.findRefreshToken(hash: hash),
+            record.session.revokedAt == nil, record.session.expiresAt > now
+        else { throw invalid }
+        guard record.usedAt == nil else {
+            try await sessions.revoke(sessionID: record.session.id, now: now)
+            throw invalid
+        }
+        guard record.user.isActive else { throw APIError.oauth(.invalidGrant, "Inactive user") }
+        // The session keeps the scope it was granted; a refresh may narrow this access token only.
+        let allowed = record.session.scopes.filter(Scope.allowed(isAdmin: record.user.isAdmin).contains)
+        guard requested.allSatisfy(allowed.contains) else {
+            throw APIError.oauth(.invalidScope, "Requested scope exceeds the scope originally granted")
+        }
+        let next = Self.newRefreshToken()
+        let rotated = try await sessions.rotate(
+            hash: hash, to: Self.hash(next), sessionID: record.session.id, userAgent: userAgent.map { String($0.prefix(512)) },
+            now: now)
+        guard rotated else {
+            // A concurrent refresh with the same token won: that is reuse too.
+            try await sessions.revoke(sessionID: record.session.id, now: now)
+            throw invalid
+        }
+        return try await grant(
+            userID: record.user.id, sessionID: record.session.id, scopes: requested.isEmpty ? allowed : requested,
+            refreshToken: next, now: now)
+    }
+
+    /// RFC 7009: ends the session of a refresh token or of an access token. Unknown tokens are
+    /// ignored (the answer is the same either way).
+    func revoke(token: String?) async throws {
+        guard let token, !token.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field token is required") }
+        let now = clock.now()
+        if let record = try await sessions.findRefreshToken(hash: Self.hash(token)) {
+            try await sessions.revoke(sessionID: record.session.id, now: now)
+        } else if let claims = try? await tokens.verify(token) {
+            try await sessions.revoke(sessionID: claims.sid, now: now)
+        }
+    }
+
+    private func grant(userID: String, sessionID: String, scopes: [Scope], refreshToken: String, now: Date) async throws
+        -> Grant
+    {
+        let token = try await tokens.issueAccessToken(userID: userID, sessionID: sessionID, scopes: scopes, now: now)
+        return Grant(
+            accessToken: token, expiresIn: tokens.accessTokenTTL, refreshToken: refreshToken, scopes: scopes,
+            sessionID: sessionID)
+    }
+
+    /// 256 random bits, base64url: opaque to clients, stored only as `hash(_:)`.
+    static func newRefreshToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    static func hash(_ refreshToken: String) -> String {
+        SHA256.hash(data: Data(refreshToken.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Usernames are case-insensitive; any text may be tried, so keys are bounded in size.
+    static func throttleKey(_ username: String) -> String {
+        let key = username.lowercased()
+        return key.utf8.count <= 64 ? key : "sha256:" + hash(key)
     }
 }
 
-/// What the error mapper needs to know of the token endpoint.
+/// What the error mapper needs to know of the token endpoints.
 enum TokenEndpoint {
-    static let operationIDs: Set<String> = ["createToken"]
+    static let operationIDs: Set<String> = ["createToken", "revokeToken"]
     static let formExpected =
-        "The request body must be form data (application/x-www-form-urlencoded) with the fields grant_type, username and password"
+        "The request body must be form data (application/x-www-form-urlencoded), as OAuth2 token requests are"
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import TaskManager
@@ -63,15 +64,37 @@ struct RouterClient: Sendable {
         return try #require(reply.string("access_token"))
     }
 
+    /// Logs in and returns the whole token response.
+    func loginReply(_ username: String, password: String = "correct horse battery", scope: String? = nil) async throws -> Reply {
+        var fields = [("username", username), ("password", password)]
+        if let scope { fields.append(("scope", scope)) }
+        return try await send(.post, "/token", form: formBody(fields))
+    }
+
+    func refresh(_ refreshToken: String, scope: String? = nil) async throws -> Reply {
+        var fields = [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
+        if let scope { fields.append(("scope", scope)) }
+        return try await send(.post, "/token", form: formBody(fields))
+    }
+
     func createTask(_ token: String, _ fields: [String: Any?]) async throws -> Reply {
         try await send(.post, "/tasks", token: token, json: jsonBody(fields))
     }
 }
 
+/// A clock the tests move by hand: expiry and lock windows without sleeping.
+final class ManualClock: Sendable {
+    private let current = Mutex(Microseconds.now())
+    var now: Date { current.withLock { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    var appClock: AppClock { AppClock { [self] in now } }
+}
+
 /// Runs `body` against a fresh application on its own in-memory database.
 func withTestApp(
-    _ configure: (inout Configuration) -> Void = { _ in }, _ body: @Sendable (RouterClient) async throws -> Void
+    _ configure: (inout Configuration) -> Void = { _ in }, clock: ManualClock? = nil,
+    _ body: @Sendable (RouterClient) async throws -> Void
 ) async throws {
-    let app = try await buildApplication(testConfiguration(configure))
+    let app = try await buildApplication(testConfiguration(configure), clock: clock?.appClock ?? .system)
     try await app.test(.router) { client in try await body(RouterClient(client: client)) }
 }

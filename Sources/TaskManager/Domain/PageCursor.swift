@@ -1,9 +1,10 @@
 import Foundation
 
-/// A position in a user's task list, newest first: the last task of a page. Opaque to clients
-/// (base64url of `v1:<created_at µs>:<id>`); a cursor only ever narrows the owner's own list, so
-/// a forged one can reveal nothing, and it needs no signature.
-struct TaskCursor: Sendable, Equatable {
+/// A position in a keyset-paginated list ordered by (created_at, id): the last row of a page.
+/// Opaque to clients (base64url of `v1:<created_at µs>:<id>`). A cursor only ever narrows a list
+/// its holder may read whole (their own tasks; every user, for an admin), so a forged one reveals
+/// nothing, and it needs no signature.
+struct PageCursor: Sendable, Equatable {
     var createdAt: Int64
     var id: String
 

@@ -3,13 +3,13 @@ import Testing
 
 @testable import TaskManager
 
-@Suite struct TaskCursorTests {
+@Suite struct PageCursorTests {
     @Test func roundTrips() throws {
-        let cursor = TaskCursor(createdAt: 1_795_921_711_045_689, id: "d1898070-d7ff-44fc-b26b-f0898eb96965")
+        let cursor = PageCursor(createdAt: 1_795_921_711_045_689, id: "d1898070-d7ff-44fc-b26b-f0898eb96965")
         let text = cursor.encoded
         #expect(!text.contains("="))
         #expect(text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
-        #expect(TaskCursor(encoded: text) == cursor)
+        #expect(PageCursor(encoded: text) == cursor)
     }
 
     @Test(arguments: [
@@ -22,6 +22,6 @@ import Testing
         String(repeating: "A", count: 600),
     ])
     func refusesWhatItDidNotMake(_ text: String) {
-        #expect(TaskCursor(encoded: text) == nil)
+        #expect(PageCursor(encoded: text) == nil)
     }
 }

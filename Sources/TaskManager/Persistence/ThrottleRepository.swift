@@ -1,0 +1,84 @@
+import Foundation
+import SQLKit
+
+/// Login-throttle state, in the database so that every server process on it shares it.
+struct ThrottleRepository: Sendable {
+    let database: Database
+
+    /// Seconds until both the username and the address may try again; `nil` when neither is locked.
+    func lockRemaining(usernameKey: String, address: String, policy: ThrottlePolicy, now: Date) async throws -> TimeInterval? {
+        let nowMicros = Microseconds.from(now)
+        let (userLock, addressLock) = try await database.read { sql -> (Int64?, Int64?) in
+            let user = try await sql.raw(
+                "SELECT locked_until FROM login_throttle_users WHERE username_key = \(bind: usernameKey)"
+            ).first()?.decode(column: "locked_until", as: Int64.self)
+            // The address is locked while `maxFailures` of its failures are inside the window: until
+            // the oldest of the newest `maxFailures` leaves it.
+            let nth = try await sql.raw(
+                """
+                SELECT failed_at FROM login_throttle_addresses
+                WHERE address = \(bind: address) AND failed_at > \(bind: nowMicros - Int64(policy.addressWindow * 1_000_000))
+                ORDER BY failed_at DESC LIMIT 1 OFFSET \(literal: policy.addressMaxFailures - 1)
+                """
+            ).first()?.decode(column: "failed_at", as: Int64.self)
+            return (user, nth.map { $0 + Int64(policy.addressWindow * 1_000_000) })
+        }
+        let until = [userLock, addressLock].compactMap { $0 }.filter { $0 > nowMicros }.max()
+        return until.map { Double($0 - nowMicros) / 1_000_000 }
+    }
+
+    /// Counts a failed attempt against the username and the address.
+    func recordFailure(usernameKey: String, address: String, policy: ThrottlePolicy, now: Date) async throws {
+        let nowMicros = Microseconds.from(now)
+        try await database.write { sql in
+            let row = try await sql.raw(
+                "SELECT failures, last_failure_at FROM login_throttle_users WHERE username_key = \(bind: usernameKey)"
+            ).first()
+            var failures = try row?.decode(column: "failures", as: Int.self) ?? 0
+            if let last = try row?.decode(column: "last_failure_at", as: Int64.self),
+                nowMicros - last > Int64(policy.forgetAfter * 1_000_000)
+            {
+                failures = 0  // a username's count is forgotten after a quiet spell
+            }
+            failures += 1
+            let lockedUntil = failures >= policy.userMaxFailures ? nowMicros + Int64(policy.userLock(afterFailures: failures) * 1_000_000) : 0
+            try await sql.raw(
+                """
+                INSERT INTO login_throttle_users (username_key, failures, last_failure_at, locked_until)
+                VALUES (\(bind: usernameKey), \(bind: failures), \(bind: nowMicros), \(bind: lockedUntil))
+                ON CONFLICT (username_key) DO UPDATE SET failures = excluded.failures,
+                    last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until
+                """
+            ).run()
+            try await sql.raw(
+                "INSERT INTO login_throttle_addresses (address, failed_at) VALUES (\(bind: address), \(bind: nowMicros))"
+            ).run()
+            try await sql.raw(
+                "DELETE FROM login_throttle_addresses WHERE failed_at <= \(bind: nowMicros - Int64(policy.addressWindow * 1_000_000))"
+            ).run()
+        }
+    }
+
+    /// A successful login clears the username's count (not the address's window).
+    func recordSuccess(usernameKey: String) async throws {
+        try await database.write { sql in
+            try await sql.raw("DELETE FROM login_throttle_users WHERE username_key = \(bind: usernameKey)").run()
+        }
+    }
+}
+
+/// The contract's throttling rules; configurable for tests and operators.
+struct ThrottlePolicy: Sendable, Equatable {
+    var userMaxFailures = 5
+    var userLockSeconds: TimeInterval = 60
+    var userLockMaxSeconds: TimeInterval = 15 * 60
+    var forgetAfter: TimeInterval = 15 * 60
+    var addressMaxFailures = 50
+    var addressWindow: TimeInterval = 10 * 60
+
+    /// 60 s at the 5th failure, doubling for each further one, at most 15 minutes.
+    func userLock(afterFailures failures: Int) -> TimeInterval {
+        let doublings = min(max(failures - userMaxFailures, 0), 30)
+        return min(userLockMaxSeconds, userLockSeconds * pow(2, Double(doublings)))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import TaskManager
+
+@Suite struct KeyRotationTests {
+    static func kid(_ token: String?) -> String? {
+        TokenServiceTests.json((token ?? "").split(separator: ".")[0])?["kid"] as? String
+    }
+
+    @Test func aRotatedKeySignsNewTokensAndTheOldOneVerifiesUntilExpiry() async throws {
+        let clock = ManualClock()
+        try await withSeededFile { path in
+            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }, clock: clock) { api in
+                try await api.register("alice")
+                let before = try await api.login("alice")
+                let oldKid = try #require(Self.kid(before))
+
+                // Another process rotates the key (`taskmanager keys rotate`).
+                let db = try await Database.open(.sqliteFile(path: path), logger: Logger(label: "test"))
+                let newKey = SigningKeyRepository.StoredKey.generate(at: clock.now)
+                try await SigningKeyRepository(database: db).rotate(to: newKey)
+                await db.close()
+
+                clock.advance(by: 1)  // within a second, this process signs with the new key
+                let after = try await api.login("alice")
+                #expect(Self.kid(after) == newKey.kid)
+                #expect(newKey.kid != oldKid)
+                #expect(try await api.send(.get, "/me", token: after).status == 200)
+                #expect(try await api.send(.get, "/me", token: before).status == 200)  // the retired key still verifies
+
+                clock.advance(by: 900)  // past the old token's expiry
+                #expect(try await api.send(.get, "/me", token: before).status == 401)
+                #expect(try await api.send(.get, "/me", token: try await api.login("alice")).status == 200)
+            }
+        }
+    }
+
+    @Test func anotherProcessSeesTheNewKeyOnItsFirstToken() async throws {
+        // A token signed with a key this process has not loaded yet is verified after a reload.
+        let clock = ManualClock()
+        try await withSeededFile { path in
+            let rotated = TokenBox()
+            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }, clock: clock) { first in
+                try await first.register("alice")
+                try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }, clock: clock) { second in
+                    let db = try await Database.open(.sqliteFile(path: path), logger: Logger(label: "test"))
+                    try await SigningKeyRepository(database: db).rotate(to: .generate(at: clock.now))
+                    await db.close()
+                    clock.advance(by: 1)
+                    let token = try await first.login("alice")
+                    await rotated.set(token)
+                    #expect(try await second.send(.get, "/me", token: token).status == 200)
+                }
+            }
+            #expect(!(await rotated.token).isEmpty)
+        }
+    }
+}

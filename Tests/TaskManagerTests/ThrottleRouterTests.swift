@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import TaskManager
+
+@Suite struct ThrottleRouterTests {
+    static func attempt(_ api: RouterClient, _ username: String, _ password: String) async throws -> Reply {
+        try await api.send(.post, "/token", form: formBody([("username", username), ("password", password)]))
+    }
+
+    @Test func fiveFailuresLockTheNameEvenForTheRightPassword() async throws {
+        let clock = ManualClock()
+        try await withTestApp({ _ in }, clock: clock) { api in
+            try await api.register("alice")
+            for _ in 0..<5 { #expect(try await Self.attempt(api, "alice", "wrong password").status == 400) }
+            var reply = try await Self.attempt(api, "ALICE", "correct horse battery")
+            #expect(reply.status == 429)
+            #expect(reply.header("Retry-After") == "60")
+            #expect(reply.json["detail"] as? String == "Too many failed login attempts; try again in 60 seconds")
+            // A refused attempt is not a failure: the lock does not grow.
+            clock.advance(by: 30)
+            reply = try await Self.attempt(api, "alice", "wrong password")
+            #expect(reply.header("Retry-After") == "30")
+            clock.advance(by: 31)
+            // Each further failure doubles the lock.
+            #expect(try await Self.attempt(api, "alice", "wrong password").status == 400)
+            #expect(try await Self.attempt(api, "alice", "correct horse battery").header("Retry-After") == "120")
+            clock.advance(by: 121)
+            #expect(try await Self.attempt(api, "alice", "correct horse battery").status == 200)
+            // The success reset the count: four more failures lock nothing.
+            for _ in 0..<4 { _ = try await Self.attempt(api, "alice", "wrong password") }
+            #expect(try await Self.attempt(api, "alice", "correct horse battery").status == 200)
+        }
+    }
+
+    @Test func locksDoubleUpToFifteenMinutes() async throws {
+        let clock = ManualClock()
+        try await withTestApp({ _ in }, clock: clock) { api in
+            var expected = [60, 120, 240, 480, 900]
+            for _ in 0..<4 { _ = try await Self.attempt(api, "ghost", "wrong password") }
+            while !expected.isEmpty {
+                #expect(try await Self.attempt(api, "ghost", "wrong password").status == 400)
+                let wait = expected.removeFirst()
+                #expect(try await Self.attempt(api, "ghost", "x").header("Retry-After") == String(wait))
+                clock.advance(by: TimeInterval(wait) + 1)
+            }
+            // 15 minutes without a failure: the count is forgotten and starts over.
+            #expect(try await Self.attempt(api, "ghost", "wrong password").status == 400)
+            #expect(try await Self.attempt(api, "ghost", "wrong password").status == 400)
+        }
+    }
+
+    @Test func unknownUsernamesLockTheSameWay() async throws {
+        try await withTestApp { api in
+            try await api.register("alice")
+            var unknown: [Int] = []
+            var known: [Int] = []
+            for _ in 0..<6 {
+                unknown.append(try await Self.attempt(api, "nobody-here", "wrong password").status)
+                known.append(try await Self.attempt(api, "alice", "wrong password").status)
+            }
+            #expect(unknown == [400, 400, 400, 400, 400, 429])
+            #expect(known == unknown)
+        }
+    }
+
+    @Test func theCountIsForgottenAfterAQuietSpell() async throws {
+        let clock = ManualClock()
+        try await withTestApp({ _ in }, clock: clock) { api in
+            try await api.register("alice")
+            for _ in 0..<4 { _ = try await Self.attempt(api, "alice", "wrong password") }
+            clock.advance(by: 15 * 60 + 1)
+            for _ in 0..<4 { _ = try await Self.attempt(api, "alice", "wrong password") }
+            #expect(try await Self.attempt(api, "alice", "correct horse battery").status == 200)
+        }
+    }
+
+    @Test func manyFailuresFromOneAddressLockItForEveryName() async throws {
+        let clock = ManualClock()
+        try await withTestApp({ $0.throttle.addressMaxFailures = 8 }, clock: clock) { api in
+            try await api.register("alice")
+            for index in 0..<8 {
+                #expect(try await Self.attempt(api, "user\(index)", "wrong password").status == 400)
+                clock.advance(by: 10)
+            }
+            let reply = try await Self.attempt(api, "alice", "correct horse battery")
+            #expect(reply.status == 429)
+            // Locked until the oldest of the 8 failures leaves the 10-minute window.
+            #expect(reply.header("Retry-After") == String(600 - 80))
+            clock.advance(by: 600 - 80 + 1)
+            #expect(try await Self.attempt(api, "alice", "correct horse battery").status == 200)
+        }
+    }
+}
+
+@Suite struct ClientAddressTests {
+    @Test func forwardedForCountsOnlyFromTrustedProxies() {
+        let resolver = ClientAddressResolver(trustedProxies: [IPNetwork("10.0.0.0/8")!, IPNetwork("::1")!])
+        #expect(resolver.resolve(peer: "203.0.113.9", forwardedFor: ["1.2.3.4"]) == "203.0.113.9")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: ["1.2.3.4"]) == "1.2.3.4")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: ["6.6.6.6, 1.2.3.4, 10.9.9.9"]) == "1.2.3.4")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: ["6.6.6.6", "1.2.3.4"]) == "1.2.3.4")
+        #expect(resolver.resolve(peer: "::1", forwardedFor: []) == "::1")
+        #expect(resolver.resolve(peer: nil, forwardedFor: ["1.2.3.4"]) == "unknown")
+        #expect(ClientAddressResolver(trustedProxies: []).resolve(peer: "127.0.0.1", forwardedFor: ["1.2.3.4"]) == "127.0.0.1")
+    }
+
+    @Test func networksParseAndMatch() {
+        #expect(IPNetwork("192.168.0.0/16")!.contains("192.168.44.1"))
+        #expect(!IPNetwork("192.168.0.0/16")!.contains("192.169.0.1"))
+        #expect(IPNetwork("2001:db8::/32")!.contains("2001:db8:1::5"))
+        #expect(!IPNetwork("2001:db8::/32")!.contains("10.0.0.1"))
+        #expect(IPNetwork("10.0.0.1")!.contains("10.0.0.1"))
+        #expect(!IPNetwork("10.0.0.1")!.contains("10.0.0.2"))
+        for bad in ["", "nope", "10.0.0.0/33", "10.0.0/8", "::1/129"] { #expect(IPNetwork(bad) == nil, "\(bad)") }
+    }
+}
