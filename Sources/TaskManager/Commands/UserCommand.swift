@@ -20,17 +20,11 @@ struct CreateUserCommand: AsyncParsableCommand {
     @Option(help: "The account's email address.")
     var email: String?
 
-    @Flag(help: "Read the password as one line from standard input instead of prompting.")
-    var passwordStdin = false
-
-    @Option(help: "bcrypt cost, 4 to 31 (TASKMANAGER_BCRYPT_COST). Default: 12.")
-    var bcryptCost: String?
-
+    @OptionGroup var password: NewPasswordOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let cost = try bcryptCostSetting(bcryptCost)
-        let password = try PasswordInput.read(fromStdin: passwordStdin, confirm: true)
+        let (password, cost) = try self.password.read()
         let registration = AccountService.Registration(username: name, password: password, email: email, isAdmin: admin)
         try await withDatabase(database) { db in
             let hasher = try await PasswordHasher.start(cost: cost, threads: 1)
@@ -48,13 +42,24 @@ struct CreateUserCommand: AsyncParsableCommand {
     }
 }
 
-/// The bcrypt cost from `--bcrypt-cost` or the environment, checked as `serve` checks it.
-func bcryptCostSetting(_ flag: String?) throws -> Int {
-    do {
-        return try ServerOptions.parse(flag.map { ["--bcrypt-cost", $0] } ?? [])
-            .configuration(environment: ProcessInfo.processInfo.environment).bcryptCost
-    } catch let error as Configuration.Invalid {
-        throw fail(error.description)
+/// How the commands that set a password read it, and the bcrypt cost they hash it at.
+struct NewPasswordOptions: ParsableArguments {
+    @Flag(help: "Read the password as one line from standard input instead of prompting.")
+    var passwordStdin = false
+
+    @Option(help: "bcrypt cost, 4 to 31 (TASKMANAGER_BCRYPT_COST). Default: 12.")
+    var bcryptCost: String?
+
+    /// The password, and the cost checked as `serve` checks it.
+    func read() throws -> (password: String, cost: Int) {
+        let cost: Int
+        do {
+            cost = try ServerOptions.parse(bcryptCost.map { ["--bcrypt-cost", $0] } ?? [])
+                .configuration(environment: ProcessInfo.processInfo.environment).bcryptCost
+        } catch let error as Configuration.Invalid {
+            throw fail(error.description)
+        }
+        return (try PasswordInput.read(fromStdin: passwordStdin, confirm: true), cost)
     }
 }
 
@@ -110,17 +115,11 @@ struct SetPasswordCommand: AsyncParsableCommand {
     @Argument(help: "The username.")
     var name: String
 
-    @Flag(help: "Read the password as one line from standard input instead of prompting.")
-    var passwordStdin = false
-
-    @Option(help: "bcrypt cost, 4 to 31 (TASKMANAGER_BCRYPT_COST). Default: 12.")
-    var bcryptCost: String?
-
+    @OptionGroup var newPassword: NewPasswordOptions
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let cost = try bcryptCostSetting(bcryptCost)
-        let password = try PasswordInput.read(fromStdin: passwordStdin, confirm: true)
+        let (password, cost) = try newPassword.read()
         try await withDatabase(database) { db in
             let hasher = try await PasswordHasher.start(cost: cost, threads: 1)
             defer { hasher.shutdownNow() }

@@ -28,6 +28,18 @@ enum Binary {
         process.arguments = arguments
         process.environment = testEnvironment(environment)
         if let directory { process.currentDirectoryURL = directory }
+        return try complete(process, stdin: stdin)
+    }
+
+    /// Runs another program found on the PATH, to completion.
+    static func runTool(_ name: String, _ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [name] + arguments
+        return try complete(process, stdin: nil)
+    }
+
+    private static func complete(_ process: Process, stdin: String?) throws -> Result {
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()
@@ -37,30 +49,17 @@ enum Binary {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        // Standard error is read beside standard output, so a chatty one cannot fill its pipe and stall.
+        final class Collected: @unchecked Sendable { var data = Data() }
+        let stderr = Collected()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { stderr.data = err.fileHandleForReading.readDataToEndOfFile() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    /// Runs another program found on the PATH, to completion.
-    static func runTool(_ name: String, _ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [name] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            stderr: String(decoding: stderr.data, as: UTF8.self))
     }
 
     /// The tests' own settings win over anything `TASKMANAGER_*` in the caller's environment.
