@@ -33,6 +33,31 @@ import Testing
         }
     }
 
+    @Test func throttledAttemptsDoNoBcryptWork() async throws {
+        try await withSeededFile { path in
+            let config = testConfiguration { $0.databaseURL = .sqliteFile(path: path) }
+            let dependencies = try await Dependencies.open(config, logger: .init(label: "test"))
+            let login = LoginService(
+                users: UserRepository(database: dependencies.database), sessions: SessionRepository(database: dependencies.database),
+                throttle: ThrottleRepository(database: dependencies.database), policy: ThrottlePolicy(),
+                hasher: dependencies.hasher, tokens: dependencies.tokens, sessionTTL: 60, clock: .system)
+            for _ in 0..<5 {
+                await #expect(throws: APIError.self) {
+                    try await login.passwordGrant(username: "victim", password: "guess", scope: nil, userAgent: nil, address: "a")
+                }
+            }
+            let before = dependencies.hasher.verificationCount
+            #expect(before == 5)
+            for _ in 0..<200 {
+                await #expect(throws: APIError.self) {  // 429, refused before any bcrypt
+                    try await login.passwordGrant(username: "victim", password: "guess", scope: nil, userAgent: nil, address: "a")
+                }
+            }
+            #expect(dependencies.hasher.verificationCount == before)
+            await dependencies.close()
+        }
+    }
+
     @Test func locksDoubleUpToFifteenMinutes() async throws {
         let clock = ManualClock()
         try await withTestApp({ _ in }, clock: clock) { api in

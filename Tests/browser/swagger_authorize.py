@@ -39,7 +39,7 @@ def main(base: str, username: str, password: str) -> int:
         dialog = driver.find_element(By.CSS_SELECTOR, ".modal-ux")
         scopes = [element.text for element in dialog.find_elements(By.CSS_SELECTOR, ".scope-def, .checkbox label, .scopes label")]
         print("scopes shown:", " | ".join(s for s in scopes if s))
-        for scope in ("me", "tasks:read", "tasks:write"):
+        for scope in ("me", "tasks:read", "tasks:write", "admin"):
             if scope not in dialog.text:
                 print(f"the Authorize dialog does not show the scope {scope}")
                 return 1

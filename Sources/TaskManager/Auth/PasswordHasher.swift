@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// bcrypt password hashing on a thread pool of its own.
 ///
@@ -19,6 +20,7 @@ final class PasswordHasher: Sendable {
 
     let cost: Int
     private let pool: NIOThreadPool
+    private let verifications = Atomic<Int>(0)
     /// Checked against when the username is unknown, so that a miss costs what a hit costs.
     private let dummyHash: String
 
@@ -53,8 +55,12 @@ final class PasswordHasher: Sendable {
         return try await pool.runIfActive { Bcrypt.hash(Self.prehash(password), cost: cost) }
     }
 
+    /// How many passwords have been checked: bcrypt work done for logins and password changes.
+    var verificationCount: Int { verifications.load(ordering: .relaxed) }
+
     /// `false` for a wrong password, and for an unknown user (`hash == nil`) after the same work.
     func verify(_ password: String, against hash: String?) async throws -> Bool {
+        verifications.add(1, ordering: .relaxed)
         let stored = hash ?? dummyHash
         let matches = try await pool.runIfActive { Bcrypt.verify(Self.prehash(password), hash: stored) }
         return hash != nil && matches
