@@ -38,7 +38,7 @@ struct Dependencies: Sendable {
             }
             let tokens = await TokenService(
                 signingKeys: initial, accessTokenTTL: config.accessTokenTTL, clock: clock, reload: reload)
-            let hasher = try await PasswordHasher.start(cost: config.bcryptCost)
+            let hasher = try await PasswordHasher.start(cost: config.bcryptCost, queueLimit: config.loginQueueLimit)
             return Dependencies(database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock)
         } catch {
             await database.close()
@@ -72,7 +72,8 @@ func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContex
     router.add(  // before every route
         middleware: EdgeMiddleware(
             routes: RouteTable(methods),
-            clientAddress: ClientAddressResolver(trustedProxies: dependencies.configuration.trustedProxies)))
+            clientAddress: ClientAddressResolver(trustedProxies: dependencies.configuration.trustedProxies),
+            cors: CORSPolicy(origins: Set(dependencies.configuration.corsOrigins))))
     router.get("/openapi.json") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "application/json"],

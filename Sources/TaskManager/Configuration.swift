@@ -14,6 +14,12 @@ struct Configuration: Sendable {
     var bcryptCost = 12
     var openRegistration = true
     var logLevel: Logger.Level = .info
+    /// Browser origins allowed to call the API (CORS); none: CORS is off.
+    var corsOrigins: [String] = []
+    /// How many password hashes may wait for the bcrypt pool before new ones get 503; `nil`: 32 per core.
+    var loginQueueLimit: Int? = nil
+    /// How long SIGTERM/SIGINT wait for requests in flight before the process stops anyway.
+    var shutdownTimeout = 30
     /// Proxies whose `X-Forwarded-For` names the client, for login throttling.
     var trustedProxies: [IPNetwork] = []
     /// Login throttling limits (the contract's defaults; no flags).
@@ -59,6 +65,15 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (TASKMANAGER_LOG_LEVEL). Default: info.")
     var logLevel: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated browser origins allowed to call the API, e.g. https://app.example.com (TASKMANAGER_CORS_ORIGINS). Default: none (CORS off).",
+            valueName: "list"))
+    var corsOrigins: String?
+
+    @Option(help: "Seconds SIGTERM/SIGINT wait for requests in flight before stopping anyway (TASKMANAGER_SHUTDOWN_TIMEOUT). Default: 30.")
+    var shutdownTimeout: String?
 
     @Option(
         help: ArgumentHelp(
@@ -118,6 +133,17 @@ struct ServerOptions: ParsableArguments {
             }
             config.logLevel = level
         }
+        if let list = settings.value(corsOrigins, "TASKMANAGER_CORS_ORIGINS") {
+            for origin in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !origin.isEmpty {
+                guard origin.hasPrefix("http://") || origin.hasPrefix("https://"), !origin.hasSuffix("/") else {
+                    throw .init(description: "--cors-origins (TASKMANAGER_CORS_ORIGINS): '\(origin)' is not an origin like https://app.example.com")
+                }
+                config.corsOrigins.append(origin)
+            }
+        }
+        config.shutdownTimeout =
+            try settings.integer(shutdownTimeout, "TASKMANAGER_SHUTDOWN_TIMEOUT", flag: "--shutdown-timeout", in: 0...3600)
+            ?? config.shutdownTimeout
         if let list = settings.value(trustedProxies, "TASKMANAGER_TRUSTED_PROXIES") {
             for item in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
                 guard let network = IPNetwork(item) else {

@@ -21,24 +21,42 @@ final class PasswordHasher: Sendable {
     let cost: Int
     private let pool: NIOThreadPool
     private let verifications = Atomic<Int>(0)
+    /// Hashes running or waiting; past `capacity` a new one is refused at once (503) rather than
+    /// queued behind seconds of others.
+    private let pending = Atomic<Int>(0)
+    let capacity: Int
     /// Checked against when the username is unknown, so that a miss costs what a hit costs.
     private let dummyHash: String
 
-    private init(cost: Int, pool: NIOThreadPool, dummyHash: String) {
+    private init(cost: Int, pool: NIOThreadPool, dummyHash: String, capacity: Int) {
         self.cost = cost
         self.pool = pool
         self.dummyHash = dummyHash
+        self.capacity = capacity
     }
 
-    /// - Parameter threads: the pool's size; one per core by default.
-    static func start(cost: Int, threads: Int = System.coreCount) async throws -> PasswordHasher {
+    /// - Parameters:
+    ///   - threads: the pool's size; one per core by default.
+    ///   - queueLimit: how many hashes may wait for a thread; `nil`: 32 per thread.
+    static func start(cost: Int, threads: Int = System.coreCount, queueLimit: Int? = nil) async throws -> PasswordHasher {
         precondition(costRange.contains(cost), "bcrypt cost out of range")
-        let pool = NIOThreadPool(numberOfThreads: max(1, threads))
+        let threads = max(1, threads)
+        let pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
         let dummy = try await pool.runIfActive {
             Bcrypt.hash(prehash(UUID().uuidString), cost: UInt8(cost))
         }
-        return PasswordHasher(cost: cost, pool: pool, dummyHash: dummy)
+        return PasswordHasher(cost: cost, pool: pool, dummyHash: dummy, capacity: threads + (queueLimit ?? 32 * threads))
+    }
+
+    /// Runs `work` on the pool unless it is full; then throws `APIError.overloaded` at once.
+    private func run<T: Sendable>(_ work: @Sendable @escaping () -> T) async throws -> T {
+        guard pending.add(1, ordering: .relaxed).newValue <= capacity else {
+            pending.subtract(1, ordering: .relaxed)
+            throw APIError.overloaded
+        }
+        defer { pending.subtract(1, ordering: .relaxed) }
+        return try await pool.runIfActive(work)
     }
 
     func shutdown() async {
@@ -52,7 +70,7 @@ final class PasswordHasher: Sendable {
 
     func hash(_ password: String) async throws -> String {
         let cost = UInt8(cost)
-        return try await pool.runIfActive { Bcrypt.hash(Self.prehash(password), cost: cost) }
+        return try await run { Bcrypt.hash(Self.prehash(password), cost: cost) }
     }
 
     /// How many passwords have been checked: bcrypt work done for logins and password changes.
@@ -62,7 +80,7 @@ final class PasswordHasher: Sendable {
     func verify(_ password: String, against hash: String?) async throws -> Bool {
         verifications.add(1, ordering: .relaxed)
         let stored = hash ?? dummyHash
-        let matches = try await pool.runIfActive { Bcrypt.verify(Self.prehash(password), hash: stored) }
+        let matches = try await run { Bcrypt.verify(Self.prehash(password), hash: stored) }
         return hash != nil && matches
     }
 

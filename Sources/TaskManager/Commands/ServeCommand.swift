@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,8 +25,13 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw fail("cannot start: \(error)", code: 1)
         }
+        // SIGTERM/SIGINT: stop accepting, let requests in flight finish for up to the timeout, then
+        // close the database (the last service) and exit 0.
+        var group = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+        group.maximumGracefulShutdownDuration = .seconds(config.shutdownTimeout)
         do {
-            try await app.runService()
+            try await ServiceGroup(configuration: group).run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw fail("cannot listen on \(config.host):\(config.port): the address is already in use", code: 1)
         } catch {

@@ -16,6 +16,8 @@ enum APIError: Error, Equatable {
     /// Too many failed logins: 429 with `Retry-After` (seconds).
     case throttled(retryAfter: Int)
     case serviceUnavailable
+    /// More password hashes are waiting than the bcrypt pool's queue allows: 503, try again soon.
+    case overloaded
     /// A bug: logged, and answered with a JSON 500 rather than an empty one.
     case internalError
 

@@ -8,10 +8,16 @@ import Hummingbird
 struct EdgeMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let routes: RouteTable
     let clientAddress: ClientAddressResolver
+    let cors: CORSPolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        if let preflight = cors.preflight(request, allowedMethods: routes.allowedMethods(for: request.uri.path)) {
+            var response = preflight
+            response.headers[.xContentTypeOptions] = "nosniff"
+            return response
+        }
         var response: Response
         do {
             var request = request
@@ -41,6 +47,7 @@ struct EdgeMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
         if let location = response.headers[.location] {
             response.headers[.location] = location.removingPercentEncoding ?? location
         }
+        cors.decorate(&response, for: request)
         response.headers[.xContentTypeOptions] = "nosniff"
         return response
     }

@@ -129,6 +129,10 @@ enum ErrorResponse {
             headers[.retryAfter] = String(seconds)
             headers[.cacheControl] = "no-store"
             body = Detail(detail: "Too many failed login attempts; try again in \(seconds) seconds")
+        case .overloaded:
+            status = .serviceUnavailable
+            headers[.retryAfter] = "1"
+            body = Detail(detail: "Too many logins in progress; try again shortly")
         case .internalError:
             status = .internalServerError
             body = Detail(detail: "Internal server error")

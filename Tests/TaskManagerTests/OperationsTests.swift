@@ -1,0 +1,203 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import SQLKit
+import Testing
+
+@testable import TaskManager
+
+@Suite struct LoadSheddingTests {
+    @Test func aFullBcryptQueueRefusesAtOnce() async throws {
+        // One thread and one waiting place: of many hashes started together, the rest are refused.
+        let hasher = try await PasswordHasher.start(cost: 10, threads: 1, queueLimit: 1)
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    do {
+                        _ = try await hasher.hash("password \(index)")
+                        return "done"
+                    } catch APIError.overloaded {
+                        return "refused"
+                    } catch {
+                        return "other"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 == "done" }.count >= 2)
+        #expect(outcomes.filter { $0 == "refused" }.count >= 1)
+        #expect(!outcomes.contains("other"))
+        // Once the queue drains, hashing works again.
+        _ = try await hasher.hash("after the burst")
+        await hasher.shutdown()
+    }
+
+    @Test func refusedLoginsAre503WithRetryAfter() async throws {
+        try await withTestApp({
+            $0.bcryptCost = 10
+            $0.loginQueueLimit = 0
+        }) { api in
+            try await api.register("alice")
+            let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for _ in 0..<8 { group.addTask { try await api.loginReply("alice") } }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            let refused = replies.filter { $0.status == 503 }
+            #expect(!refused.isEmpty)
+            #expect(refused.allSatisfy { $0.header("Retry-After") == "1" && $0.json["detail"] is String })
+            #expect(replies.allSatisfy { $0.status == 200 || $0.status == 503 })
+        }
+    }
+}
+
+@Suite struct CORSTests {
+    static let origin = "https://app.example.com"
+
+    @Test func offByDefault() async throws {
+        try await withTestApp { api in
+            let reply = try await api.send(
+                .options, "/tasks", headers: [.origin: Self.origin, .accessControlRequestMethod: "POST"])
+            #expect(reply.status == 405)
+            #expect(reply.header("Access-Control-Allow-Origin") == nil)
+            #expect(try await api.send(.get, "/healthz", headers: [.origin: Self.origin]).header("Access-Control-Allow-Origin") == nil)
+        }
+    }
+
+    @Test func exactlyTheConfiguredOriginsWithPreflight() async throws {
+        try await withTestApp({ $0.corsOrigins = [Self.origin] }) { api in
+            let preflight = try await api.send(
+                .options, "/tasks",
+                headers: [.origin: Self.origin, .accessControlRequestMethod: "POST", .accessControlRequestHeaders: "authorization, content-type"])
+            #expect(preflight.status == 204)
+            #expect(preflight.header("Access-Control-Allow-Origin") == Self.origin)
+            #expect(preflight.header("Access-Control-Allow-Methods") == "GET, POST")
+            #expect(preflight.header("Access-Control-Allow-Headers")?.contains("Authorization") == true)
+            #expect(preflight.header("Vary") == "Origin")
+
+            try await api.register("alice")
+            let token = try await api.login("alice")
+            let actual = try await api.send(.get, "/tasks", token: token, headers: [.origin: Self.origin])
+            #expect(actual.status == 200)
+            #expect(actual.header("Access-Control-Allow-Origin") == Self.origin)
+            #expect(actual.header("Access-Control-Expose-Headers")?.contains("WWW-Authenticate") == true)
+
+            let other = try await api.send(
+                .options, "/tasks", headers: [.origin: "https://evil.example", .accessControlRequestMethod: "POST"])
+            #expect(other.header("Access-Control-Allow-Origin") == nil)
+            let otherActual = try await api.send(.get, "/tasks", token: token, headers: [.origin: "https://evil.example"])
+            #expect(otherActual.header("Access-Control-Allow-Origin") == nil)
+        }
+    }
+
+    @Test func badOriginsStopTheStart() {
+        #expect(throws: Configuration.Invalid.self) {
+            try ServerOptions.parse(["--cors-origins", "app.example.com"]).configuration(environment: [:])
+        }
+        #expect(throws: Configuration.Invalid.self) {
+            try ServerOptions.parse([]).configuration(environment: ["TASKMANAGER_CORS_ORIGINS": "https://a.example/"])
+        }
+    }
+}
+
+/// Durability, concurrency and shutdown against the real binary.
+@Suite(.serialized) struct LiveOperationsTests {
+    static let password = "correct horse battery"
+
+    static func token(_ server: LiveServer, _ name: String) async throws -> String {
+        _ = try await server.send(.POST, "/users", json: jsonBody(["username": name, "password": Self.password]))
+        let reply = try await server.send(.POST, "/token", form: formBody([("username", name), ("password", Self.password)]))
+        return try #require(reply.string("access_token"))
+    }
+
+    @Test func everyAcknowledgedCreateSurvivesKill9MidStream() async throws {
+        let server = try await LiveServer.start()
+        let token = try await Self.token(server, "writer")
+        let acknowledged = IDs()
+        let writers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for stream in 0..<4 {
+                    group.addTask {
+                        for index in 0..<10_000 {
+                            guard let reply = try? await server.send(.POST, "/tasks", token: token, json: #"{"title": "s\#(stream) #\#(index)"}"#),
+                                reply.status == 201, let id = reply.string("id")
+                            else { return }
+                            await acknowledged.add(id)
+                        }
+                    }
+                }
+            }
+        }
+        while await acknowledged.count < 40 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(server.stop(signal: SIGKILL) != 0)
+        await writers.value
+
+        let database = try await Database.open(.sqliteFile(path: server.directory.url.appendingPathComponent("live.sqlite").path), logger: Logger(label: "test"))
+        let check = try await database.read { sql in
+            try await sql.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self)
+        }
+        await database.close()
+        #expect(check == "ok")
+
+        let restarted = try await LiveServer.start(in: server.directory)
+        defer { restarted.stop() }
+        var stored = Set<String>()
+        var cursor: String?
+        repeat {
+            let page = try await restarted.send(.GET, "/tasks?limit=100" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
+            stored.formUnion(page.items.compactMap { $0["id"] as? String })
+            cursor = page.json["next_cursor"] as? String
+        } while cursor != nil
+        let ids = await acknowledged.all
+        #expect(ids.count >= 40)
+        #expect(ids.isSubset(of: stored))
+    }
+
+    @Test func sixteenClientsWriteAtOnceWithoutErrors() async throws {
+        let server = try await LiveServer.start()
+        defer { server.stop() }
+        var tokens: [String] = []
+        for client in 0..<16 { tokens.append(try await Self.token(server, "client\(client)")) }
+        let statuses = await withTaskGroup(of: [Int].self) { group in
+            for token in tokens {
+                group.addTask {
+                    var statuses: [Int] = []
+                    for index in 0..<50 {
+                        let created = try? await server.send(.POST, "/tasks", token: token, json: #"{"title": "t\#(index)"}"#)
+                        statuses.append(created?.status ?? -1)
+                        guard let id = created?.string("id") else { continue }
+                        let updated = try? await server.send(.PATCH, "/tasks/\(id)", token: token, json: #"{"done": true}"#)
+                        statuses.append(updated?.status ?? -1)
+                    }
+                    return statuses
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0 += $1 }
+        }
+        #expect(statuses.count == 16 * 100)
+        #expect(statuses.allSatisfy { $0 == 200 || $0 == 201 }, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        for token in tokens {
+            let page = try await server.send(.GET, "/tasks?limit=100&done=true", token: token)
+            #expect(page.items.count == 50)
+        }
+    }
+
+    @Test func shutdownRefusesNewConnectionsAndFinishesTheOneInFlight() async throws {
+        let server = try await LiveServer.start(["--bcrypt-cost", "14"])
+        async let registration = server.send(.POST, "/users", json: jsonBody(["username": "late", "password": Self.password]))
+        try await Task.sleep(for: .milliseconds(100))
+        kill(server.process.processIdentifier, SIGTERM)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await !server.acceptsConnections())
+        #expect(try await registration.status == 201)
+        #expect(server.stop() == 0)
+    }
+}
+
+actor IDs {
+    private(set) var all = Set<String>()
+    var count: Int { all.count }
+    func add(_ id: String) { all.insert(id) }
+}
