@@ -24,6 +24,7 @@ struct Dependencies: Sendable {
     let tokens: TokenService
     let configuration: Configuration
     let clock: AppClock
+    let metrics = AppMetrics()
 
     static func open(_ config: Configuration, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
         let database = try await Database.open(config.databaseURL, logger: logger)
@@ -64,7 +65,7 @@ struct Dependencies: Sendable {
 }
 
 /// The whole request path: edge middleware, then the routes generated from the OpenAPI document.
-func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContext> {
+func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "taskmanager")) throws -> Router<AppRequestContext> {
     let document = OpenAPIDocument.compiled
     var methods = document.methodsByPath.merging(DocsPages.methodsByPath) { $1 }
     methods["/openapi.json"] = ["GET"]
@@ -73,7 +74,8 @@ func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContex
         middleware: EdgeMiddleware(
             routes: RouteTable(methods),
             clientAddress: ClientAddressResolver(trustedProxies: dependencies.configuration.trustedProxies),
-            cors: CORSPolicy(origins: Set(dependencies.configuration.corsOrigins))))
+            cors: CORSPolicy(origins: Set(dependencies.configuration.corsOrigins)),
+            metrics: dependencies.metrics, logger: logger))
     router.get("/openapi.json") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "application/json"],
@@ -90,12 +92,13 @@ func buildRouter(_ dependencies: Dependencies) throws -> Router<AppRequestContex
         login: LoginService(
             users: users, sessions: sessions, throttle: ThrottleRepository(database: dependencies.database),
             policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,
-            sessionTTL: config.refreshTokenTTL, clock: dependencies.clock),
+            sessionTTL: config.refreshTokenTTL, clock: dependencies.clock, metrics: dependencies.metrics),
         sessions: sessions,
         tasks: TaskRepository(database: dependencies.database),
         users: users,
         database: dependencies.database,
         clock: dependencies.clock,
+        metrics: dependencies.metrics,
         authenticator: authenticator,
         openRegistration: config.openRegistration)
     try api.registerHandlers(
@@ -111,7 +114,7 @@ func buildApplication(_ config: Configuration, clock: AppClock = .system) async 
     let dependencies = try await Dependencies.open(config, clock: clock, logger: logger)
     let router: Router<AppRequestContext>
     do {
-        router = try buildRouter(dependencies)
+        router = try buildRouter(dependencies, logger: logger)
     } catch {
         await dependencies.close()
         throw error

@@ -14,6 +14,7 @@ struct Configuration: Sendable {
     var bcryptCost = 12
     var openRegistration = true
     var logLevel: Logger.Level = .info
+    var logFormat = LogFormat.text
     /// Browser origins allowed to call the API (CORS); none: CORS is off.
     var corsOrigins: [String] = []
     /// How many password hashes may wait for the bcrypt pool before new ones get 503; `nil`: 32 per core.
@@ -28,6 +29,8 @@ struct Configuration: Sendable {
     var docs = DocsPages(assets: [:])
 
     static let minimumSecretBytes = 32
+
+    enum LogFormat: String, Sendable { case text, json }
 
     /// A setting the server refuses to start with; its description is the one line printed.
     struct Invalid: Error, CustomStringConvertible {
@@ -65,6 +68,9 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (TASKMANAGER_LOG_LEVEL). Default: info.")
     var logLevel: String?
+
+    @Option(help: "text or json: one line per event on standard error (TASKMANAGER_LOG_FORMAT). Default: text.")
+    var logFormat: String?
 
     @Option(
         help: ArgumentHelp(
@@ -132,6 +138,12 @@ struct ServerOptions: ParsableArguments {
                 )
             }
             config.logLevel = level
+        }
+        if let text = settings.value(logFormat, "TASKMANAGER_LOG_FORMAT") {
+            guard let format = Configuration.LogFormat(rawValue: text.lowercased()) else {
+                throw .init(description: "--log-format (TASKMANAGER_LOG_FORMAT) must be text or json, not '\(text)'")
+            }
+            config.logFormat = format
         }
         if let list = settings.value(corsOrigins, "TASKMANAGER_CORS_ORIGINS") {
             for origin in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !origin.isEmpty {

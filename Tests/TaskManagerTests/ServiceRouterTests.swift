@@ -25,6 +25,10 @@ import Testing
         }
     }
 
+    @Test func aRequestCancelledByShutdownIsA503() {
+        #expect(ErrorResponse.apiError(for: CancellationError(), logger: Logger(label: "test")) == .serviceUnavailable)
+    }
+
     @Test func anAcceptHeaderNeverTurnsADoneWriteIntoAnError() async throws {
         try await withTestApp { api in
             try await api.register("alice")

@@ -1,3 +1,4 @@
+import OpenAPIRuntime
 import TaskManagerAPI
 
 extension APIImplementation {
@@ -8,6 +9,10 @@ extension APIImplementation {
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
         try await Self.readiness(of: database)
         return .ok(.init(body: .json(.init(status: "ok"))))
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        .ok(.init(body: .plainText(HTTPBody(metrics.exposition(databaseConnections: database.connectionCount)))))
     }
 
     /// Ready when the database answers; else 503.

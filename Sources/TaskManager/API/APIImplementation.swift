@@ -12,6 +12,7 @@ struct APIImplementation: APIProtocol {
     let users: UserRepository
     let database: Database
     let clock: AppClock
+    let metrics: AppMetrics
     let authenticator: BearerAuthenticator
     let openRegistration: Bool
 }

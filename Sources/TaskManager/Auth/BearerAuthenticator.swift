@@ -42,6 +42,7 @@ struct BearerAuthenticator: ServerMiddleware {
         guard let (session, user) = try await sessions.findWithUser(sessionID: claims.sid),
             user.id == claims.sub.value, session.revokedAt == nil, session.expiresAt > now
         else { throw APIError.invalidToken }
+        RequestInfo.current.annotations.userID = user.id
         guard user.isActive else { throw APIError.inactiveUser }
         if now.timeIntervalSince(session.lastUsedAt) >= Self.touchInterval {
             try await sessions.touch(sessionID: session.id, now: now)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import NIOCore
+import Logging
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
@@ -18,6 +19,12 @@ struct ServeCommand: AsyncParsableCommand {
             config = try options.configuration(environment: ProcessInfo.processInfo.environment)
         } catch {
             throw fail(error.description)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                config.logFormat == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = config.logLevel
+            return handler
         }
         let app: any ApplicationProtocol
         do {

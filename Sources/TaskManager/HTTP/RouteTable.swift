@@ -12,12 +12,21 @@ struct RouteTable: Sendable {
 
     /// The methods of the first template `path` matches, or `nil` when none does.
     func allowedMethods(for path: String) -> [String]? {
+        entry(for: path)?.methods
+    }
+
+    /// The template `path` matches (`/tasks/{id}`), for metrics and logs; `nil` for unknown paths.
+    func template(for path: String) -> String? {
+        entry(for: path).map { $0.segments.joined(separator: "/") }
+    }
+
+    private func entry(for path: String) -> (segments: [Substring], methods: [String])? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         for entry in entries where entry.segments.count == segments.count {
             let matches = zip(entry.segments, segments).allSatisfy { template, actual in
                 (template.hasPrefix("{") && template.hasSuffix("}") && !actual.isEmpty) || template == actual
             }
-            if matches { return entry.methods }
+            if matches { return entry }
         }
         return nil
     }

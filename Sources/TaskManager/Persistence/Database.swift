@@ -25,6 +25,9 @@ final class Database: Sendable {
     private let nextReader = RoundRobin()
     let logger: Logger
 
+    /// Open connections (the writer and the readers; one for an in-memory database).
+    var connectionCount: Int { Set((readers + [writer]).map(ObjectIdentifier.init)).count }
+
     private init(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool, logger: Logger) {
         self.writer = writer
         self.readers = readers
@@ -76,7 +79,7 @@ final class Database: Sendable {
     /// Runs `body` on a reader connection. Use it for single statements that only read.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let connection = readers[nextReader.next() % readers.count]
-        return try await Self.mapErrors { try await body(connection.sql()) }
+        return try await Self.mapErrors { try await body(connection.sql(queryLogLevel: nil)) }
     }
 
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), committed when it returns and
@@ -85,7 +88,8 @@ final class Database: Sendable {
         let connection = writer
         return try await Self.mapErrors {
             try await writeLock.withLock {
-                let sql = connection.sql()
+                // No query logging: statements carry secrets (the generated signing key) as binds.
+                let sql = connection.sql(queryLogLevel: nil)
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await body(sql)

@@ -13,6 +13,7 @@ struct LoginService: Sendable {
     /// How long a login session (and so its refresh tokens) lives.
     let sessionTTL: Int
     let clock: AppClock
+    let metrics: AppMetrics
 
     struct Grant: Sendable, Equatable {
         var accessToken: String
@@ -36,16 +37,21 @@ struct LoginService: Sendable {
         // A locked name or address is refused before bcrypt runs: a flood of attempts stays cheap,
         // and the right password does not open an active lock.
         if let wait = try await throttle.lockRemaining(usernameKey: key, address: address, policy: policy, now: clock.now()) {
+            metrics.recordLogin(.throttled)
             throw APIError.throttled(retryAfter: max(1, Int(wait.rounded(.up))))
         }
         let user = try await users.find(username: username)
         // An unknown user is checked against a dummy hash: a miss takes as long as a hit.
         guard try await hasher.verify(password, against: user?.passwordHash), let user else {
             try await throttle.recordFailure(usernameKey: key, address: address, policy: policy, now: clock.now())
+            metrics.recordLogin(.failure)
             throw APIError.oauth(.invalidGrant, "Incorrect username or password")
         }
         try await throttle.recordSuccess(usernameKey: key)
-        guard user.isActive else { throw APIError.oauth(.invalidGrant, "Inactive user") }
+        guard user.isActive else {
+            metrics.recordLogin(.failure)
+            throw APIError.oauth(.invalidGrant, "Inactive user")
+        }
         let allowed = Scope.allowed(isAdmin: user.isAdmin)
         guard requested.allSatisfy(allowed.contains) else {
             throw APIError.oauth(.invalidScope, "Requested scope is not available to this user")
@@ -58,6 +64,7 @@ struct LoginService: Sendable {
             revokedAt: nil)
         let refresh = Self.newRefreshToken()
         try await sessions.create(session, refreshTokenHash: Self.hash(refresh))
+        metrics.recordLogin(.success)
         return try await grant(userID: user.id, sessionID: session.id, scopes: granted, refreshToken: refresh, now: now)
     }
 

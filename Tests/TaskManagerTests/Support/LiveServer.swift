@@ -97,9 +97,11 @@ final class LiveServer: @unchecked Sendable {
     }
 
     /// - Parameter directory: the folder of the database; a new one unless restarting on an old one.
-    static func start(_ arguments: [String] = [], environment: [String: String] = [:], in directory: TemporaryDirectory? = nil)
-        async throws -> LiveServer
-    {
+    /// - Parameter logFile: where the server's standard error goes (else a pipe the tests can peek at).
+    static func start(
+        _ arguments: [String] = [], environment: [String: String] = [:], in directory: TemporaryDirectory? = nil,
+        logFile: URL? = nil
+    ) async throws -> LiveServer {
         let directory = try directory ?? TemporaryDirectory()
         let port = try await freePort()
         let process = Process()
@@ -108,7 +110,12 @@ final class LiveServer: @unchecked Sendable {
         process.environment = Binary.testEnvironment(environment)
         process.currentDirectoryURL = directory.url
         let server = LiveServer(process: process, port: port, directory: directory)
-        process.standardError = server.errors
+        if let logFile {
+            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: logFile)
+        } else {
+            process.standardError = server.errors
+        }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         for _ in 0..<200 {

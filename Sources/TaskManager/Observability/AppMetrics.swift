@@ -1,0 +1,49 @@
+import Foundation
+import Metrics
+import Prometheus
+
+/// The service's metrics, recorded through swift-metrics into a Prometheus registry of this
+/// application's own (no global bootstrap, so several applications in one test process stay apart).
+final class AppMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+
+    init() {
+        factory = PrometheusMetricsFactory(registry: registry)
+    }
+
+    enum LoginResult: String, Sendable {
+        case success, failure, throttled
+    }
+
+    /// `route` is the path template (`/tasks/{id}`), never the raw path: the label set stays bounded.
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        Counter(
+            label: "taskmanager_http_requests_total",
+            dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory
+        ).increment()
+        Metrics.Timer(label: "taskmanager_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            .record(duration: duration)
+    }
+
+    func recordLogin(_ result: LoginResult) {
+        Counter(label: "taskmanager_logins_total", dimensions: [("result", result.rawValue)], factory: factory).increment()
+    }
+
+    /// The exposition, with the process's resident memory and open database connections read now.
+    func exposition(databaseConnections: Int) -> String {
+        if let resident = Self.residentMemoryBytes() {
+            Gauge(label: "taskmanager_process_resident_memory_bytes", factory: factory).record(resident)
+        }
+        Gauge(label: "taskmanager_database_connections", factory: factory).record(databaseConnections)
+        return registry.emitToString()
+    }
+
+    /// From /proc/self/statm (Linux): resident pages × page size.
+    static func residentMemoryBytes() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

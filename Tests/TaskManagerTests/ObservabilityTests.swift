@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import TaskManager
+
+@Suite struct MetricsTests {
+    /// `name{labels} value` lines of an exposition, by name and sorted labels.
+    static func samples(_ exposition: String) -> [String: Double] {
+        var samples: [String: Double] = [:]
+        for line in exposition.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                Issue.record("unparsable line: \(line)")
+                continue
+            }
+            samples[String(line[..<space])] = value
+        }
+        return samples
+    }
+
+    @Test func countsExactlyTheRequestsByRouteAndStatusAndTheLogins() async throws {
+        try await withTestApp { api in
+            _ = try await api.send(.get, "/healthz")
+            _ = try await api.send(.get, "/healthz")
+            _ = try await api.send(.get, "/nowhere/at/all")
+            _ = try await api.send(.get, "/also/unknown")
+            try await api.register("alice")
+            let token = try await api.login("alice")
+            _ = try await api.loginReply("alice", password: "wrong password")
+            _ = try await api.loginReply("nobody", password: "wrong password")
+            _ = try await api.send(.get, "/me")
+            _ = try await api.send(.get, "/tasks/\(UUID().uuidString)", token: token)
+            _ = try await api.send(.get, "/tasks/\(UUID().uuidString)", token: token)
+
+            let reply = try await api.send(.get, "/metrics")
+            #expect(reply.status == 200)
+            #expect(reply.header("Content-Type")?.hasPrefix("text/plain") == true)
+            let samples = Self.samples(reply.body)
+            let requests = "taskmanager_http_requests_total"
+            #expect(samples[#"\#(requests){method="GET",route="/healthz",status="200"}"#] == 2)
+            #expect(samples[#"\#(requests){method="GET",route="unmatched",status="404"}"#] == 2)
+            #expect(samples[#"\#(requests){method="POST",route="/users",status="201"}"#] == 1)
+            #expect(samples[#"\#(requests){method="POST",route="/token",status="200"}"#] == 1)
+            #expect(samples[#"\#(requests){method="POST",route="/token",status="400"}"#] == 2)
+            #expect(samples[#"\#(requests){method="GET",route="/me",status="401"}"#] == 1)
+            #expect(samples[#"\#(requests){method="GET",route="/tasks/{id}",status="404"}"#] == 2)
+            #expect(samples.keys.filter { $0.hasPrefix(requests) }.count == 7)  // nothing else, no raw paths
+            #expect(samples[#"taskmanager_http_request_duration_seconds_count{route="/healthz"}"#] == 2)
+            #expect(samples[#"taskmanager_logins_total{result="success"}"#] == 1)
+            #expect(samples[#"taskmanager_logins_total{result="failure"}"#] == 2)
+            #expect((samples["taskmanager_process_resident_memory_bytes"] ?? 0) > 1_000_000)
+            #expect(samples["taskmanager_database_connections"] == 1)  // in memory: one connection
+        }
+    }
+
+    @Test func throttledLoginsAreCounted() async throws {
+        try await withTestApp { api in
+            for _ in 0..<6 { _ = try await api.loginReply("ghost", password: "wrong password") }
+            let samples = Self.samples(try await api.send(.get, "/metrics").body)
+            #expect(samples[#"taskmanager_logins_total{result="failure"}"#] == 5)
+            #expect(samples[#"taskmanager_logins_total{result="throttled"}"#] == 1)
+        }
+    }
+
+    @Test func requestIDsAreTakenWhenWellFormedAndMadeOtherwise() async throws {
+        try await withTestApp { api in
+            var reply = try await api.send(.get, "/healthz", headers: [.init("X-Request-ID")!: "trace-42.a_b"])
+            #expect(reply.header("X-Request-ID") == "trace-42.a_b")
+            reply = try await api.send(.get, "/healthz", headers: [.init("X-Request-ID")!: "bad id\u{7f}<script>"])
+            #expect(reply.header("X-Request-ID").flatMap { UUID(uuidString: $0) } != nil)
+            reply = try await api.send(.get, "/nope")
+            #expect(reply.header("X-Request-ID").flatMap { UUID(uuidString: $0) } != nil)
+        }
+    }
+}
+
+@Suite(.serialized) struct LogTests {
+    @Test func noSecretReachesTheLogAtTraceLevel() async throws {
+        let directory = try TemporaryDirectory()
+        let logFile = directory.url.appendingPathComponent("server.log")
+        let server = try await LiveServer.start(["--log-level", "trace", "--log-format", "json"], logFile: logFile)
+        let password = "unmistakable-Pa55word"
+        let newPassword = "another-unmistakable-Pa55"
+        _ = try await server.send(.POST, "/users", json: jsonBody(["username": "secretive", "password": password]))
+        let login = try await server.send(
+            .POST, "/token", form: formBody([("username", "secretive"), ("password", password), ("client_secret", "client-s3cret")]),
+            headers: [("Authorization", "Basic " + Data("client:client-s3cret".utf8).base64EncodedString()), ("X-Request-ID", "login-1")])
+        let access = try #require(login.string("access_token"))
+        let refresh = try #require(login.string("refresh_token"))
+        _ = try await server.send(.GET, "/me", token: access)
+        let refreshed = try await server.send(.POST, "/token", form: formBody([("grant_type", "refresh_token"), ("refresh_token", refresh)]))
+        let access2 = try #require(refreshed.string("access_token"))
+        let refresh2 = try #require(refreshed.string("refresh_token"))
+        _ = try await server.send(
+            .POST, "/me/password", token: access2, json: jsonBody(["current_password": password, "new_password": newPassword]))
+        _ = try await server.send(.POST, "/token/revoke", form: formBody([("token", refresh2)]))
+        _ = try await server.send(.GET, "/me", token: access2)
+        #expect(server.stop() == 0)
+
+        let log = try String(contentsOf: logFile, encoding: .utf8)
+        let secrets = [password, newPassword, access, refresh, access2, refresh2, "client-s3cret",
+                       Data("client:client-s3cret".utf8).base64EncodedString(), "Bearer ", "Basic "]
+        for secret in secrets { #expect(!log.contains(secret), "the log contains \(secret.prefix(12))…") }
+        #expect(!log.lowercased().contains("authorization"))
+        // One JSON line per request, with its route, status and request id.
+        let lines = log.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let requests = lines.filter { $0["message"] as? String == "request" }
+        #expect(requests.count == 8)
+        #expect(requests.contains { $0["request_id"] as? String == "login-1" && $0["route"] as? String == "/token" && $0["status"] as? String == "200" })
+        #expect(requests.contains { $0["route"] as? String == "/me" && $0["user_id"] != nil })
+    }
+}
