@@ -27,7 +27,7 @@ struct Dependencies: Sendable {
     let metrics = AppMetrics()
 
     static func open(_ config: Configuration, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
-        let database = try await Database.open(config.databaseURL, logger: logger)
+        let database = try await Database.open(config.databaseURL, pool: config.databasePool, logger: logger)
         do {
             try await Migrations.run(on: database)
             let keys = SigningKeyRepository(database: database)

@@ -5,6 +5,7 @@ import Logging
 /// Every setting of the server, resolved once at start: flag, else environment variable, else default.
 struct Configuration: Sendable {
     var databaseURL: DatabaseURL = .sqliteFile(path: "taskmanager.sqlite")
+    var databasePool = DatabasePool()
     var host = "127.0.0.1"
     var port = 8000
     /// `nil`: a random key is generated once and kept in the database.
@@ -97,6 +98,7 @@ struct ServerOptions: ParsableArguments {
         let settings = SettingsReader(environment: environment)
         var config = Configuration()
         config.databaseURL = try database.url(environment: environment)
+        config.databasePool = try database.pool(environment: environment)
         if let host = settings.value(host, "TASKMANAGER_HOST") {
             guard !host.isEmpty else { throw .init(description: "--host (TASKMANAGER_HOST) must not be empty") }
             config.host = host
@@ -173,9 +175,17 @@ struct ServerOptions: ParsableArguments {
 struct DatabaseOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "sqlite://PATH or sqlite::memory: (TASKMANAGER_DATABASE_URL). Default: sqlite://taskmanager.sqlite.",
+            "sqlite://PATH, sqlite::memory: or postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=disable|prefer|require|verify-full] (TASKMANAGER_DATABASE_URL). Default: sqlite://taskmanager.sqlite.",
             valueName: "url"))
     var databaseURL: String?
+
+    @Option(help: "PostgreSQL: most connections this process opens (TASKMANAGER_DATABASE_POOL_SIZE). Default: 10.")
+    var databasePoolSize: String?
+
+    @Option(
+        help:
+            "PostgreSQL: seconds to wait for a connection before answering 503 (TASKMANAGER_DATABASE_TIMEOUT). Default: 3.")
+    var databaseTimeout: String?
 
     func url(environment: [String: String]) throws(Configuration.Invalid) -> DatabaseURL {
         guard let text = SettingsReader(environment: environment).value(databaseURL, "TASKMANAGER_DATABASE_URL") else {
@@ -187,9 +197,20 @@ struct DatabaseOptions: ParsableArguments {
             throw .init(description: "--database-url (TASKMANAGER_DATABASE_URL): \(error.description)")
         }
     }
+
+    func pool(environment: [String: String]) throws(Configuration.Invalid) -> DatabasePool {
+        let settings = SettingsReader(environment: environment)
+        var pool = DatabasePool()
+        pool.size =
+            try settings.integer(databasePoolSize, "TASKMANAGER_DATABASE_POOL_SIZE", flag: "--database-pool-size", in: 1...1000)
+            ?? pool.size
+        if let seconds = try settings.integer(databaseTimeout, "TASKMANAGER_DATABASE_TIMEOUT", flag: "--database-timeout", in: 1...600) {
+            pool.timeout = .seconds(seconds)
+        }
+        return pool
+    }
 }
 
-/// A flag wins over its environment variable; an empty variable counts as unset.
 private struct SettingsReader {
     var environment: [String: String]
 

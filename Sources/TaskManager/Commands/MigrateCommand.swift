@@ -9,25 +9,30 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        try await withDatabase(database) { db in
+        try await withDatabase(database, migrated: false) { db in
             let applied = try await Migrations.run(on: db)
             print(applied.isEmpty ? "The database is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", ")).")
         }
     }
 }
 
-/// Opens the database of `options`, migrated, for one command; a failure is one line on stderr.
-func withDatabase<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+/// Opens the database of `options`, migrated unless told otherwise, for one command; a failure is
+/// one line on stderr.
+func withDatabase<T: Sendable>(
+    _ options: DatabaseOptions, migrated: Bool = true, _ body: @Sendable (Database) async throws -> T
+) async throws -> T {
     let url: DatabaseURL
+    let pool: DatabasePool
     do {
         url = try options.url(environment: ProcessInfo.processInfo.environment)
+        pool = try options.pool(environment: ProcessInfo.processInfo.environment)
     } catch {
         throw fail(error.description)
     }
     let database: Database
     do {
-        database = try await Database.open(url, readerCount: 1, logger: Logger(label: "taskmanager"))
-        try await Migrations.run(on: database)
+        database = try await Database.open(url, readerCount: 1, pool: pool, logger: Logger(label: "taskmanager"))
+        if migrated { try await Migrations.run(on: database) }
     } catch {
         throw fail("cannot open the database: \(error)", code: 1)
     }

@@ -1,15 +1,10 @@
 import Logging
-import NIOCore
-import NIOPosix
 import SQLKit
-import SQLiteKit
 import Synchronization
 
-/// The application's database: every repository reads and writes through `read` and `write`.
-///
-/// SQLite: one writer connection, whose transactions are serialised by a lock (so writers never see
-/// SQLITE_BUSY from each other), and a few reader connections that WAL lets run beside it. The
-/// connections run their statements on their own thread pool, apart from the bcrypt pool.
+/// The application's database: every repository reads and writes through `read` and `write`, in
+/// SQL that both engines run. What differs between SQLite and PostgreSQL (connections, how a
+/// transaction starts, how one is made exclusive, which errors mean what) lives in the two engines.
 final class Database: Sendable {
     enum Failure: Error, Equatable {
         /// The database cannot be reached or used now (503).
@@ -18,119 +13,93 @@ final class Database: Sendable {
         case uniqueViolation
     }
 
-    private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
-    private let writeLock = AsyncLock()
-    private let threadPool: NIOThreadPool
-    private let nextReader = RoundRobin()
+    private enum Engine {
+        case sqlite(SQLiteEngine)
+        case postgres(PostgresEngine)
+    }
+
+    private let engine: Engine
     let logger: Logger
 
-    /// Open connections (the writer and the readers; one for an in-memory database).
-    var connectionCount: Int { Set((readers + [writer]).map(ObjectIdentifier.init)).count }
-
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool, logger: Logger) {
-        self.writer = writer
-        self.readers = readers
-        self.threadPool = threadPool
+    private init(engine: Engine, logger: Logger) {
+        self.engine = engine
         self.logger = logger
     }
 
-    static func open(_ url: DatabaseURL, readerCount: Int = 2, logger: Logger) async throws -> Database {
-        let pool = NIOThreadPool(numberOfThreads: readerCount + 1)
-        pool.start()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        do {
-            switch url {
-            case .sqliteMemory:
-                // An in-memory database lives in one connection, so it serves reads too.
-                let connection = try await SQLiteConnection.open(
-                    storage: .memory, threadPool: pool, logger: logger, on: eventLoop)
-                try await configure(connection, logger: logger)
-                return Database(writer: connection, readers: [connection], threadPool: pool, logger: logger)
-            case .sqliteFile(let path):
-                let writer = try await SQLiteConnection.open(
-                    storage: .file(path: path), threadPool: pool, logger: logger, on: eventLoop)
-                try await configure(writer, logger: logger)
-                // WAL: readers never block the writer and see only committed data. It is kept in the file.
-                _ = try await writer.sql().raw("PRAGMA journal_mode = WAL").all()
-                var readers: [SQLiteConnection] = []
-                for _ in 0..<readerCount {
-                    let reader = try await SQLiteConnection.open(
-                        storage: .file(path: path), threadPool: pool, logger: logger, on: eventLoop)
-                    try await configure(reader, logger: logger)
-                    readers.append(reader)
-                }
-                return Database(writer: writer, readers: readers, threadPool: pool, logger: logger)
-            }
-        } catch {
-            try? await pool.shutdownGracefully()
-            throw Failure.unavailable("cannot open the database: \(error)")
+    static func open(
+        _ url: DatabaseURL, readerCount: Int = 2, pool: DatabasePool = DatabasePool(), logger: Logger
+    ) async throws -> Database {
+        switch url {
+        case .sqliteMemory:
+            let engine = try await SQLiteEngine.open(memory: true, path: "", readerCount: readerCount, logger: logger)
+            return Database(engine: .sqlite(engine), logger: logger)
+        case .sqliteFile(let path):
+            let engine = try await SQLiteEngine.open(memory: false, path: path, readerCount: readerCount, logger: logger)
+            return Database(engine: .sqlite(engine), logger: logger)
+        case .postgres(let target):
+            let engine = try await PostgresEngine.open(target, pool: pool, logger: logger)
+            return Database(engine: .postgres(engine), logger: logger)
         }
     }
 
-    private static func configure(_ connection: SQLiteConnection, logger: Logger) async throws {
-        let sql = connection.sql()
-        // NORMAL in WAL mode: a committed transaction survives a crash of this process (kill -9);
-        // only an operating-system crash or power cut can lose the last few.
-        _ = try await sql.raw("PRAGMA synchronous = NORMAL").all()
-        _ = try await sql.raw("PRAGMA foreign_keys = ON").all()
+    /// SQLite: open connections (the writer and the readers). PostgreSQL: connections in use.
+    var connectionCount: Int {
+        switch engine {
+        case .sqlite(let engine): engine.connectionCount
+        case .postgres(let engine): engine.connectionCount
+        }
     }
 
-    /// Runs `body` on a reader connection. Use it for single statements that only read.
+    /// Runs `body` outside a transaction. Use it for single statements that only read.
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = readers[nextReader.next() % readers.count]
-        return try await Self.mapErrors { try await body(connection.sql(queryLogLevel: nil)) }
+        switch engine {
+        case .sqlite(let engine): try await engine.read(body)
+        case .postgres(let engine): try await engine.read(body)
+        }
     }
 
-    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), committed when it returns and
-    /// rolled back when it throws.
+    /// Runs `body` in one write transaction, committed when it returns and rolled back when it throws.
+    /// Concurrent writers of other processes may interleave (PostgreSQL); make each statement decide
+    /// its own race (conditional updates, unique constraints, upserts) or use `exclusiveWrite`.
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = writer
-        return try await Self.mapErrors {
-            try await writeLock.withLock {
-                // No query logging: statements carry secrets (the generated signing key) as binds.
-                let sql = connection.sql(queryLogLevel: nil)
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(sql)
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
-            }
+        switch engine {
+        case .sqlite(let engine): try await engine.write(body)
+        case .postgres(let engine): try await engine.write(exclusive: true, body)
+        }
+    }
+
+    /// A write transaction that no other exclusive write runs beside, in any process: for
+    /// read-then-write decisions no single statement can make (migrations, the first signing key,
+    /// keeping one active admin). SQLite's write transactions already are exclusive.
+    func exclusiveWrite<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(let engine): try await engine.write(body)
+        case .postgres(let engine): try await engine.write(exclusive: true, body)
         }
     }
 
     /// `true` when the database answers a trivial query.
     func ping() async -> Bool {
-        (try? await read { try await $0.raw("SELECT 1 AS ok").first() }) != nil
+        switch engine {
+        case .sqlite: (try? await read { try await $0.raw("SELECT 1 AS ok").first() }) != nil
+        case .postgres(let engine): await engine.ping()
+        }
     }
 
     func close() async {
-        var closed = Set<ObjectIdentifier>()
-        for connection in readers + [writer] where closed.insert(ObjectIdentifier(connection)).inserted {
-            try? await connection.close()
+        switch engine {
+        case .sqlite(let engine): await engine.close()
+        case .postgres(let engine): await engine.close()
         }
-        try? await threadPool.shutdownGracefully()
     }
+}
 
-    /// Engine errors become the two failures the rest of the application can act on.
-    private static func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as SQLiteError {
-            switch error.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
-                throw Failure.uniqueViolation
-            case .constraint, .constraintCheckFailed, .constraintForeignKeyFailed, .constraintNotNullFailed:
-                throw error
-            default:
-                throw Failure.unavailable(error.description)
-            }
-        }
-    }
+/// PostgreSQL connection-pool settings (SQLite keeps its fixed writer and readers).
+struct DatabasePool: Sendable, Equatable {
+    /// Most connections one process opens.
+    var size = 10
+    /// Longest wait for a connection (and for connecting) before a request gets 503.
+    var timeout: Duration = .seconds(3)
 }
 
 /// A lock-free round-robin counter for picking reader connections.

@@ -101,15 +101,17 @@ enum Migrations {
     /// versions applied. Safe to run at every start.
     @discardableResult
     static func run(on database: Database) async throws -> [Int] {
-        try await database.write { sql in
+        // Exclusive: processes starting together on an empty database apply each migration once,
+        // and never race on creating the bookkeeping table.
+        try await database.exclusiveWrite { sql in
             try await sql.raw(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
             ).run()
         }
         var applied: [Int] = []
         for migration in all {
-            let didApply = try await database.write { sql -> Bool in
-                // Checked inside the write transaction, so two processes never apply one migration twice.
+            let didApply = try await database.exclusiveWrite { sql -> Bool in
+                // Checked inside the exclusive transaction, so two processes never apply one migration twice.
                 let existing = try await sql.raw(
                     "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)"
                 ).first()

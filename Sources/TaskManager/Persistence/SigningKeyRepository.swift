@@ -39,7 +39,7 @@ struct SigningKeyRepository: Sendable {
     /// Stores `key` unless the database already has one; returns the keys either way. Checked and
     /// written in one transaction, so processes starting together on an empty database agree.
     func createIfEmpty(_ key: StoredKey) async throws -> [StoredKey] {
-        try await database.write { sql in
+        try await database.exclusiveWrite { sql in
             if try await sql.raw("SELECT kid FROM signing_keys").first() == nil {
                 try await sql.raw(
                     """
@@ -57,7 +57,8 @@ extension SigningKeyRepository {
     /// Adds `key` as the one that signs from now on; the others are retired but still verify the
     /// tokens they signed until those expire.
     func rotate(to key: StoredKey) async throws {
-        try await database.write { sql in
+        // Exclusive: two rotations at once still leave exactly one key that signs.
+        try await database.exclusiveWrite { sql in
             try await sql.raw(
                 "UPDATE signing_keys SET retired_at = \(bind: Microseconds.from(key.createdAt)) WHERE retired_at IS NULL"
             ).run()

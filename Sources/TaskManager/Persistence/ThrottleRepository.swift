@@ -27,29 +27,36 @@ struct ThrottleRepository: Sendable {
         return until.map { Double($0 - nowMicros) / 1_000_000 }
     }
 
-    /// Counts a failed attempt against the username and the address.
+    /// Counts a failed attempt against the username and the address. The count is one upsert, so
+    /// failures arriving at once (in any process) are all counted.
     func recordFailure(usernameKey: String, address: String, policy: ThrottlePolicy, now: Date) async throws {
         let nowMicros = Microseconds.from(now)
+        let forgottenBefore = nowMicros - Int64(policy.forgetAfter * 1_000_000)
         try await database.write { sql in
-            let row = try await sql.raw(
-                "SELECT failures, last_failure_at FROM login_throttle_users WHERE username_key = \(bind: usernameKey)"
-            ).first()
-            var failures = try row?.decode(column: "failures", as: Int.self) ?? 0
-            if let last = try row?.decode(column: "last_failure_at", as: Int64.self),
-                nowMicros - last > Int64(policy.forgetAfter * 1_000_000)
-            {
-                failures = 0  // a username's count is forgotten after a quiet spell
+            // A username's count starts again after a quiet spell.
+            let failures =
+                try await sql.raw(
+                    """
+                    INSERT INTO login_throttle_users (username_key, failures, last_failure_at, locked_until)
+                    VALUES (\(bind: usernameKey), 1, \(bind: nowMicros), 0)
+                    ON CONFLICT (username_key) DO UPDATE SET
+                        failures = CASE WHEN login_throttle_users.last_failure_at < \(bind: forgottenBefore)
+                            THEN 1 ELSE login_throttle_users.failures + 1 END,
+                        locked_until = CASE WHEN login_throttle_users.last_failure_at < \(bind: forgottenBefore)
+                            THEN 0 ELSE login_throttle_users.locked_until END,
+                        last_failure_at = excluded.last_failure_at
+                    RETURNING failures
+                    """
+                ).first()?.decode(column: "failures", as: Int.self) ?? 1
+            if failures >= policy.userMaxFailures {
+                let lockedUntil = nowMicros + Int64(policy.userLock(afterFailures: failures) * 1_000_000)
+                try await sql.raw(
+                    """
+                    UPDATE login_throttle_users SET locked_until = \(bind: lockedUntil)
+                    WHERE username_key = \(bind: usernameKey)
+                    """
+                ).run()
             }
-            failures += 1
-            let lockedUntil = failures >= policy.userMaxFailures ? nowMicros + Int64(policy.userLock(afterFailures: failures) * 1_000_000) : 0
-            try await sql.raw(
-                """
-                INSERT INTO login_throttle_users (username_key, failures, last_failure_at, locked_until)
-                VALUES (\(bind: usernameKey), \(bind: failures), \(bind: nowMicros), \(bind: lockedUntil))
-                ON CONFLICT (username_key) DO UPDATE SET failures = excluded.failures,
-                    last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until
-                """
-            ).run()
             try await sql.raw(
                 "INSERT INTO login_throttle_addresses (address, failed_at) VALUES (\(bind: address), \(bind: nowMicros))"
             ).run()

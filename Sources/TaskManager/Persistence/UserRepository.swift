@@ -78,7 +78,8 @@ extension UserRepository {
     /// Deletes the user with its sessions, refresh tokens and tasks (foreign keys cascade), in one
     /// transaction, unless it is the last active admin.
     func delete(id: String) async throws -> ChangeOutcome {
-        try await database.write { sql in
+        // Exclusive: two admins removing each other at once must not leave none.
+        try await database.exclusiveWrite { sql in
             guard let user = try await Self.find(id: id, on: sql) else { return .notFound }
             if user.isAdmin, user.isActive, try await Self.activeAdminCount(on: sql) <= 1 { return .lastActiveAdmin }
             try await sql.raw("DELETE FROM users WHERE id = \(bind: id)").run()
@@ -88,7 +89,7 @@ extension UserRepository {
 
     /// Enables, disables, promotes or demotes; disabling ends every session of the user.
     func setFlags(id: String, isActive: Bool?, isAdmin: Bool?, now: Date) async throws -> ChangeOutcome {
-        try await database.write { sql in
+        try await database.exclusiveWrite { sql in
             guard let user = try await Self.find(id: id, on: sql) else { return .notFound }
             let losesAdmin = user.isAdmin && user.isActive && (isActive == false || isAdmin == false)
             if losesAdmin, try await Self.activeAdminCount(on: sql) <= 1 { return .lastActiveAdmin }

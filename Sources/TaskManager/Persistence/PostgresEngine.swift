@@ -1,0 +1,177 @@
+import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import Synchronization
+
+/// PostgreSQL through postgres-nio's connection pool. Many server processes may share the database:
+/// writes are ordinary transactions (row locks and unique constraints settle races), and the few
+/// that must not interleave with another process take a transaction-scoped advisory lock.
+final class PostgresEngine: Sendable {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let acquireTimeout: Duration
+    private let leased = Atomic<Int>(0)
+
+    /// Connections lent out right now (the pool keeps more open when idle).
+    var connectionCount: Int { leased.load(ordering: .relaxed) }
+
+    private init(client: PostgresClient, runner: Task<Void, Never>, acquireTimeout: Duration) {
+        self.client = client
+        self.runner = runner
+        self.acquireTimeout = acquireTimeout
+    }
+
+    /// Starts the pool and checks that the server answers, so that a wrong URL stops the start.
+    static func open(_ target: PostgresTarget, pool: DatabasePool, logger: Logger) async throws -> PostgresEngine {
+        var configuration = PostgresClient.Configuration(
+            host: target.host, port: target.port, username: target.username, password: target.password,
+            database: target.database, tls: tls(target.tls))
+        configuration.options.maximumConnections = pool.size
+        configuration.options.connectTimeout = pool.timeout
+        configuration.options.additionalStartupParameters = [("application_name", "taskmanager")]
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // Detached: the pool must not inherit a graceful-shutdown signal meant for the HTTP server;
+        // `close()` ends it after the server has drained (the database is the last thing closed).
+        let runner = Task.detached { await client.run() }
+        let engine = PostgresEngine(client: client, runner: runner, acquireTimeout: pool.timeout)
+        do {
+            _ = try await engine.read { try await $0.raw("SELECT 1 AS ok").first() }
+        } catch {
+            await engine.close()
+            throw Database.Failure.unavailable("cannot reach \(target): \(error)")
+        }
+        return engine
+    }
+
+    private static func tls(_ mode: PostgresTarget.TLSMode) -> PostgresClient.Configuration.TLS {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(unverified)
+        case .require: return .require(unverified)
+        case .verifyFull: return .require(.makeClientConfiguration())
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
+    }
+
+    /// Readiness: answered within a second at most, as load balancers' probes expect.
+    func ping() async -> Bool {
+        let answer = try? await withConnection(timeout: min(acquireTimeout, .seconds(1))) { connection in
+            try await connection.sql(queryLogLevel: nil).raw("SELECT 1 AS ok").first()
+        }
+        return answer != nil
+    }
+
+    func write<T: Sendable>(exclusive: Bool, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            // No query logging: statements carry secrets (the generated signing key) as binds.
+            let sql = connection.sql(queryLogLevel: nil)
+            try await sql.raw("BEGIN").run()
+            do {
+                if exclusive {
+                    // Held until COMMIT or ROLLBACK, by whichever process's transaction got it first.
+                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: Self.exclusiveLockKey))").run()
+                }
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// The advisory-lock key of TaskManager's exclusive writes (migrations, the first signing key,
+    /// the last-admin checks): an arbitrary constant, "TaskMgr1" in ASCII.
+    static let exclusiveLockKey: Int64 = 0x5461_736B_4D67_7231
+
+    func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    /// Leases a connection, waiting at most `acquireTimeout` for one: while the server is down the
+    /// pool keeps retrying in the background, and requests get `unavailable` (503) instead of hanging.
+    /// Once a connection is leased, the statements run to their end, so an acknowledged write is never
+    /// reported as failed by the timer.
+    private func withConnection<T: Sendable>(
+        timeout: Duration? = nil, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let state = LeaseState()
+        let client = self.client
+        let timeout = timeout ?? acquireTimeout
+        return try await Self.mapErrors {
+            try await withoutActuallyEscaping(body) { body in
+                try await withThrowingTaskGroup(of: T?.self) { group in
+                    group.addTask {
+                        do {
+                            return try await client.withConnection { connection in
+                                guard state.claim(.leased) else { throw Database.Failure.unavailable("no database connection in time") }
+                                self.leased.add(1, ordering: .relaxed)
+                                defer { self.leased.subtract(1, ordering: .relaxed) }
+                                return try await body(connection)
+                            }
+                        } catch {
+                            // Never leased: the pool could not connect, was closed, or gave up.
+                            guard state.isLeased else { throw Database.Failure.unavailable("no database connection: \(error)") }
+                            throw error
+                        }
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: timeout)
+                        guard !state.claim(.gaveUp) else {
+                            throw Database.Failure.unavailable("no database connection within \(timeout)")
+                        }
+                        return nil
+                    }
+                    while let result = try await group.next() {
+                        if let result {
+                            group.cancelAll()
+                            return result
+                        }
+                    }
+                    throw Database.Failure.unavailable("no database connection")
+                }
+            }
+        }
+    }
+
+    /// Server errors become the two failures the rest of the application acts on; connection-level
+    /// errors and the server's "cannot serve now" classes are `unavailable`.
+    private static func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PSQLError {
+            guard error.code == .server, let state = error.serverInfo?[.sqlState] else {
+                throw Database.Failure.unavailable("\(error.code)")
+            }
+            if state == "23505" { throw Database.Failure.uniqueViolation }
+            // 08 connection, 40 rollback (serialization, deadlock), 53 resources, 57 shutdown, 58 I/O.
+            if ["08", "40", "53", "57", "58"].contains(String(state.prefix(2))) {
+                throw Database.Failure.unavailable("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "")")
+            }
+            throw error
+        }
+    }
+}
+
+/// Who won the race between a leased connection and the timer.
+private final class LeaseState: Sendable {
+    enum Outcome: Int { case waiting = 0, leased = 1, gaveUp = 2 }
+    private let value = Atomic<Int>(Outcome.waiting.rawValue)
+
+    /// `true` when this call decided the outcome.
+    func claim(_ outcome: Outcome) -> Bool {
+        value.compareExchange(expected: Outcome.waiting.rawValue, desired: outcome.rawValue, ordering: .acquiringAndReleasing)
+            .exchanged
+    }
+
+    var isLeased: Bool { value.load(ordering: .acquiring) == Outcome.leased.rawValue }
+}
