@@ -124,12 +124,12 @@ import Testing
             #expect(reply.status == 401)
             #expect(reply.header("WWW-Authenticate") == "Bearer")
         }
-        try await withSeededFile(admin: "root") { path in
-            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }) { api in
+        try await withSeededDatabase(admin: "root") { url in
+            try await withTestApp({ $0.databaseURL = url }) { api in
                 try await api.register("plain")  // registration is open in this app
             }
             try await withTestApp({
-                $0.databaseURL = .sqliteFile(path: path)
+                $0.databaseURL = url
                 $0.openRegistration = false
             }) { api in
                 let body = jsonBody(["username": "newcomer", "password": "correct horse battery"])

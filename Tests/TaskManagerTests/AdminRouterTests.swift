@@ -6,8 +6,8 @@ import Testing
 @Suite struct AdminRouterTests {
     /// An app on a file whose first account, `root`, is an admin made by the command line.
     func withAdminApp(_ body: @Sendable @escaping (RouterClient, String) async throws -> Void) async throws {
-        try await withSeededFile(admin: "root") { path in
-            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }) { api in
+        try await withSeededDatabase(admin: "root") { url in
+            try await withTestApp({ $0.databaseURL = url }) { api in
                 try await body(api, try await api.login("root"))
             }
         }

@@ -74,8 +74,8 @@ import Testing
     }
 
     @Test func endedSessionsDeletedAndDisabledUsersAreRefused() async throws {
-        try await withSeededFile { path in
-            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }) { api in
+        try await withSeededDatabase { url in
+            try await withTestApp({ $0.databaseURL = url }) { api in
                 let aliceID = try await api.register("alice")
                 try await api.register("bob")
                 try await api.register("carol")
@@ -86,7 +86,7 @@ import Testing
                 for token in [alice, bob, carol] { #expect(try await api.send(.get, "/me", token: token).status == 200) }
 
                 // Another process (an admin tool, a later issue's endpoints) changes the database.
-                let db = try await Database.open(.sqliteFile(path: path), logger: Logger(label: "test"))
+                let db = try await Database.open(url, logger: Logger(label: "test"))
                 try await db.write { sql in
                     try await sql.raw("DELETE FROM users WHERE id = \(bind: aliceID)").run()
                     try await sql.raw("UPDATE sessions SET revoked_at = 1 WHERE id = \(bind: bobSession)").run()

@@ -8,7 +8,9 @@ import Testing
     @Test(arguments: [
         (["--jwt-secret", "too-short"], "32 bytes"),
         (["--database-url", "mysql://localhost/db"], "database URL"),
-        (["--database-url", "postgres://user:hunter2@localhost/db"], "PostgreSQL"),
+        (["--database-url", "postgres://user:hunter2@127.0.0.1:1/db", "--database-timeout", "1"], "cannot reach postgres://user@127.0.0.1:1/db"),
+        (["--database-url", "postgres://user:hunter2@localhost/db?sslmode=sometimes"], "sslmode"),
+        (["--database-pool-size", "0"], "--database-pool-size"),
         (["--bcrypt-cost", "3"], "--bcrypt-cost"),
         (["--bcrypt-cost", "twelve"], "--bcrypt-cost"),
         (["--port", "70000"], "--port"),
@@ -85,6 +87,7 @@ import Testing
         let directory = try TemporaryDirectory()
         var result = try Binary.run(["migrate", "--database-url", directory.databaseURL])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Applied migrations: 1, 2"), "\(result.stdout)")
         #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("live.sqlite").path))
         result = try Binary.run(["migrate", "--database-url", directory.databaseURL])
         #expect(result.status == 0)

@@ -11,14 +11,14 @@ import Testing
 
     @Test func aRotatedKeySignsNewTokensAndTheOldOneVerifiesUntilExpiry() async throws {
         let clock = ManualClock()
-        try await withSeededFile { path in
-            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }, clock: clock) { api in
+        try await withSeededDatabase { url in
+            try await withTestApp({ $0.databaseURL = url }, clock: clock) { api in
                 try await api.register("alice")
                 let before = try await api.login("alice")
                 let oldKid = try #require(Self.kid(before))
 
                 // Another process rotates the key (`taskmanager keys rotate`).
-                let db = try await Database.open(.sqliteFile(path: path), logger: Logger(label: "test"))
+                let db = try await Database.open(url, logger: Logger(label: "test"))
                 let newKey = SigningKeyRepository.StoredKey.generate(at: clock.now)
                 try await SigningKeyRepository(database: db).rotate(to: newKey)
                 await db.close()
@@ -40,12 +40,12 @@ import Testing
     @Test func anotherProcessSeesTheNewKeyOnItsFirstToken() async throws {
         // A token signed with a key this process has not loaded yet is verified after a reload.
         let clock = ManualClock()
-        try await withSeededFile { path in
+        try await withSeededDatabase { url in
             let rotated = TokenBox()
-            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }, clock: clock) { first in
+            try await withTestApp({ $0.databaseURL = url }, clock: clock) { first in
                 try await first.register("alice")
-                try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }, clock: clock) { second in
-                    let db = try await Database.open(.sqliteFile(path: path), logger: Logger(label: "test"))
+                try await withTestApp({ $0.databaseURL = url }, clock: clock) { second in
+                    let db = try await Database.open(url, logger: Logger(label: "test"))
                     try await SigningKeyRepository(database: db).rotate(to: .generate(at: clock.now))
                     await db.close()
                     clock.advance(by: 1)

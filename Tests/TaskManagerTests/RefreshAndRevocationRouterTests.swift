@@ -79,14 +79,14 @@ import Testing
     }
 
     @Test func refreshTokensAreStoredOnlyAsHashes() async throws {
-        try await withSeededFile { path in
+        try await withSeededDatabase { url in
             let box = TokenBox()
-            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }) { api in
+            try await withTestApp({ $0.databaseURL = url }) { api in
                 try await api.register("alice")
                 await box.set(try #require(try await api.loginReply("alice").string("refresh_token")))
             }
             let token = await box.token
-            let db = try await Database.open(.sqliteFile(path: path), logger: Logger(label: "test"))
+            let db = try await Database.open(url, logger: Logger(label: "test"))
             let stored = try await db.read { sql in
                 try await sql.raw("SELECT token_hash FROM refresh_tokens").all().map { try $0.decode(column: "token_hash", as: String.self) }
             }

@@ -34,8 +34,8 @@ import Testing
     }
 
     @Test func throttledAttemptsDoNoBcryptWork() async throws {
-        try await withSeededFile { path in
-            let config = testConfiguration { $0.databaseURL = .sqliteFile(path: path) }
+        try await withSeededDatabase { url in
+            let config = testConfiguration { $0.databaseURL = url }
             let dependencies = try await Dependencies.open(config, logger: .init(label: "test"))
             let login = LoginService(
                 users: UserRepository(database: dependencies.database), sessions: SessionRepository(database: dependencies.database),

@@ -109,8 +109,8 @@ import Testing
     }
 
     @Test func adminsMayHaveTheAdminScope() async throws {
-        try await withSeededFile(admin: "root") { path in
-            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }) { api in
+        try await withSeededDatabase(admin: "root") { url in
+            try await withTestApp({ $0.databaseURL = url }) { api in
                 var reply = try await api.send(.post, "/token", form: formBody([("username", "root"), ("password", "correct horse battery")]))
                 #expect(reply.string("scope") == "me tasks:read tasks:write admin")
                 reply = try await api.send(
@@ -145,18 +145,18 @@ import Testing
     }
 
     @Test func theGeneratedKeyIsKeptAcrossRestarts() async throws {
-        try await withSeededFile { path in
-            let token = try await withTokenFromApp(path: path)
-            try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }) { api in
+        try await withSeededDatabase { url in
+            let token = try await withTokenFromApp(url: url)
+            try await withTestApp({ $0.databaseURL = url }) { api in
                 let reply = try await api.send(.get, "/me", token: token)
                 #expect(reply.status == 200)
             }
         }
     }
 
-    private func withTokenFromApp(path: String) async throws -> String {
+    private func withTokenFromApp(url: DatabaseURL) async throws -> String {
         let box = TokenBox()
-        try await withTestApp({ $0.databaseURL = .sqliteFile(path: path) }) { api in
+        try await withTestApp({ $0.databaseURL = url }) { api in
             try await api.register("alice")
             await box.set(try await api.login("alice"))
         }

@@ -98,15 +98,16 @@ final class LiveServer: @unchecked Sendable {
 
     /// - Parameter directory: the folder of the database; a new one unless restarting on an old one.
     /// - Parameter logFile: where the server's standard error goes (else a pipe the tests can peek at).
+    /// - Parameter databaseURL: another database than the folder's SQLite file (PostgreSQL).
     static func start(
         _ arguments: [String] = [], environment: [String: String] = [:], in directory: TemporaryDirectory? = nil,
-        logFile: URL? = nil
+        logFile: URL? = nil, databaseURL: String? = nil
     ) async throws -> LiveServer {
         let directory = try directory ?? TemporaryDirectory()
         let port = try await freePort()
         let process = Process()
         process.executableURL = Binary.url
-        process.arguments = ["serve", "--port", String(port), "--database-url", directory.databaseURL] + arguments
+        process.arguments = ["serve", "--port", String(port), "--database-url", databaseURL ?? directory.databaseURL] + arguments
         process.environment = Binary.testEnvironment(environment)
         process.currentDirectoryURL = directory.url
         let server = LiveServer(process: process, port: port, directory: directory)

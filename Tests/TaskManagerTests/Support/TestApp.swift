@@ -13,6 +13,7 @@ func testConfiguration(_ adjust: (inout Configuration) -> Void = { _ in }) -> Co
     var config = Configuration()
     config.databaseURL = .sqliteMemory
     config.bcryptCost = 4
+    config.databasePool = TestPostgres.pool
     config.port = 0
     config.logLevel = .critical
     adjust(&config)
@@ -22,6 +23,8 @@ func testConfiguration(_ adjust: (inout Configuration) -> Void = { _ in }) -> Co
 /// A client of the application under test, through the router (no network).
 struct RouterClient: Sendable {
     let client: any TestClientProtocol
+    /// The engine under the app, when the test left the choice to `withTestApp`.
+    var engine: TestEngine? = nil
 
     func send(
         _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil, form: String? = nil,
@@ -90,11 +93,37 @@ final class ManualClock: Sendable {
     var appClock: AppClock { AppClock { [self] in now } }
 }
 
-/// Runs `body` against a fresh application on its own in-memory database.
+/// Runs `body` against a fresh application on a fresh in-memory SQLite database, and again on a
+/// fresh PostgreSQL database when the tests have a server. A test that names its own database
+/// runs once, on that one.
 func withTestApp(
     _ configure: (inout Configuration) -> Void = { _ in }, clock: ManualClock? = nil,
     _ body: @Sendable (RouterClient) async throws -> Void
 ) async throws {
-    let app = try await buildApplication(testConfiguration(configure), clock: clock?.appClock ?? .system)
-    try await app.test(.router) { client in try await body(RouterClient(client: client)) }
+    let config = testConfiguration(configure)
+    let engines: [TestEngine] = config.databaseURL == .sqliteMemory ? [.sqliteMemory] + TestEngine.shared.filter { $0 == .postgres } : []
+    if engines.isEmpty {
+        let app = try await buildApplication(config, clock: clock?.appClock ?? .system)
+        try await app.test(.router) { client in try await body(RouterClient(client: client)) }
+        return
+    }
+    for engine in engines {
+        try await engine.withEmptyDatabase { url in
+            var engineConfig = config
+            engineConfig.databaseURL = url
+            let app = try await buildApplication(engineConfig, clock: clock?.appClock ?? .system)
+            do {
+                try await app.test(.router) { client in try await body(RouterClient(client: client, engine: engine)) }
+            } catch {
+                throw EngineFailure(engine: engine, error: error)
+            }
+        }
+    }
+}
+
+/// Which engine a router test failed on.
+struct EngineFailure: Error, CustomStringConvertible {
+    var engine: TestEngine
+    var error: any Error
+    var description: String { "on \(engine.rawValue): \(error)" }
 }

@@ -4,35 +4,90 @@ import Testing
 
 @testable import TaskManager
 
-/// The engines the repository tests run on: SQLite in memory, and SQLite in a WAL file (with
-/// separate reader connections, as the server runs it).
+/// The engines the repository tests run on: SQLite in memory, SQLite in a WAL file (with separate
+/// reader connections, as the server runs it), and PostgreSQL when `TASKMANAGER_TEST_POSTGRES_URL`
+/// names a server (a fresh database per test).
 enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqliteMemory, sqliteFile
+    case sqliteMemory, sqliteFile, postgres
     var testDescription: String { rawValue }
 
+    /// The engines this run can use.
+    static var available: [TestEngine] { allCases.filter { $0 != .postgres || TestPostgres.target != nil } }
+
+    /// The engines for tests that need a database several apps or connections share.
+    static var shared: [TestEngine] { available.filter { $0 != .sqliteMemory } }
+
     func withDatabase(_ body: (Database) async throws -> Void) async throws {
-        switch self {
-        case .sqliteMemory:
+        if self == .sqliteMemory {
             let database = try await Database.open(.sqliteMemory, logger: Logger(label: "test"))
             try await Migrations.run(on: database)
-            do { try await body(database) } catch {
-                await database.close()
-                throw error
-            }
-            await database.close()
+            try await closing(database) { try await body(database) }
+            return
+        }
+        try await withEmptyDatabase { url in
+            let database = try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test"))
+            try await Migrations.run(on: database)
+            try await closing(database) { try await body(database) }
+        }
+    }
+
+    /// A new, empty database of this engine (a file in a fresh folder, or a new PostgreSQL
+    /// database), removed afterwards.
+    func withEmptyDatabase(_ body: (DatabaseURL) async throws -> Void) async throws {
+        switch self {
+        case .sqliteMemory:
+            try await body(.sqliteMemory)
         case .sqliteFile:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tm-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            let database = try await Database.open(
-                .sqliteFile(path: directory.appendingPathComponent("test.sqlite").path), logger: Logger(label: "test"))
-            try await Migrations.run(on: database)
-            do { try await body(database) } catch {
-                await database.close()
+            try await body(.sqliteFile(path: directory.appendingPathComponent("test.sqlite").path))
+        case .postgres:
+            try await TestPostgres.withDatabase(body)
+        }
+    }
+}
+
+func closing(_ database: Database, _ body: () async throws -> Void) async throws {
+    do { try await body() } catch {
+        await database.close()
+        throw error
+    }
+    await database.close()
+}
+
+/// The PostgreSQL server of `TASKMANAGER_TEST_POSTGRES_URL` (a role that may create databases):
+/// each test gets a database of its own, dropped afterwards.
+enum TestPostgres {
+    static let url = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let target: PostgresTarget? = url.flatMap { try? PostgresTarget.parse($0) }
+    static let skipped = "TASKMANAGER_TEST_POSTGRES_URL is not set: the PostgreSQL tests are skipped"
+    /// Small pools: many tests run at once against one server.
+    static let pool = DatabasePool(size: 4, timeout: .seconds(10))
+
+    /// A new empty database on the server; `body` gets its URL.
+    static func withDatabase(_ body: (DatabaseURL) async throws -> Void) async throws {
+        let admin = try #require(target, "\(skipped)")
+        let name = "tm_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let server = try await Database.open(.postgres(admin), pool: DatabasePool(size: 1, timeout: .seconds(10)), logger: Logger(label: "test"))
+        try await closing(server) {
+            try await server.read { try await $0.raw("CREATE DATABASE \(ident: name)").run() }
+            var target = admin
+            target.database = name
+            do { try await body(.postgres(target)) } catch {
+                try? await server.read { try await $0.raw("DROP DATABASE \(ident: name) WITH (FORCE)").run() }
                 throw error
             }
-            await database.close()
+            try await server.read { try await $0.raw("DROP DATABASE \(ident: name) WITH (FORCE)").run() }
         }
+    }
+
+    /// The URL text of a database, for a server process's `--database-url`.
+    static func urlText(_ url: DatabaseURL) -> String {
+        guard case .postgres(let target) = url else { return "" }
+        var text = "postgres://\(target.username)"
+        if let password = target.password { text += ":\(password)" }
+        return text + "@\(target.host):\(target.port)/\(target.database ?? "")?sslmode=\(target.tls.rawValue)"
     }
 }
 
@@ -51,23 +106,25 @@ func makeTask(owner: String, title: String, at microseconds: Int64, done: Bool =
         priority: priority, dueDate: due, createdAt: date, updatedAt: date)
 }
 
-/// A SQLite file in a fresh folder, with an account made the way `taskmanager user create` makes
-/// one (the only way to make an admin), for tests that need one.
-func withSeededFile(
-    admin: String? = nil, password: String = "correct horse battery", _ body: (String) async throws -> Void
+/// A fresh database of each shared engine (a SQLite file; PostgreSQL when configured), with an
+/// account made the way `taskmanager user create` makes one (the only way to make an admin), for
+/// tests that need one or that open the database beside the app.
+func withSeededDatabase(
+    admin: String? = nil, password: String = "correct horse battery", _ body: (DatabaseURL) async throws -> Void
 ) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tm-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let path = directory.appendingPathComponent("seeded.sqlite").path
-    let database = try await Database.open(.sqliteFile(path: path), logger: Logger(label: "test"))
-    try await Migrations.run(on: database)
-    if let admin {
-        let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
-        _ = try await AccountService(users: UserRepository(database: database), hasher: hasher)
-            .register(.init(username: admin, password: password, isAdmin: true))
-        await hasher.shutdown()
+    for engine in TestEngine.shared {
+        try await engine.withEmptyDatabase { url in
+            let database = try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test"))
+            try await closing(database) {
+                try await Migrations.run(on: database)
+                if let admin {
+                    let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
+                    _ = try await AccountService(users: UserRepository(database: database), hasher: hasher)
+                        .register(.init(username: admin, password: password, isAdmin: true))
+                    await hasher.shutdown()
+                }
+            }
+            try await body(url)
+        }
     }
-    await database.close()
-    try await body(path)
 }

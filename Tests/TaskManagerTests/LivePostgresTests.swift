@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+import NIOHTTP1
+import SQLKit
+import Testing
+
+@testable import TaskManager
+
+/// Several server processes on one PostgreSQL database, and a PostgreSQL outage under a running
+/// server: the real binary over HTTP.
+@Suite(.enabled(if: TestPostgres.target != nil, Comment(rawValue: TestPostgres.skipped)))
+struct LivePostgresTests {
+    static let password = "correct horse battery"
+
+    func register(_ server: LiveServer, _ username: String) async throws -> Reply {
+        try await server.send(.POST, "/users", json: jsonBody(["username": username, "password": Self.password]))
+    }
+
+    func login(_ server: LiveServer, _ username: String, _ password: String = password) async throws -> Reply {
+        try await server.send(.POST, "/token", form: formBody([("username", username), ("password", password)]))
+    }
+
+    @Test func twoProcessesShareAccountsSessionsAndLocks() async throws {
+        try await TestPostgres.withDatabase { url in
+            // Both started at the same moment on an empty database: it is migrated once, one key is made.
+            async let starting = LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            async let startingToo = LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let (first, second) = try await (starting, startingToo)
+            defer {
+                first.stop()
+                second.stop()
+            }
+            let database = try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test"))
+            try await closing(database) {
+                let versions = try await database.read { try await $0.raw("SELECT version FROM schema_migrations").all() }
+                #expect(versions.count == Migrations.all.count)
+                #expect(try await SigningKeyRepository(database: database).all().count == 1)
+            }
+
+            // Registered and logged in on the first, used on the second.
+            #expect(try await register(first, "alice").status == 201)
+            let alice = try await login(first, "alice")
+            let access = try #require(alice.string("access_token"))
+            let created = try await second.send(.POST, "/tasks", token: access, json: #"{"title": "from the second"}"#)
+            #expect(created.status == 201)
+            #expect(try await first.send(.GET, "/tasks", token: access).body.contains("from the second"))
+
+            // Revoked on the second: refused on the first within one second.
+            #expect(try await second.send(.POST, "/token/revoke", form: formBody([("token", access)])).status == 200)
+            let deadline = ContinuousClock.now + .seconds(1)
+            var status = 0
+            repeat {
+                status = try await first.send(.GET, "/me", token: access).status
+            } while status != 401 && ContinuousClock.now < deadline
+            #expect(status == 401)
+
+            // Locked through failures on the first: the second refuses even the right password.
+            #expect(try await register(second, "carol").status == 201)
+            for _ in 0..<5 { #expect(try await login(first, "carol", "wrong password").status == 400) }
+            let locked = try await login(second, "carol")
+            #expect(locked.status == 429)
+            #expect(locked.header("Retry-After") != nil)
+
+            // One name registered on both at once, one refresh token used on both at once: one winner each.
+            async let one = register(first, "racer")
+            async let other = register(second, "racer")
+            let statuses = try await [one.status, other.status].sorted()
+            #expect(statuses == [201, 409])
+            #expect(try await register(first, "dave").status == 201)
+            let refresh = try #require(try await login(first, "dave").string("refresh_token"))
+            let form = formBody([("grant_type", "refresh_token"), ("refresh_token", refresh)])
+            async let refreshOne = first.send(.POST, "/token", form: form)
+            async let refreshOther = second.send(.POST, "/token", form: form)
+            let refreshes = try await [refreshOne, refreshOther]
+            #expect(refreshes.map(\.status).sorted() == [200, 400])
+            #expect(refreshes.contains { $0.string("error") == "invalid_grant" })
+        }
+    }
+
+    @Test func migrateRunsAheadOfARollout() async throws {
+        try await TestPostgres.withDatabase { url in
+            var result = try Binary.run(["migrate", "--database-url", TestPostgres.urlText(url)])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Applied migrations: 1, 2"), "\(result.stdout)")
+            result = try Binary.run(["migrate", "--database-url", TestPostgres.urlText(url)])
+            #expect(result.stdout.contains("up to date"), "\(result.stdout)")
+            let server = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            defer { server.stop() }
+            #expect(try await server.send(.GET, "/readyz").status == 200)
+        }
+    }
+
+    @Test(.enabled(if: PostgresCluster.binDirectory != nil, "no PostgreSQL server programs to run a server of the test's own"))
+    func anOutageIsServiceUnavailableAndTheServerRecoversWithoutARestart() async throws {
+        let cluster = try await PostgresCluster.create()
+        let server = try await LiveServer.start(["--database-timeout", "2"], databaseURL: cluster.url)
+        defer { server.stop() }
+        #expect(try await register(server, "alice").status == 201)
+        let token = try #require(try await login(server, "alice").string("access_token"))
+        #expect(try await server.send(.POST, "/tasks", token: token, json: #"{"title": "kept"}"#).status == 201)
+
+        try cluster.stop()
+        // Every request that needs the database is answered 503 within the timeout, none hangs.
+        for _ in 0..<3 {
+            let started = ContinuousClock.now
+            let reply = try await server.send(.GET, "/tasks", token: token)
+            #expect(reply.status == 503)
+            #expect(reply.json["detail"] as? String == "Service unavailable")
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+        #expect(try await login(server, "alice").status == 503)
+        #expect(try await server.send(.GET, "/readyz").status == 503)
+        #expect(try await server.send(.GET, "/healthz").status == 200)
+
+        try await cluster.start()
+        let deadline = ContinuousClock.now + .seconds(30)
+        var reply = try await server.send(.GET, "/tasks", token: token)
+        while reply.status != 200 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            reply = try await server.send(.GET, "/tasks", token: token)
+        }
+        #expect(reply.status == 200)
+        #expect(reply.body.contains("kept"))
+        #expect(try await server.send(.GET, "/readyz").status == 200)
+        #expect(server.process.isRunning)
+    }
+}

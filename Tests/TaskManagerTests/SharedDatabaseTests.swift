@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import SQLKit
+import Testing
+
+@testable import TaskManager
+
+/// Races between connections that share one database, as server processes do: each is decided by
+/// the database, with one winner and a contract outcome for the others.
+@Suite struct SharedDatabaseTests {
+    /// `count` separate `Database`s (each its own connections, like separate processes) on one database.
+    func withDatabases(_ engine: TestEngine, count: Int, migrated: Bool = true, _ body: ([Database]) async throws -> Void)
+        async throws
+    {
+        try await engine.withEmptyDatabase { url in
+            var databases: [Database] = []
+            for _ in 0..<count {
+                databases.append(try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test")))
+            }
+            let opened = databases
+            do {
+                if migrated { try await Migrations.run(on: opened[0]) }
+                try await body(opened)
+            } catch {
+                for database in opened { await database.close() }
+                throw error
+            }
+            for database in opened { await database.close() }
+        }
+    }
+
+    @Test(arguments: TestEngine.shared)
+    func processesStartingTogetherMigrateOnceAndAgreeOnOneKey(_ engine: TestEngine) async throws {
+        try await withDatabases(engine, count: 4, migrated: false) { databases in
+            let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for database in databases { group.addTask { try await Migrations.run(on: database) } }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(applied.sorted() == Migrations.all.map(\.version))
+            let rows = try await databases[0].read { try await $0.raw("SELECT version FROM schema_migrations").all() }
+            #expect(rows.count == Migrations.all.count)
+
+            let keys = try await withThrowingTaskGroup(of: [SigningKeyRepository.StoredKey].self) { group in
+                for database in databases {
+                    group.addTask { try await SigningKeyRepository(database: database).createIfEmpty(.generate(at: Date())) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(keys.map { $0.map(\.kid) }).count == 1)
+            #expect(keys.allSatisfy { $0.count == 1 })
+        }
+    }
+
+    @Test(arguments: TestEngine.shared)
+    func oneUsernameRegisteredManyTimesAtOnceHasOneWinner(_ engine: TestEngine) async throws {
+        try await withDatabases(engine, count: 2) { databases in
+            let outcomes = await withTaskGroup(of: Result<Void, Database.Failure>.self) { group in
+                for index in 0..<8 {
+                    let users = UserRepository(database: databases[index % 2])
+                    group.addTask {
+                        do {
+                            try await users.create(makeUser(index.isMultiple(of: 2) ? "Racer" : "racer"))
+                            return .success(())
+                        } catch let failure as Database.Failure {
+                            return .failure(failure)
+                        } catch {
+                            return .failure(.unavailable("\(error)"))
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { if case .success = $0 { true } else { false } }.count == 1)
+            #expect(outcomes.filter { if case .failure(.uniqueViolation) = $0 { true } else { false } }.count == 7)
+        }
+    }
+
+    @Test(arguments: TestEngine.shared)
+    func oneRefreshTokenRotatedManyTimesAtOnceHasOneWinner(_ engine: TestEngine) async throws {
+        try await withDatabases(engine, count: 2) { databases in
+            let user = makeUser("dave")
+            try await UserRepository(database: databases[0]).create(user)
+            let now = Microseconds.now()
+            let session = LoginSession(
+                id: UUID().uuidString.lowercased(), userID: user.id, scopes: [.me], createdAt: now, lastUsedAt: now,
+                expiresAt: now.addingTimeInterval(600), userAgent: nil, revokedAt: nil)
+            try await SessionRepository(database: databases[0]).create(session, refreshTokenHash: "first")
+            let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<8 {
+                    let sessions = SessionRepository(database: databases[index % 2])
+                    group.addTask {
+                        try await sessions.rotate(hash: "first", to: "next-\(index)", sessionID: session.id, userAgent: nil, now: now)
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(wins == 1)
+            let successors = try await databases[1].read {
+                try await $0.raw("SELECT token_hash FROM refresh_tokens WHERE token_hash <> 'first'").all()
+            }
+            #expect(successors.count == 1)
+        }
+    }
+
+    @Test(arguments: TestEngine.shared)
+    func failedLoginsAtOnceAreAllCounted(_ engine: TestEngine) async throws {
+        try await withDatabases(engine, count: 2) { databases in
+            let policy = ThrottlePolicy(userMaxFailures: 1_000)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<20 {
+                    let throttle = ThrottleRepository(database: databases[index % 2])
+                    group.addTask {
+                        try await throttle.recordFailure(usernameKey: "erin", address: "192.0.2.\(index)", policy: policy, now: Date())
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let failures = try await databases[0].read {
+                try await $0.raw("SELECT failures FROM login_throttle_users WHERE username_key = 'erin'").first()?
+                    .decode(column: "failures", as: Int.self)
+            }
+            #expect(failures == 20)
+        }
+    }
+
+    @Test func anUnreachablePostgresServerFailsWithinItsTimeout() async throws {
+        // Nothing listens on port 1: the pool keeps retrying, the caller stops waiting after 1 s.
+        let target = PostgresTarget(host: "127.0.0.1", port: 1, username: "nobody", password: "secret", database: "none", tls: .disable)
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical  // the pool logs each failed attempt
+        let started = ContinuousClock.now
+        await #expect {
+            _ = try await Database.open(.postgres(target), pool: DatabasePool(size: 2, timeout: .seconds(1)), logger: quiet)
+        } throws: { error in
+            guard case .unavailable(let reason) = error as? Database.Failure else { return false }
+            return reason.contains("127.0.0.1:1") && !reason.contains("secret")
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
