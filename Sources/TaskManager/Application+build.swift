@@ -103,7 +103,7 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
         openRegistration: config.openRegistration)
     try api.registerHandlers(
         on: router,
-        configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+        configuration: .init(dateTranscoder: MillisecondDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
         middlewares: [authenticator, ExplicitNulls.Middleware(operations: document.operations)])
     return router
 }

@@ -29,6 +29,10 @@ final class TokenService: Sendable {
     /// Where to re-read the keys from; `nil` for a configured secret, which never changes.
     private let reload: (@Sendable () async throws -> [SigningKey])?
     private let clock: AppClock
+    /// Headers already decoded, by their encoded text: every token one key signs has the same
+    /// header, so most requests skip a JSON decode. Bounded, so made-up headers cannot grow it.
+    private let knownHeaders = Mutex<[Substring: Header]>([:])
+    private static let knownHeadersLimit = 64
 
     /// - Parameter signingKeys: newest first; the first signs, all of them verify.
     init(
@@ -78,7 +82,7 @@ final class TokenService: Sendable {
     }
 
     func verify(_ token: String) async throws(TokenRejection) -> AccessClaims {
-        let header = try Self.header(of: token)
+        let header = try header(of: token)
         guard header.alg == Self.algorithm else { throw .unsupportedAlgorithm }
         guard let kid = header.kid else { throw .unknownKey }
         let now = clock.now()
@@ -117,11 +121,18 @@ final class TokenService: Sendable {
         var kid: String?
     }
 
-    private static func header(of token: String) throws(TokenRejection) -> Header {
+    private func header(of token: String) throws(TokenRejection) -> Header {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, token.utf8.count <= 8192, let data = Base64URL.decode(parts[0]),
-            let header = try? JSONDecoder().decode(Header.self, from: data)
+        guard parts.count == 3, token.utf8.count <= 8192 else { throw .malformed }
+        if let known = knownHeaders.withLock({ $0[parts[0]] }) { return known }
+        guard let data = Base64URL.decode(parts[0]), let header = try? JSONDecoder().decode(Header.self, from: data)
         else { throw .malformed }
+        // Only headers of our own keys are kept: made-up ones cannot crowd them out.
+        if header.alg == Self.algorithm, let kid = header.kid, ring.withLock({ $0.kids.contains(kid) }) {
+            knownHeaders.withLock { known in
+                if known.count < Self.knownHeadersLimit { known[parts[0]] = header }
+            }
+        }
         return header
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The service's metrics, recorded through swift-metrics into a Prometheus registry of this
 /// application's own (no global bootstrap, so several applications in one test process stay apart).
@@ -16,15 +17,39 @@ final class AppMetrics: Sendable {
         case success, failure, throttled
     }
 
-    /// `route` is the path template (`/tasks/{id}`), never the raw path: the label set stays bounded.
-    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        Counter(
-            label: "taskmanager_http_requests_total",
-            dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory
-        ).increment()
-        Metrics.Timer(label: "taskmanager_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .record(duration: duration)
+    private struct RequestKey: Hashable {
+        var method: String
+        var route: String
+        var status: Int
     }
+
+    /// The handles of each label set, made once: making them looks them up in the registry by
+    /// label and dimensions, which cost more than the increment.
+    private let requestHandles = Mutex<[RequestKey: (count: Metrics.Counter, duration: Metrics.Timer)]>([:])
+
+    /// `route` is the path template (`/tasks/{id}`), never the raw path, and a method outside the
+    /// standard ones counts as `other`: the label set stays bounded.
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        let method = Self.standardMethods.contains(method) ? method : "other"
+        let key = RequestKey(method: method, route: route, status: status)
+        let handles =
+            requestHandles.withLock { $0[key] }
+            ?? {
+                let made = (
+                    count: Metrics.Counter(
+                        label: "taskmanager_http_requests_total",
+                        dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory),
+                    duration: Metrics.Timer(
+                        label: "taskmanager_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+                )
+                requestHandles.withLock { $0[key] = made }
+                return made
+            }()
+        handles.count.increment()
+        handles.duration.record(duration: duration)
+    }
+
+    private static let standardMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]
 
     func recordLogin(_ result: LoginResult) {
         Counter(label: "taskmanager_logins_total", dimensions: [("result", result.rawValue)], factory: factory).increment()
