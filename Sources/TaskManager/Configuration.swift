@@ -13,6 +13,8 @@ struct Configuration: Sendable {
     var accessTokenTTL = 900
     var refreshTokenTTL = 1_209_600
     var bcryptCost = 12
+    /// Threads that hash passwords; `nil`: one per core.
+    var bcryptThreads: Int? = nil
     var openRegistration = true
     var logLevel: Logger.Level = .info
     var logFormat = LogFormat.text
@@ -63,6 +65,9 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "bcrypt cost, 4 to 31 (TASKMANAGER_BCRYPT_COST). Default: 12.")
     var bcryptCost: String?
+
+    @Option(help: "Threads that hash passwords (TASKMANAGER_BCRYPT_THREADS). Default: one per core.")
+    var bcryptThreads: String?
 
     @Option(help: "true: anyone may register; false: POST /users needs an admin token (TASKMANAGER_OPEN_REGISTRATION). Default: true.")
     var openRegistration: String?
@@ -124,6 +129,7 @@ struct ServerOptions: ParsableArguments {
         config.bcryptCost =
             try settings.integer(bcryptCost, "TASKMANAGER_BCRYPT_COST", flag: "--bcrypt-cost", in: PasswordHasher.costRange)
             ?? config.bcryptCost
+        config.bcryptThreads = try settings.integer(bcryptThreads, "TASKMANAGER_BCRYPT_THREADS", flag: "--bcrypt-threads", in: 1...256)
         if let text = settings.value(openRegistration, "TASKMANAGER_OPEN_REGISTRATION") {
             switch text.lowercased() {
             case "true", "1", "yes", "on": config.openRegistration = true

@@ -11,6 +11,7 @@ import Testing
         (["--database-url", "postgres://user:hunter2@127.0.0.1:1/db", "--database-timeout", "1"], "cannot reach postgres://user@127.0.0.1:1/db"),
         (["--database-url", "postgres://user:hunter2@localhost/db?sslmode=sometimes"], "sslmode"),
         (["--database-pool-size", "0"], "--database-pool-size"),
+        (["--bcrypt-threads", "none"], "--bcrypt-threads"),
         (["--bcrypt-cost", "3"], "--bcrypt-cost"),
         (["--bcrypt-cost", "twelve"], "--bcrypt-cost"),
         (["--port", "70000"], "--port"),

@@ -80,19 +80,4 @@ import Testing
         #expect(try await !hasher.verify("correct horse battery", against: nil))
         await hasher.shutdown()
     }
-
-    @Test func hashingThreadsRunAtALowerPriority() async throws {
-        let hasher = try await PasswordHasher.start(cost: 4, threads: 2)
-        // Field 19 of /proc/self/task/TID/stat is the thread's nice value.
-        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
-        let niced = tasks.filter { tid in
-            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 16 && fields[16] == "10"
-        }
-        #expect(niced.count >= 2)
-        await hasher.shutdown()
-    }
 }

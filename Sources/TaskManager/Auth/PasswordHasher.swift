@@ -18,6 +18,10 @@ final class PasswordHasher: Sendable {
     static let maximumLength = 128
     static let costRange = 4...31
 
+    /// One thread per core: measured on 2 cores, a login storm then still leaves requests about
+    /// two thirds of their throughput, and fewer threads or a lower priority starve logins instead.
+    static var defaultThreads: Int { System.coreCount }
+
     let cost: Int
     private let pool: NIOThreadPool
     private let verifications = Atomic<Int>(0)
@@ -38,12 +42,11 @@ final class PasswordHasher: Sendable {
     /// - Parameters:
     ///   - threads: the pool's size; one per core by default.
     ///   - queueLimit: how many hashes may wait for a thread; `nil`: 32 per thread.
-    static func start(cost: Int, threads: Int = System.coreCount, queueLimit: Int? = nil) async throws -> PasswordHasher {
+    static func start(cost: Int, threads: Int = defaultThreads, queueLimit: Int? = nil) async throws -> PasswordHasher {
         precondition(costRange.contains(cost), "bcrypt cost out of range")
         let threads = max(1, threads)
         let pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
-        try await lowerPriority(of: pool, threads: threads)
         // A hash made at cost 4 and relabelled with the real cost: checking a password against it
         // costs what checking against a real one does (bcrypt reads the cost from the hash), and
         // the start does not wait a full-cost hash (~0.2 s at 12). It never matches anything.
@@ -53,28 +56,6 @@ final class PasswordHasher: Sendable {
             dummy = try await pool.runIfActive { Bcrypt.hash(prehash(UUID().uuidString), cost: UInt8(cost)) }
         }
         return PasswordHasher(cost: cost, pool: pool, dummyHash: dummy, capacity: threads + (queueLimit ?? 32 * threads))
-    }
-
-    /// Gives every thread of the pool a lower scheduling priority (nice 10): bcrypt still gets every
-    /// idle cycle, but while requests wait for a core, the event loops and SQLite go first, so a
-    /// login storm slows logins rather than every other request. One job per thread, each held
-    /// until all have started, so that each lands on a different thread.
-    private static func lowerPriority(of pool: NIOThreadPool, threads: Int) async throws {
-        final class Started: Sendable { let count = Atomic<Int>(0) }
-        let started = Started()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<threads {
-                group.addTask {
-                    try await pool.runIfActive {
-                        // Linux: PRIO_PROCESS with id 0 is the calling thread, not the whole process.
-                        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-                        started.count.add(1, ordering: .relaxed)
-                        while started.count.load(ordering: .relaxed) < threads { usleep(100) }
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
     }
 
     /// Runs `work` on the pool unless it is full; then throws `APIError.overloaded` at once.

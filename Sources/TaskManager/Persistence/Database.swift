@@ -94,6 +94,21 @@ final class Database: Sendable {
     }
 }
 
+/// Runs `body` between `begin` and `COMMIT` on one connection, rolled back when it throws.
+func transaction<T: Sendable>(
+    on sql: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> T
+) async throws -> T {
+    try await sql.raw(begin).run()
+    do {
+        let result = try await body(sql)
+        try await sql.raw("COMMIT").run()
+        return result
+    } catch {
+        try? await sql.raw("ROLLBACK").run()
+        throw error
+    }
+}
+
 /// PostgreSQL connection-pool settings (SQLite keeps its fixed writer and readers).
 struct DatabasePool: Sendable, Equatable {
     /// Most connections one process opens.

@@ -71,19 +71,12 @@ final class PostgresEngine: Sendable {
     func write<T: Sendable>(exclusive: Bool, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await withConnection { connection in
             // No query logging: statements carry secrets (the generated signing key) as binds.
-            let sql = connection.sql(queryLogLevel: nil)
-            try await sql.raw("BEGIN").run()
-            do {
+            try await transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN") { sql in
                 if exclusive {
                     // Held until COMMIT or ROLLBACK, by whichever process's transaction got it first.
                     try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: Self.exclusiveLockKey))").run()
                 }
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw error
+                return try await body(sql)
             }
         }
     }

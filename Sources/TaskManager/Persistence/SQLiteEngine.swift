@@ -74,16 +74,7 @@ final class SQLiteEngine: Sendable {
         return try await Self.mapErrors {
             try await writeLock.withLock {
                 // No query logging: statements carry secrets (the generated signing key) as binds.
-                let sql = connection.sql(queryLogLevel: nil)
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    let result = try await body(sql)
-                    try await sql.raw("COMMIT").run()
-                    return result
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
+                try await transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE", body)
             }
         }
     }
