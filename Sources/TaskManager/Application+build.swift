@@ -40,8 +40,7 @@ struct Dependencies: Sendable {
             let tokens = await TokenService(
                 signingKeys: initial, accessTokenTTL: config.accessTokenTTL, clock: clock, reload: reload)
             let hasher = try await PasswordHasher.start(
-                cost: config.bcryptCost, threads: config.bcryptThreads ?? PasswordHasher.defaultThreads,
-                queueLimit: config.loginQueueLimit)
+                cost: config.bcryptCost, threads: config.bcryptThreads, queueLimit: config.loginQueueLimit)
             return Dependencies(database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock)
         } catch {
             await database.close()

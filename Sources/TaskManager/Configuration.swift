@@ -13,8 +13,8 @@ struct Configuration: Sendable {
     var accessTokenTTL = 900
     var refreshTokenTTL = 1_209_600
     var bcryptCost = 12
-    /// Threads that hash passwords; `nil`: one per core.
-    var bcryptThreads: Int? = nil
+    /// Threads that hash passwords.
+    var bcryptThreads = PasswordHasher.defaultThreads
     var openRegistration = true
     var logLevel: Logger.Level = .info
     var logFormat = LogFormat.text
@@ -129,7 +129,9 @@ struct ServerOptions: ParsableArguments {
         config.bcryptCost =
             try settings.integer(bcryptCost, "TASKMANAGER_BCRYPT_COST", flag: "--bcrypt-cost", in: PasswordHasher.costRange)
             ?? config.bcryptCost
-        config.bcryptThreads = try settings.integer(bcryptThreads, "TASKMANAGER_BCRYPT_THREADS", flag: "--bcrypt-threads", in: 1...256)
+        config.bcryptThreads =
+            try settings.integer(bcryptThreads, "TASKMANAGER_BCRYPT_THREADS", flag: "--bcrypt-threads", in: 1...256)
+            ?? config.bcryptThreads
         if let text = settings.value(openRegistration, "TASKMANAGER_OPEN_REGISTRATION") {
             switch text.lowercased() {
             case "true", "1", "yes", "on": config.openRegistration = true

@@ -81,3 +81,17 @@ import Testing
         await hasher.shutdown()
     }
 }
+
+@Suite struct BcryptThreadsSettingTests {
+    @Test func theSettingSizesTheHashingPool() async throws {
+        let fromEnvironment = try ServerOptions.parse([]).configuration(environment: ["TASKMANAGER_BCRYPT_THREADS": "3"])
+        #expect(fromEnvironment.bcryptThreads == 3)
+        #expect(try ServerOptions.parse([]).configuration(environment: [:]).bcryptThreads == PasswordHasher.defaultThreads)
+        var config = testConfiguration()
+        config.bcryptThreads = 3
+        let dependencies = try await Dependencies.open(config, logger: .init(label: "test"))
+        // Three threads, each with 32 waiting places.
+        #expect(dependencies.hasher.capacity == 3 + 32 * 3)
+        await dependencies.close()
+    }
+}
