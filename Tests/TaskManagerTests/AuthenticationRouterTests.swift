@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Logging
-import SQLKit
 import Testing
 
 @testable import TaskManager
@@ -88,11 +87,13 @@ import Testing
                 // Another process (an admin tool, a later issue's endpoints) changes the database.
                 let db = try await Database.open(url, logger: Logger(label: "test"))
                 try await db.write { sql in
-                    try await sql.raw("DELETE FROM users WHERE id = \(bind: aliceID)").run()
-                    try await sql.raw("UPDATE sessions SET revoked_at = 1 WHERE id = \(bind: bobSession)").run()
-                    try await sql.raw("UPDATE users SET is_active = \(bind: false) WHERE username = 'carol'").run()
+                    try await sql.execute("DELETE FROM users WHERE id = \(bind: aliceID)")
+                    try await sql.execute("UPDATE sessions SET revoked_at = 1 WHERE id = \(bind: bobSession)")
+                    try await sql.execute("UPDATE users SET is_active = \(bind: false) WHERE username = 'carol'")
                 }
                 await db.close()
+                // The contract's second: what the app read before the change may serve until then.
+                try await Task.sleep(for: .seconds(1))
 
                 for token in [alice, bob] {
                     let reply = try await api.send(.get, "/me", token: token)

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NIOHTTP1
-import SQLKit
 import Testing
 
 @testable import TaskManager
@@ -32,7 +31,7 @@ struct LivePostgresTests {
             }
             let database = try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test"))
             try await closing(database) {
-                let versions = try await database.read { try await $0.raw("SELECT version FROM schema_migrations").all() }
+                let versions = try await database.read { try await $0.all("SELECT version FROM schema_migrations") { try $0.int64(0) } }
                 #expect(versions.count == Migrations.all.count)
                 #expect(try await SigningKeyRepository(database: database).all().count == 1)
             }

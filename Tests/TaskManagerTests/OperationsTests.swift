@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
-import SQLKit
 import Testing
 
 @testable import TaskManager
@@ -136,7 +135,7 @@ import Testing
 
         let database = try await Database.open(.sqliteFile(path: server.directory.url.appendingPathComponent("live.sqlite").path), logger: Logger(label: "test"))
         let check = try await database.read { sql in
-            try await sql.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self)
+            try await sql.first("PRAGMA integrity_check") { try $0.string(0) }
         }
         await database.close()
         #expect(check == "ok")

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import SQLKit
 import Testing
 
 @testable import TaskManager
@@ -88,7 +87,7 @@ import Testing
             let token = await box.token
             let db = try await Database.open(url, logger: Logger(label: "test"))
             let stored = try await db.read { sql in
-                try await sql.raw("SELECT token_hash FROM refresh_tokens").all().map { try $0.decode(column: "token_hash", as: String.self) }
+                try await sql.all("SELECT token_hash FROM refresh_tokens") { try $0.string(0) }
             }
             await db.close()
             #expect(stored == [LoginService.hash(token)])

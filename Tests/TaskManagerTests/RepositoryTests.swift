@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 import Testing
 
 @testable import TaskManager
@@ -9,7 +8,7 @@ import Testing
     func migrationsRunOnceAndAreIdempotent(_ engine: TestEngine) async throws {
         try await engine.withDatabase { db in
             #expect(try await Migrations.run(on: db).isEmpty)  // withDatabase already migrated
-            let versions = try await db.read { try await $0.raw("SELECT version FROM schema_migrations").all() }
+            let versions = try await db.read { try await $0.all("SELECT version FROM schema_migrations") { try $0.int64(0) } }
             #expect(versions.count == Migrations.all.count)
         }
     }
@@ -140,17 +139,16 @@ import Testing
                 // On an empty table a sequential scan is cheapest; what matters is that the index can
                 // serve the order, so scans of the table are priced out.
                 let plan = try await db.write { sql in
-                    try await sql.raw("SET LOCAL enable_seqscan = off").run()
-                    return try await sql.raw("EXPLAIN \(unsafeRaw: query)").all()
-                        .map { try $0.decode(column: "QUERY PLAN", as: String.self) }
+                    try await sql.execute("SET LOCAL enable_seqscan = off")
+                    return try await sql.all("EXPLAIN \(unsafeRaw: query)") { try $0.string(0) }
                 }
                 #expect(plan.contains { $0.contains("Scan Backward using tasks_owner_created") }, "\(plan)")
                 #expect(!plan.contains { $0.contains("Sort") }, "\(plan)")
                 return
             }
             let plan = try await db.read { sql in
-                try await sql.raw("EXPLAIN QUERY PLAN \(unsafeRaw: query)").all()
-                    .map { try $0.decode(column: "detail", as: String.self) }
+                // Columns: id, parent, notused, detail.
+                try await sql.all("EXPLAIN QUERY PLAN \(unsafeRaw: query)") { try $0.string(3) }
             }
             #expect(plan.contains { $0.contains("tasks_owner_created") })
             #expect(!plan.contains { $0.contains("TEMP B-TREE") })
@@ -197,7 +195,7 @@ import Testing
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
                 try await db.write { sql in
-                    try await sql.raw("INSERT INTO signing_keys (kid, secret, created_at) VALUES ('x', 'y', 1)").run()
+                    try await sql.execute("INSERT INTO signing_keys (kid, secret, created_at) VALUES ('x', 'y', 1)")
                     throw Boom()
                 }
             }

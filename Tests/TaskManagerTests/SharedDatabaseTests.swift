@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import SQLKit
 import Testing
 
 @testable import TaskManager
@@ -37,7 +36,7 @@ import Testing
                 return try await group.reduce(into: []) { $0 += $1 }
             }
             #expect(applied.sorted() == Migrations.all.map(\.version))
-            let rows = try await databases[0].read { try await $0.raw("SELECT version FROM schema_migrations").all() }
+            let rows = try await databases[0].read { try await $0.all("SELECT version FROM schema_migrations") { try $0.int64(0) } }
             #expect(rows.count == Migrations.all.count)
 
             let keys = try await withThrowingTaskGroup(of: [SigningKeyRepository.StoredKey].self) { group in
@@ -96,7 +95,7 @@ import Testing
             }
             #expect(wins == 1)
             let successors = try await databases[1].read {
-                try await $0.raw("SELECT token_hash FROM refresh_tokens WHERE token_hash <> 'first'").all()
+                try await $0.all("SELECT token_hash FROM refresh_tokens WHERE token_hash <> 'first'") { try $0.string(0) }
             }
             #expect(successors.count == 1)
         }
@@ -116,8 +115,7 @@ import Testing
                 try await group.waitForAll()
             }
             let failures = try await databases[0].read {
-                try await $0.raw("SELECT failures FROM login_throttle_users WHERE username_key = 'erin'").first()?
-                    .decode(column: "failures", as: Int.self)
+                try await $0.first("SELECT failures FROM login_throttle_users WHERE username_key = 'erin'") { try $0.int(0) }
             }
             #expect(failures == 20)
         }

@@ -1,43 +1,59 @@
-/// A first-in, first-out lock for async code: it guards the single SQLite writer connection, so
-/// that one transaction's statements never interleave with another's.
-actor AsyncLock {
-    private var isLocked = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-    private var head = 0
+import Synchronization
 
-    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+/// A first-in, first-out lock for async code: it guards the single SQLite writer connection, so
+/// that one transaction's statements never interleave with another's. A mutex and continuations
+/// rather than an actor: an uncontended lock costs no hop to another executor.
+final class AsyncLock: Sendable {
+    private struct State {
+        var isLocked = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var head = 0
+    }
+
+    private let state = Mutex(State())
+
+    func withLock<T>(_ body: () async throws -> T) async rethrows -> T {
         await lock()
-        do {
-            let result = try await body()
-            unlock()
-            return result
-        } catch {
-            unlock()
-            throw error
-        }
+        defer { unlock() }
+        return try await body()
     }
 
     private func lock() async {
-        if !isLocked {
-            isLocked = true
-            return
+        let acquired = state.withLock { state in
+            guard !state.isLocked else { return false }
+            state.isLocked = true
+            return true
         }
-        await withCheckedContinuation { waiters.append($0) }
+        if acquired { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquiredNow = state.withLock { state in
+                guard !state.isLocked else {
+                    state.waiters.append(continuation)
+                    return false
+                }
+                state.isLocked = true
+                return true
+            }
+            if acquiredNow { continuation.resume() }
+        }
     }
 
     private func unlock() {
-        if head < waiters.count {
-            let next = waiters[head]
-            head += 1
-            if head > 64, head * 2 > waiters.count {
-                waiters.removeFirst(head)
-                head = 0
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.head < state.waiters.count else {
+                state.waiters.removeAll(keepingCapacity: true)
+                state.head = 0
+                state.isLocked = false
+                return nil
             }
-            next.resume()  // ownership passes straight to the next waiter
-        } else {
-            waiters.removeAll(keepingCapacity: true)
-            head = 0
-            isLocked = false
+            let next = state.waiters[state.head]
+            state.head += 1
+            if state.head > 64, state.head * 2 > state.waiters.count {
+                state.waiters.removeFirst(state.head)
+                state.head = 0
+            }
+            return next  // ownership passes straight to the next waiter
         }
+        next?.resume()
     }
 }

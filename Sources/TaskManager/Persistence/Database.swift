@@ -1,6 +1,4 @@
 import Logging
-import SQLKit
-import Synchronization
 
 /// The application's database: every repository reads and writes through `read` and `write`, in
 /// SQL that both engines run. What differs between SQLite and PostgreSQL (connections, how a
@@ -19,11 +17,11 @@ final class Database: Sendable {
     }
 
     private let engine: Engine
-    let logger: Logger
+    /// Session lookups of this process, valid for at most a second (see `SessionCache`).
+    let sessionCache = SessionCache()
 
-    private init(engine: Engine, logger: Logger) {
+    private init(engine: Engine) {
         self.engine = engine
-        self.logger = logger
     }
 
     static func open(
@@ -31,14 +29,11 @@ final class Database: Sendable {
     ) async throws -> Database {
         switch url {
         case .sqliteMemory:
-            let engine = try await SQLiteEngine.open(memory: true, path: "", readerCount: readerCount, logger: logger)
-            return Database(engine: .sqlite(engine), logger: logger)
+            return Database(engine: .sqlite(try SQLiteEngine.open(memory: true, path: "", readerCount: readerCount)))
         case .sqliteFile(let path):
-            let engine = try await SQLiteEngine.open(memory: false, path: path, readerCount: readerCount, logger: logger)
-            return Database(engine: .sqlite(engine), logger: logger)
+            return Database(engine: .sqlite(try SQLiteEngine.open(memory: false, path: path, readerCount: readerCount)))
         case .postgres(let target):
-            let engine = try await PostgresEngine.open(target, pool: pool, logger: logger)
-            return Database(engine: .postgres(engine), logger: logger)
+            return Database(engine: .postgres(try await PostgresEngine.open(target, pool: pool, logger: logger)))
         }
     }
 
@@ -51,7 +46,7 @@ final class Database: Sendable {
     }
 
     /// Runs `body` outside a transaction. Use it for single statements that only read.
-    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable (SQLConnection) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite(let engine): try await engine.read(body)
         case .postgres(let engine): try await engine.read(body)
@@ -61,17 +56,17 @@ final class Database: Sendable {
     /// Runs `body` in one write transaction, committed when it returns and rolled back when it throws.
     /// Concurrent writers of other processes may interleave (PostgreSQL); make each statement decide
     /// its own race (conditional updates, unique constraints, upserts) or use `exclusiveWrite`.
-    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable (SQLConnection) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite(let engine): try await engine.write(body)
-        case .postgres(let engine): try await engine.write(exclusive: true, body)
+        case .postgres(let engine): try await engine.write(exclusive: false, body)
         }
     }
 
     /// A write transaction that no other exclusive write runs beside, in any process: for
     /// read-then-write decisions no single statement can make (migrations, the first signing key,
     /// keeping one active admin). SQLite's write transactions already are exclusive.
-    func exclusiveWrite<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func exclusiveWrite<T: Sendable>(_ body: @Sendable (SQLConnection) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite(let engine): try await engine.write(body)
         case .postgres(let engine): try await engine.write(exclusive: true, body)
@@ -81,30 +76,32 @@ final class Database: Sendable {
     /// `true` when the database answers a trivial query.
     func ping() async -> Bool {
         switch engine {
-        case .sqlite: (try? await read { try await $0.raw("SELECT 1 AS ok").first() }) != nil
+        case .sqlite: (try? await read { try await $0.first("SELECT 1") { try $0.int64(0) } }) != nil
         case .postgres(let engine): await engine.ping()
         }
     }
 
     func close() async {
         switch engine {
-        case .sqlite(let engine): await engine.close()
+        case .sqlite(let engine): engine.close()
         case .postgres(let engine): await engine.close()
         }
     }
 }
 
-/// Runs `body` between `begin` and `COMMIT` on one connection, rolled back when it throws.
+/// Runs `body` between the dialect's `BEGIN` and `COMMIT` on one connection, rolled back when it
+/// throws; `exclusive` takes the dialect's cross-process lock first.
 func transaction<T: Sendable>(
-    on sql: any SQLDatabase, begin: SQLQueryString, _ body: @Sendable (any SQLDatabase) async throws -> T
+    on connection: SQLConnection, exclusive: Bool = false, _ body: (SQLConnection) async throws -> T
 ) async throws -> T {
-    try await sql.raw(begin).run()
+    try await connection.execute(connection.dialect.beginWrite)
     do {
-        let result = try await body(sql)
-        try await sql.raw("COMMIT").run()
+        if exclusive, let lock = connection.dialect.exclusiveLock { try await connection.execute(lock) }
+        let result = try await body(connection)
+        try await connection.execute("COMMIT")
         return result
     } catch {
-        try? await sql.raw("ROLLBACK").run()
+        try? await connection.execute("ROLLBACK")
         throw error
     }
 }
@@ -115,10 +112,4 @@ struct DatabasePool: Sendable, Equatable {
     var size = 10
     /// Longest wait for a connection (and for connecting) before a request gets 503.
     var timeout: Duration = .seconds(3)
-}
-
-/// A lock-free round-robin counter for picking reader connections.
-final class RoundRobin: Sendable {
-    private let value = Atomic<Int>(0)
-    func next() -> Int { value.wrappingAdd(1, ordering: .relaxed).newValue & Int.max }
 }

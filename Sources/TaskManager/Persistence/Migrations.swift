@@ -1,5 +1,3 @@
-import SQLKit
-
 /// The versioned schema. A migration is never edited once released: add a new one.
 /// Times are BIGINT microseconds since the epoch; ids are UUID text; booleans are BOOLEAN (0/1 in SQLite).
 enum Migrations {
@@ -104,34 +102,29 @@ enum Migrations {
         // Exclusive: processes starting together on an empty database apply each migration once,
         // and never race on creating the bookkeeping table.
         try await database.exclusiveWrite { sql in
-            try await sql.raw(
+            try await sql.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
-            ).run()
+            )
         }
         var applied: [Int] = []
         for migration in all {
             let didApply = try await database.exclusiveWrite { sql -> Bool in
                 // Checked inside the exclusive transaction, so two processes never apply one migration twice.
-                let existing = try await sql.raw(
-                    "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)"
-                ).first()
+                let existing = try await sql.first(
+                    "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)", { try $0.int64(0) })
                 guard existing == nil else { return false }
                 for statement in migration.statements {
-                    try await sql.raw(SQLQueryString(statement)).run()
+                    try await sql.execute(SQL(unsafeRaw: statement))
                 }
-                try await sql.raw(
+                try await sql.execute(
                     """
                     INSERT INTO schema_migrations (version, name, applied_at)
                     VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Microseconds.from(.now)))
-                    """
-                ).run()
+                    """)
                 return true
             }
             if didApply { applied.append(migration.version) }
         }
         return applied
     }
-
-    /// The newest version this build knows; a database ahead of it was migrated by a newer build.
-    static var latestVersion: Int { all.map(\.version).max() ?? 0 }
 }

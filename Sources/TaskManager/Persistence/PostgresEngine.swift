@@ -1,8 +1,6 @@
 import Logging
 import NIOSSL
-import PostgresKit
 import PostgresNIO
-import SQLKit
 import Synchronization
 
 /// PostgreSQL through postgres-nio's connection pool. Many server processes may share the database:
@@ -12,15 +10,17 @@ final class PostgresEngine: Sendable {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let acquireTimeout: Duration
+    private let logger: Logger
     private let leased = Atomic<Int>(0)
 
     /// Connections lent out right now (the pool keeps more open when idle).
     var connectionCount: Int { leased.load(ordering: .relaxed) }
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, acquireTimeout: Duration) {
+    private init(client: PostgresClient, runner: Task<Void, Never>, acquireTimeout: Duration, logger: Logger) {
         self.client = client
         self.runner = runner
         self.acquireTimeout = acquireTimeout
+        self.logger = logger
     }
 
     /// Starts the pool and checks that the server answers, so that a wrong URL stops the start.
@@ -35,9 +35,12 @@ final class PostgresEngine: Sendable {
         // Detached: the pool must not inherit a graceful-shutdown signal meant for the HTTP server;
         // `close()` ends it after the server has drained (the database is the last thing closed).
         let runner = Task.detached { await client.run() }
-        let engine = PostgresEngine(client: client, runner: runner, acquireTimeout: pool.timeout)
+        // Quiet below warnings: postgres-nio logs statements with their binds (the signing key) at debug.
+        var queryLogger = logger
+        queryLogger.logLevel = max(logger.logLevel, .warning)
+        let engine = PostgresEngine(client: client, runner: runner, acquireTimeout: pool.timeout, logger: queryLogger)
         do {
-            _ = try await engine.read { try await $0.raw("SELECT 1 AS ok").first() }
+            _ = try await engine.read { try await $0.first("SELECT 1") { try $0.int64(0) } }
         } catch {
             await engine.close()
             throw Database.Failure.unavailable("cannot reach \(target): \(error)")
@@ -56,34 +59,28 @@ final class PostgresEngine: Sendable {
         }
     }
 
-    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
+    func read<T: Sendable>(_ body: @Sendable (SQLConnection) async throws -> T) async throws -> T {
+        let logger = self.logger
+        return try await withConnection { connection in try await body(.postgres(connection, logger: logger)) }
     }
 
     /// Readiness: answered within a second at most, as load balancers' probes expect.
     func ping() async -> Bool {
+        let logger = self.logger
         let answer = try? await withConnection(timeout: min(acquireTimeout, .seconds(1))) { connection in
-            try await connection.sql(queryLogLevel: nil).raw("SELECT 1 AS ok").first()
+            try await SQLConnection.postgres(connection, logger: logger).first("SELECT 1") { try $0.int64(0) }
         }
         return answer != nil
     }
 
-    func write<T: Sendable>(exclusive: Bool, _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { connection in
-            // No query logging: statements carry secrets (the generated signing key) as binds.
-            try await transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN") { sql in
-                if exclusive {
-                    // Held until COMMIT or ROLLBACK, by whichever process's transaction got it first.
-                    try await sql.raw("SELECT pg_advisory_xact_lock(\(literal: Self.exclusiveLockKey))").run()
-                }
-                return try await body(sql)
-            }
+    /// A transaction on one leased connection; `exclusive` ones take the advisory lock, plain ones
+    /// run beside each other and beside other processes' writes.
+    func write<T: Sendable>(exclusive: Bool, _ body: @Sendable (SQLConnection) async throws -> T) async throws -> T {
+        let logger = self.logger
+        return try await withConnection { connection in
+            try await transaction(on: .postgres(connection, logger: logger), exclusive: exclusive, body)
         }
     }
-
-    /// The advisory-lock key of TaskManager's exclusive writes (migrations, the first signing key,
-    /// the last-admin checks): an arbitrary constant, "TaskMgr1" in ASCII.
-    static let exclusiveLockKey: Int64 = 0x5461_736B_4D67_7231
 
     func close() async {
         runner.cancel()

@@ -1,102 +1,75 @@
+import GRDB
 import Logging
-import NIOCore
-import NIOPosix
-import SQLKit
-import SQLiteKit
 
-/// SQLite: one writer connection, whose transactions are serialised by a lock (so writers never see
-/// SQLITE_BUSY from each other), and a few reader connections that WAL lets run beside it. The
-/// connections run their statements on their own thread pool, apart from the bcrypt pool.
+/// SQLite through GRDB: a `DatabasePool` in WAL mode (one writer connection, readers beside it that
+/// see only committed data), or one `DatabaseQueue` connection for an in-memory database. Statements
+/// run synchronously on the calling thread with cached prepared statements. Write transactions are
+/// serialised by a lock of ours, so writers never see SQLITE_BUSY from each other and a transaction
+/// may span several statements between which its body awaits.
 final class SQLiteEngine: Sendable {
-    private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
+    private let writer: any DatabaseWriter
     private let writeLock = AsyncLock()
-    private let threadPool: NIOThreadPool
-    private let nextReader = RoundRobin()
+    let connectionCount: Int
 
-    /// Open connections (the writer and the readers; one for an in-memory database).
-    var connectionCount: Int { Set((readers + [writer]).map(ObjectIdentifier.init)).count }
-
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool) {
+    private init(writer: any DatabaseWriter, connectionCount: Int) {
         self.writer = writer
-        self.readers = readers
-        self.threadPool = threadPool
+        self.connectionCount = connectionCount
     }
 
-    static func open(memory: Bool, path: String, readerCount: Int, logger: Logger) async throws -> SQLiteEngine {
-        let pool = NIOThreadPool(numberOfThreads: readerCount + 1)
-        pool.start()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    static func open(memory: Bool, path: String, readerCount: Int) throws -> SQLiteEngine {
+        var configuration = GRDB.Configuration()
+        // Our write transactions span several GRDB calls, under `writeLock`; GRDB would otherwise
+        // insist that each call ends the transaction it began.
+        configuration.allowsUnsafeTransactions = true
+        configuration.maximumReaderCount = max(readerCount, 1)
+        // Another process on the same file (`taskmanager user create` beside a server) waits its turn.
+        configuration.busyMode = .timeout(5)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // NORMAL in WAL mode: a committed transaction survives a crash of this process (kill -9);
+            // only an operating-system crash or power cut can lose the last few.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
             if memory {
                 // An in-memory database lives in one connection, so it serves reads too.
-                let connection = try await SQLiteConnection.open(
-                    storage: .memory, threadPool: pool, logger: logger, on: eventLoop)
-                try await configure(connection)
-                return SQLiteEngine(writer: connection, readers: [connection], threadPool: pool)
+                return SQLiteEngine(writer: try DatabaseQueue(configuration: configuration), connectionCount: 1)
             }
-            let writer = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: pool, logger: logger, on: eventLoop)
-            try await configure(writer)
-            // WAL: readers never block the writer and see only committed data. It is kept in the file.
-            _ = try await writer.sql().raw("PRAGMA journal_mode = WAL").all()
-            var readers: [SQLiteConnection] = []
-            for _ in 0..<readerCount {
-                let reader = try await SQLiteConnection.open(
-                    storage: .file(path: path), threadPool: pool, logger: logger, on: eventLoop)
-                try await configure(reader)
-                readers.append(reader)
-            }
-            return SQLiteEngine(writer: writer, readers: readers, threadPool: pool)
+            // A pool keeps the file in WAL mode.
+            let pool = try GRDB.DatabasePool(path: path, configuration: configuration)
+            return SQLiteEngine(writer: pool, connectionCount: 1 + configuration.maximumReaderCount)
         } catch {
-            try? await pool.shutdownGracefully()
             throw Database.Failure.unavailable("cannot open the database: \(error)")
         }
     }
 
-    private static func configure(_ connection: SQLiteConnection) async throws {
-        let sql = connection.sql()
-        // NORMAL in WAL mode: a committed transaction survives a crash of this process (kill -9);
-        // only an operating-system crash or power cut can lose the last few.
-        _ = try await sql.raw("PRAGMA synchronous = NORMAL").all()
-        _ = try await sql.raw("PRAGMA foreign_keys = ON").all()
+    func read<T: Sendable>(_ body: (SQLConnection) async throws -> T) async throws -> T {
+        try await Self.mapErrors { try await body(.sqlite(writer, writes: false)) }
     }
 
-    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = readers[nextReader.next() % readers.count]
-        return try await Self.mapErrors { try await body(connection.sql(queryLogLevel: nil)) }
-    }
-
-    /// `BEGIN IMMEDIATE` takes SQLite's one write lock at once, so every write transaction is
-    /// already exclusive, also against other processes on the file.
-    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = writer
+    func write<T: Sendable>(_ body: (SQLConnection) async throws -> T) async throws -> T {
+        let connection = SQLConnection.sqlite(writer, writes: true)
         return try await Self.mapErrors {
             try await writeLock.withLock {
-                // No query logging: statements carry secrets (the generated signing key) as binds.
-                try await transaction(on: connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE", body)
+                try await transaction(on: connection, body)
             }
         }
     }
 
-    func close() async {
-        var closed = Set<ObjectIdentifier>()
-        for connection in readers + [writer] where closed.insert(ObjectIdentifier(connection)).inserted {
-            try? await connection.close()
-        }
-        try? await threadPool.shutdownGracefully()
+    func close() {
+        try? writer.close()
     }
 
     private static func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as SQLiteError {
-            switch error.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
+        } catch let error as DatabaseError {
+            switch error.extendedResultCode {
+            case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
                 throw Database.Failure.uniqueViolation
-            case .constraint, .constraintCheckFailed, .constraintForeignKeyFailed, .constraintNotNullFailed:
-                throw error
             default:
+                // Other constraint failures are our bugs, not the database's state.
+                if error.resultCode == .SQLITE_CONSTRAINT { throw error }
                 throw Database.Failure.unavailable(error.description)
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
-import SQLKit
 
-/// Login sessions, and the one query every authenticated request makes.
+/// Login sessions, and the one query every authenticated request makes. Every change to a session
+/// evicts it from this process's `SessionCache` once it is committed.
 struct SessionRepository: Sendable {
     let database: Database
 
@@ -12,30 +12,32 @@ struct SessionRepository: Sendable {
     /// The session and its user, in one indexed lookup: what a bearer token is checked against.
     func findWithUser(sessionID: String) async throws -> (session: LoginSession, user: User)? {
         try await database.read { sql in
-            guard
-                let row = try await sql.raw(
-                    """
-                    SELECT \(unsafeRaw: Self.sessionColumns), \(unsafeRaw: Self.userColumns)
-                    FROM sessions s JOIN users u ON u.id = s.user_id
-                    WHERE s.id = \(bind: sessionID)
-                    """
-                ).first()
-            else { return nil }
-            return (try Self.decodeSession(row, prefix: "s_"), try UserRepository.decode(row))
+            try await sql.first(
+                """
+                SELECT \(unsafeRaw: Self.sessionColumns), \(unsafeRaw: UserRepository.joinedColumns)
+                FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.id = \(bind: sessionID)
+                """
+            ) { row in (try Self.decodeSession(row), try UserRepository.decode(row, from: Self.sessionColumnCount)) }
         }
     }
 
-    static func decodeSession(_ row: any SQLRow, prefix: String = "") throws -> LoginSession {
+    /// Reads the columns of `sessionColumns`, starting at column `start`.
+    static func decodeSession(_ row: SQLRow, from start: Int = 0) throws -> LoginSession {
         LoginSession(
-            id: try row.decode(column: prefix + "id", as: String.self),
-            userID: try row.decode(column: prefix + "user_id", as: String.self),
-            scopes: Scope.parseList(try row.decode(column: prefix + "scope", as: String.self)) ?? [],
-            createdAt: Microseconds.date(try row.decode(column: prefix + "created_at", as: Int64.self)),
-            lastUsedAt: Microseconds.date(try row.decode(column: prefix + "last_used_at", as: Int64.self)),
-            expiresAt: Microseconds.date(try row.decode(column: prefix + "expires_at", as: Int64.self)),
-            userAgent: try row.decode(column: prefix + "user_agent", as: String?.self),
-            revokedAt: try row.decode(column: prefix + "revoked_at", as: Int64?.self).map(Microseconds.date))
+            id: try row.string(start),
+            userID: try row.string(start + 1),
+            scopes: Scope.parseList(try row.string(start + 2)) ?? [],
+            createdAt: Microseconds.date(try row.int64(start + 3)),
+            lastUsedAt: Microseconds.date(try row.int64(start + 4)),
+            expiresAt: Microseconds.date(try row.int64(start + 5)),
+            userAgent: try row.optionalString(start + 6),
+            revokedAt: try row.optionalInt64(start + 7).map(Microseconds.date))
     }
+
+    static let sessionColumns =
+        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at"
+    static let sessionColumnCount = 8
 }
 
 extension SessionRepository {
@@ -43,12 +45,11 @@ extension SessionRepository {
     func create(_ session: LoginSession, refreshTokenHash: String) async throws {
         try await database.write { sql in
             try await Self.insert(session, on: sql)
-            try await sql.raw(
+            try await sql.execute(
                 """
                 INSERT INTO refresh_tokens (token_hash, session_id, created_at)
                 VALUES (\(bind: refreshTokenHash), \(bind: session.id), \(bind: Microseconds.from(session.createdAt)))
-                """
-            ).run()
+                """)
         }
     }
 
@@ -61,18 +62,18 @@ extension SessionRepository {
     /// The refresh token's session and user, whatever their state.
     func findRefreshToken(hash: String) async throws -> RefreshTokenRecord? {
         try await database.read { sql in
-            guard
-                let row = try await sql.raw(
-                    """
-                    SELECT rt.used_at AS rt_used_at, \(unsafeRaw: Self.sessionColumns), \(unsafeRaw: Self.userColumns)
-                    FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id JOIN users u ON u.id = s.user_id
-                    WHERE rt.token_hash = \(bind: hash)
-                    """
-                ).first()
-            else { return nil }
-            return RefreshTokenRecord(
-                session: try Self.decodeSession(row, prefix: "s_"), user: try UserRepository.decode(row),
-                usedAt: try row.decode(column: "rt_used_at", as: Int64?.self).map(Microseconds.date))
+            try await sql.first(
+                """
+                SELECT rt.used_at, \(unsafeRaw: Self.sessionColumns), \(unsafeRaw: UserRepository.joinedColumns)
+                FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id JOIN users u ON u.id = s.user_id
+                WHERE rt.token_hash = \(bind: hash)
+                """
+            ) { row in
+                RefreshTokenRecord(
+                    session: try Self.decodeSession(row, from: 1),
+                    user: try UserRepository.decode(row, from: 1 + Self.sessionColumnCount),
+                    usedAt: try row.optionalInt64(0).map(Microseconds.date))
+            }
         }
     }
 
@@ -80,26 +81,23 @@ extension SessionRepository {
     /// refresh too, since the check and the mark are one statement. `false`: it had been used.
     func rotate(hash: String, to newHash: String, sessionID: String, userAgent: String?, now: Date) async throws -> Bool {
         try await database.write { sql in
-            let marked = try await sql.raw(
+            let marked = try await sql.first(
                 """
                 UPDATE refresh_tokens SET used_at = \(bind: Microseconds.from(now))
                 WHERE token_hash = \(bind: hash) AND used_at IS NULL RETURNING token_hash
-                """
-            ).first()
+                """, { try $0.string(0) })
             guard marked != nil else { return false }
-            try await sql.raw(
+            try await sql.execute(
                 """
                 INSERT INTO refresh_tokens (token_hash, session_id, created_at)
                 VALUES (\(bind: newHash), \(bind: sessionID), \(bind: Microseconds.from(now)))
-                """
-            ).run()
-            try await sql.raw(
+                """)
+            try await sql.execute(
                 """
                 UPDATE sessions SET last_used_at = \(bind: Microseconds.from(now)),
                     user_agent = COALESCE(\(bind: userAgent), user_agent)
                 WHERE id = \(bind: sessionID)
-                """
-            ).run()
+                """)
             return true
         }
     }
@@ -107,69 +105,62 @@ extension SessionRepository {
     /// Ends a session; `true` when it was live.
     @discardableResult
     func revoke(sessionID: String, ownedBy userID: String? = nil, now: Date) async throws -> Bool {
-        try await database.write { sql in
-            var query: SQLQueryString = """
-                UPDATE sessions SET revoked_at = \(bind: Microseconds.from(now))
-                WHERE id = \(bind: sessionID) AND revoked_at IS NULL AND expires_at > \(bind: Microseconds.from(now))
-                """
-            if let userID { query += " AND user_id = \(bind: userID)" }
-            return try await sql.raw(query + " RETURNING id").first() != nil
-        }
+        var statement: SQL = """
+            UPDATE sessions SET revoked_at = \(bind: Microseconds.from(now))
+            WHERE id = \(bind: sessionID) AND revoked_at IS NULL AND expires_at > \(bind: Microseconds.from(now))
+            """
+        if let userID { statement += " AND user_id = \(bind: userID)" }
+        let finished = statement + " RETURNING id"
+        let revoked = try await database.write { sql in try await sql.first(finished, { try $0.string(0) }) != nil }
+        database.sessionCache.evict(sessionID: sessionID)
+        return revoked
     }
 
     /// Ends every live session of the user, but `keeping` one.
     func revokeAll(userID: String, keeping: String? = nil, now: Date) async throws {
         try await database.write { sql in try await Self.revokeAll(userID: userID, keeping: keeping, now: now, on: sql) }
+        database.sessionCache.evict(userID: userID)
     }
 
-    static func revokeAll(userID: String, keeping: String?, now: Date, on sql: any SQLDatabase) async throws {
-        var query: SQLQueryString = """
+    /// Inside a caller's transaction, which evicts the user's sessions from the cache once committed.
+    static func revokeAll(userID: String, keeping: String?, now: Date, on sql: SQLConnection) async throws {
+        var statement: SQL = """
             UPDATE sessions SET revoked_at = \(bind: Microseconds.from(now))
             WHERE user_id = \(bind: userID) AND revoked_at IS NULL
             """
-        if let keeping { query += " AND id <> \(bind: keeping)" }
-        try await sql.raw(query).run()
+        if let keeping { statement += " AND id <> \(bind: keeping)" }
+        try await sql.execute(statement)
     }
 
     /// The user's live sessions, newest first.
     func listLive(userID: String, now: Date) async throws -> [LoginSession] {
         try await database.read { sql in
-            try await sql.raw(
+            try await sql.all(
                 """
                 SELECT \(unsafeRaw: Self.sessionColumns) FROM sessions s
                 WHERE s.user_id = \(bind: userID) AND s.revoked_at IS NULL AND s.expires_at > \(bind: Microseconds.from(now))
                 ORDER BY s.created_at DESC, s.id DESC
-                """
-            ).all().map { try Self.decodeSession($0, prefix: "s_") }
+                """, { try Self.decodeSession($0) })
         }
     }
 
     /// Records that the session was used; the authenticator calls it at most once a minute per session.
     func touch(sessionID: String, now: Date) async throws {
         try await database.write { sql in
-            try await sql.raw(
-                "UPDATE sessions SET last_used_at = \(bind: Microseconds.from(now)) WHERE id = \(bind: sessionID)"
-            ).run()
+            try await sql.execute(
+                "UPDATE sessions SET last_used_at = \(bind: Microseconds.from(now)) WHERE id = \(bind: sessionID)")
         }
+        database.sessionCache.markUsed(sessionID: sessionID, at: now)
     }
 
-    static let sessionColumns = """
-        s.id AS s_id, s.user_id AS s_user_id, s.scope AS s_scope, s.created_at AS s_created_at,
-        s.last_used_at AS s_last_used_at, s.expires_at AS s_expires_at, s.user_agent AS s_user_agent,
-        s.revoked_at AS s_revoked_at
-        """
-    static let userColumns =
-        "u.id, u.username, u.email, u.full_name, u.password_hash, u.is_active, u.is_admin, u.created_at"
-
-    fileprivate static func insert(_ session: LoginSession, on sql: any SQLDatabase) async throws {
-        try await sql.raw(
+    fileprivate static func insert(_ session: LoginSession, on sql: SQLConnection) async throws {
+        try await sql.execute(
             """
             INSERT INTO sessions (id, user_id, scope, created_at, last_used_at, expires_at, user_agent, revoked_at)
             VALUES (\(bind: session.id), \(bind: session.userID), \(bind: Scope.joined(session.scopes)),
                     \(bind: Microseconds.from(session.createdAt)), \(bind: Microseconds.from(session.lastUsedAt)),
                     \(bind: Microseconds.from(session.expiresAt)), \(bind: session.userAgent),
                     \(bind: session.revokedAt.map(Microseconds.from)))
-            """
-        ).run()
+            """)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// JWT signing keys kept in the database, so that restarts and replicas sign and verify alike.
 struct SigningKeyRepository: Sendable {
@@ -21,18 +20,15 @@ struct SigningKeyRepository: Sendable {
     /// All keys, the one that signs (never retired) first; every one verifies.
     func all() async throws -> [StoredKey] {
         try await database.read { sql in
-            try await sql.raw(
+            try await sql.all(
                 """
                 SELECT kid, secret, created_at FROM signing_keys
                 ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, kid DESC
                 """
-            )
-                .all().map { row in
-                    StoredKey(
-                        kid: try row.decode(column: "kid", as: String.self),
-                        secret: try row.decode(column: "secret", as: String.self),
-                        createdAt: Microseconds.date(try row.decode(column: "created_at", as: Int64.self)))
-                }
+            ) { row in
+                StoredKey(
+                    kid: try row.string(0), secret: try row.string(1), createdAt: Microseconds.date(try row.int64(2)))
+            }
         }
     }
 
@@ -40,13 +36,12 @@ struct SigningKeyRepository: Sendable {
     /// written in one transaction, so processes starting together on an empty database agree.
     func createIfEmpty(_ key: StoredKey) async throws -> [StoredKey] {
         try await database.exclusiveWrite { sql in
-            if try await sql.raw("SELECT kid FROM signing_keys").first() == nil {
-                try await sql.raw(
+            if try await sql.first("SELECT kid FROM signing_keys LIMIT 1", { try $0.string(0) }) == nil {
+                try await sql.execute(
                     """
                     INSERT INTO signing_keys (kid, secret, created_at)
                     VALUES (\(bind: key.kid), \(bind: key.secret), \(bind: Microseconds.from(key.createdAt)))
-                    """
-                ).run()
+                    """)
             }
         }
         return try await all()
@@ -59,15 +54,13 @@ extension SigningKeyRepository {
     func rotate(to key: StoredKey) async throws {
         // Exclusive: two rotations at once still leave exactly one key that signs.
         try await database.exclusiveWrite { sql in
-            try await sql.raw(
-                "UPDATE signing_keys SET retired_at = \(bind: Microseconds.from(key.createdAt)) WHERE retired_at IS NULL"
-            ).run()
-            try await sql.raw(
+            try await sql.execute(
+                "UPDATE signing_keys SET retired_at = \(bind: Microseconds.from(key.createdAt)) WHERE retired_at IS NULL")
+            try await sql.execute(
                 """
                 INSERT INTO signing_keys (kid, secret, created_at)
                 VALUES (\(bind: key.kid), \(bind: key.secret), \(bind: Microseconds.from(key.createdAt)))
-                """
-            ).run()
+                """)
         }
     }
 }

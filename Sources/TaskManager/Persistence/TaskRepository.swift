@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// Tasks in the database. Every query is scoped to an owner: another user's task does not exist here.
 struct TaskRepository: Sendable {
@@ -7,22 +6,21 @@ struct TaskRepository: Sendable {
 
     func create(_ task: TaskItem) async throws {
         try await database.write { sql in
-            try await sql.raw(
+            try await sql.execute(
                 """
                 INSERT INTO tasks (id, owner_id, title, description, done, priority, due_date, created_at, updated_at)
                 VALUES (\(bind: task.id), \(bind: task.ownerID), \(bind: task.title), \(bind: task.description),
                         \(bind: task.done), \(bind: task.priority.rawValue), \(bind: task.dueDate),
                         \(bind: Microseconds.from(task.createdAt)), \(bind: Microseconds.from(task.updatedAt)))
-                """
-            ).run()
+                """)
         }
     }
 
     func find(id: String, ownerID: String) async throws -> TaskItem? {
         try await database.read { sql in
-            try await sql.raw(
-                "SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE id = \(bind: id) AND owner_id = \(bind: ownerID)"
-            ).first().map(Self.decode)
+            try await sql.first(
+                "SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE id = \(bind: id) AND owner_id = \(bind: ownerID)",
+                Self.decode)
         }
     }
 
@@ -31,7 +29,7 @@ struct TaskRepository: Sendable {
     func list(ownerID: String, filter: TaskFilter, after cursor: PageCursor?, limit: Int) async throws
         -> (items: [TaskItem], next: PageCursor?)
     {
-        var conditions: [SQLQueryString] = ["owner_id = \(bind: ownerID)"]
+        var conditions: [SQL] = ["owner_id = \(bind: ownerID)"]
         if let done = filter.done { conditions.append("done = \(bind: done)") }
         if let text = filter.titleContains, !text.isEmpty {
             conditions.append("lower(title) LIKE \(bind: "%" + Self.escapeLike(text.lowercased()) + "%") ESCAPE '\\'")
@@ -43,11 +41,11 @@ struct TaskRepository: Sendable {
         if let cursor {
             conditions.append("(created_at, id) < (\(bind: cursor.createdAt), \(bind: cursor.id))")
         }
-        let query: SQLQueryString = """
+        let query: SQL = """
             SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY created_at DESC, id DESC LIMIT \(literal: limit + 1)
+            ORDER BY created_at DESC, id DESC LIMIT \(bind: limit + 1)
             """
-        let rows = try await database.read { sql in try await sql.raw(query).all().map(Self.decode) }
+        let rows = try await database.read { sql in try await sql.all(query, Self.decode) }
         guard rows.count > limit else { return (rows, nil) }
         let items = Array(rows.prefix(limit))
         let last = items[items.count - 1]
@@ -56,29 +54,26 @@ struct TaskRepository: Sendable {
 
     /// Applies `change` to the owner's task and returns it as it now is, or `nil` when there is none.
     func update(id: String, ownerID: String, _ change: TaskChange, at now: Date) async throws -> TaskItem? {
-        try await database.write { sql in
-            var assignments: [SQLQueryString] = ["updated_at = \(bind: Microseconds.from(now))"]
-            if let title = change.title { assignments.append("title = \(bind: title)") }
-            if let description = change.description { assignments.append("description = \(bind: description)") }
-            if let done = change.done { assignments.append("done = \(bind: done)") }
-            if let priority = change.priority { assignments.append("priority = \(bind: priority.rawValue)") }
-            if let dueDate = change.dueDate { assignments.append("due_date = \(bind: dueDate)") }
-            return try await sql.raw(
-                """
-                UPDATE tasks SET \(assignments.joined(separator: ", "))
-                WHERE id = \(bind: id) AND owner_id = \(bind: ownerID)
-                RETURNING \(unsafeRaw: Self.columns)
-                """
-            ).first().map(Self.decode)
-        }
+        var assignments: [SQL] = ["updated_at = \(bind: Microseconds.from(now))"]
+        if let title = change.title { assignments.append("title = \(bind: title)") }
+        if let description = change.description { assignments.append("description = \(bind: description)") }
+        if let done = change.done { assignments.append("done = \(bind: done)") }
+        if let priority = change.priority { assignments.append("priority = \(bind: priority.rawValue)") }
+        if let dueDate = change.dueDate { assignments.append("due_date = \(bind: dueDate)") }
+        let statement: SQL = """
+            UPDATE tasks SET \(assignments.joined(separator: ", "))
+            WHERE id = \(bind: id) AND owner_id = \(bind: ownerID)
+            RETURNING \(unsafeRaw: Self.columns)
+            """
+        return try await database.write { sql in try await sql.first(statement, Self.decode) }
     }
 
     /// `true` when the owner's task existed and is now gone.
     func delete(id: String, ownerID: String) async throws -> Bool {
         try await database.write { sql in
-            try await sql.raw(
-                "DELETE FROM tasks WHERE id = \(bind: id) AND owner_id = \(bind: ownerID) RETURNING id"
-            ).first() != nil
+            try await sql.first(
+                "DELETE FROM tasks WHERE id = \(bind: id) AND owner_id = \(bind: ownerID) RETURNING id", { try $0.string(0) }
+            ) != nil
         }
     }
 
@@ -88,18 +83,19 @@ struct TaskRepository: Sendable {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 
+    /// The column list `decode` reads by index.
     static let columns = "id, owner_id, title, description, done, priority, due_date, created_at, updated_at"
 
-    static func decode(_ row: any SQLRow) throws -> TaskItem {
+    static func decode(_ row: SQLRow) throws -> TaskItem {
         TaskItem(
-            id: try row.decode(column: "id", as: String.self),
-            ownerID: try row.decode(column: "owner_id", as: String.self),
-            title: try row.decode(column: "title", as: String.self),
-            description: try row.decode(column: "description", as: String.self),
-            done: try row.decode(column: "done", as: Bool.self),
-            priority: Priority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .normal,
-            dueDate: try row.decode(column: "due_date", as: String?.self),
-            createdAt: Microseconds.date(try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Microseconds.date(try row.decode(column: "updated_at", as: Int64.self)))
+            id: try row.string(0),
+            ownerID: try row.string(1),
+            title: try row.string(2),
+            description: try row.string(3),
+            done: try row.bool(4),
+            priority: Priority(rawValue: try row.string(5)) ?? .normal,
+            dueDate: try row.optionalString(6),
+            createdAt: Microseconds.date(try row.int64(7)),
+            updatedAt: Microseconds.date(try row.int64(8)))
     }
 }

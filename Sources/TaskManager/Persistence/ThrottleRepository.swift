@@ -1,5 +1,4 @@
 import Foundation
-import SQLKit
 
 /// Login-throttle state, in the database so that every server process on it shares it.
 struct ThrottleRepository: Sendable {
@@ -9,18 +8,17 @@ struct ThrottleRepository: Sendable {
     func lockRemaining(usernameKey: String, address: String, policy: ThrottlePolicy, now: Date) async throws -> TimeInterval? {
         let nowMicros = Microseconds.from(now)
         let (userLock, addressLock) = try await database.read { sql -> (Int64?, Int64?) in
-            let user = try await sql.raw(
-                "SELECT locked_until FROM login_throttle_users WHERE username_key = \(bind: usernameKey)"
-            ).first()?.decode(column: "locked_until", as: Int64.self)
+            let user = try await sql.first(
+                "SELECT locked_until FROM login_throttle_users WHERE username_key = \(bind: usernameKey)",
+                { try $0.int64(0) })
             // The address is locked while `maxFailures` of its failures are inside the window: until
             // the oldest of the newest `maxFailures` leaves it.
-            let nth = try await sql.raw(
+            let nth = try await sql.first(
                 """
                 SELECT failed_at FROM login_throttle_addresses
                 WHERE address = \(bind: address) AND failed_at > \(bind: nowMicros - Int64(policy.addressWindow * 1_000_000))
-                ORDER BY failed_at DESC LIMIT 1 OFFSET \(literal: policy.addressMaxFailures - 1)
-                """
-            ).first()?.decode(column: "failed_at", as: Int64.self)
+                ORDER BY failed_at DESC LIMIT 1 OFFSET \(bind: policy.addressMaxFailures - 1)
+                """, { try $0.int64(0) })
             return (user, nth.map { $0 + Int64(policy.addressWindow * 1_000_000) })
         }
         let until = [userLock, addressLock].compactMap { $0 }.filter { $0 > nowMicros }.max()
@@ -35,7 +33,7 @@ struct ThrottleRepository: Sendable {
         try await database.write { sql in
             // A username's count starts again after a quiet spell.
             let failures =
-                try await sql.raw(
+                try await sql.first(
                     """
                     INSERT INTO login_throttle_users (username_key, failures, last_failure_at, locked_until)
                     VALUES (\(bind: usernameKey), 1, \(bind: nowMicros), 0)
@@ -46,30 +44,26 @@ struct ThrottleRepository: Sendable {
                             THEN 0 ELSE login_throttle_users.locked_until END,
                         last_failure_at = excluded.last_failure_at
                     RETURNING failures
-                    """
-                ).first()?.decode(column: "failures", as: Int.self) ?? 1
+                    """, { try $0.int(0) }) ?? 1
             if failures >= policy.userMaxFailures {
                 let lockedUntil = nowMicros + Int64(policy.userLock(afterFailures: failures) * 1_000_000)
-                try await sql.raw(
+                try await sql.execute(
                     """
                     UPDATE login_throttle_users SET locked_until = \(bind: lockedUntil)
                     WHERE username_key = \(bind: usernameKey)
-                    """
-                ).run()
+                    """)
             }
-            try await sql.raw(
-                "INSERT INTO login_throttle_addresses (address, failed_at) VALUES (\(bind: address), \(bind: nowMicros))"
-            ).run()
-            try await sql.raw(
-                "DELETE FROM login_throttle_addresses WHERE failed_at <= \(bind: nowMicros - Int64(policy.addressWindow * 1_000_000))"
-            ).run()
+            try await sql.execute(
+                "INSERT INTO login_throttle_addresses (address, failed_at) VALUES (\(bind: address), \(bind: nowMicros))")
+            try await sql.execute(
+                "DELETE FROM login_throttle_addresses WHERE failed_at <= \(bind: nowMicros - Int64(policy.addressWindow * 1_000_000))")
         }
     }
 
     /// A successful login clears the username's count (not the address's window).
     func recordSuccess(usernameKey: String) async throws {
         try await database.write { sql in
-            try await sql.raw("DELETE FROM login_throttle_users WHERE username_key = \(bind: usernameKey)").run()
+            try await sql.execute("DELETE FROM login_throttle_users WHERE username_key = \(bind: usernameKey)")
         }
     }
 }

@@ -71,14 +71,14 @@ enum TestPostgres {
         let name = "tm_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let server = try await Database.open(.postgres(admin), pool: DatabasePool(size: 1, timeout: .seconds(10)), logger: Logger(label: "test"))
         try await closing(server) {
-            try await server.read { try await $0.raw("CREATE DATABASE \(ident: name)").run() }
+            try await server.read { try await $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
             var target = admin
             target.database = name
             do { try await body(.postgres(target)) } catch {
-                try? await server.read { try await $0.raw("DROP DATABASE \(ident: name) WITH (FORCE)").run() }
+                try? await server.read { try await $0.execute("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)") }
                 throw error
             }
-            try await server.read { try await $0.raw("DROP DATABASE \(ident: name) WITH (FORCE)").run() }
+            try await server.read { try await $0.execute("DROP DATABASE \(unsafeRaw: name) WITH (FORCE)") }
         }
     }
 
