@@ -135,4 +135,66 @@ import Testing
         }
         #expect(ContinuousClock.now - started < .seconds(10))
     }
+
+    /// Plain writes of two processes run beside each other on PostgreSQL: only exclusive writes take
+    /// the advisory lock. Here the first transaction stays open until the second has committed; were
+    /// every write exclusive, the second would wait for the first, which waits (5 s) for it.
+    @Test(arguments: TestEngine.shared.filter { $0 == .postgres })
+    func plainWritesOfTwoProcessesOverlap(_ engine: TestEngine) async throws {
+        try await withDatabases(engine, count: 2) { databases in
+            let firstHasWritten = Flag()
+            let secondCommitted = Flag()
+            let sawSecondCommit = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await databases[0].write { sql in
+                        try await sql.execute("INSERT INTO signing_keys (kid, secret, created_at) VALUES ('first', 's', 1)")
+                        await firstHasWritten.set()
+                        let deadline = ContinuousClock.now + .seconds(5)
+                        while await !secondCommitted.value, ContinuousClock.now < deadline {
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
+                        return await secondCommitted.value
+                    }
+                }
+                while await !firstHasWritten.value { try await Task.sleep(for: .milliseconds(10)) }
+                try await databases[1].write { sql in
+                    try await sql.execute("INSERT INTO signing_keys (kid, secret, created_at) VALUES ('second', 's', 2)")
+                }
+                await secondCommitted.set()
+                return try #require(try await group.next())
+            }
+            #expect(sawSecondCommit)
+            #expect(try await SigningKeyRepository(database: databases[0]).all().count == 2)
+        }
+    }
+
+    /// Exclusive writes still wait for each other: the second sees what the first committed, though
+    /// it began while the first was still open.
+    @Test(arguments: TestEngine.shared)
+    func exclusiveWritesOfTwoProcessesDoNotOverlap(_ engine: TestEngine) async throws {
+        try await withDatabases(engine, count: 2) { databases in
+            let firstHasWritten = Flag()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await databases[0].exclusiveWrite { sql in
+                        try await sql.execute("INSERT INTO signing_keys (kid, secret, created_at) VALUES ('first', 's', 1)")
+                        await firstHasWritten.set()
+                        try await Task.sleep(for: .milliseconds(300))
+                    }
+                }
+                while await !firstHasWritten.value { try await Task.sleep(for: .milliseconds(10)) }
+                let seen = try await databases[1].exclusiveWrite { sql in
+                    try await sql.first("SELECT COUNT(*) FROM signing_keys WHERE kid = 'first'") { try $0.int(0) }
+                }
+                #expect(seen == 1)
+                try await group.waitForAll()
+            }
+        }
+    }
+}
+
+/// A flag that concurrent tasks set and read.
+private actor Flag {
+    private(set) var value = false
+    func set() { value = true }
 }
