@@ -126,9 +126,7 @@ struct ServerOptions: ParsableArguments {
         config.refreshTokenTTL =
             try settings.integer(refreshTokenTTL, "TASKMANAGER_REFRESH_TOKEN_TTL", flag: "--refresh-token-ttl", in: ttls)
             ?? config.refreshTokenTTL
-        config.bcryptCost =
-            try settings.integer(bcryptCost, "TASKMANAGER_BCRYPT_COST", flag: "--bcrypt-cost", in: PasswordHasher.costRange)
-            ?? config.bcryptCost
+        config.bcryptCost = try Configuration.bcryptCost(bcryptCost, environment: environment)
         config.bcryptThreads =
             try settings.integer(bcryptThreads, "TASKMANAGER_BCRYPT_THREADS", flag: "--bcrypt-threads", in: 1...256)
             ?? config.bcryptThreads
@@ -216,6 +214,16 @@ struct DatabaseOptions: ParsableArguments {
             pool.timeout = .seconds(seconds)
         }
         return pool
+    }
+}
+
+extension Configuration {
+    /// The bcrypt cost from `--bcrypt-cost` or `TASKMANAGER_BCRYPT_COST`: the one setting that both
+    /// `serve` and the commands that set a password read, checked the same way for both.
+    static func bcryptCost(_ flag: String?, environment: [String: String]) throws(Configuration.Invalid) -> Int {
+        try SettingsReader(environment: environment)
+            .integer(flag, "TASKMANAGER_BCRYPT_COST", flag: "--bcrypt-cost", in: PasswordHasher.costRange)
+            ?? Configuration().bcryptCost
     }
 }
 

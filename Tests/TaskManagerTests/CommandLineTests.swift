@@ -95,6 +95,22 @@ import Testing
         #expect(result.stdout.contains("up to date"))
     }
 
+    /// The password commands read only the settings they use: a server setting that would stop
+    /// `serve` (a bad port, a missing docs folder) does not stop `user create`.
+    @Test func userCreateIgnoresTheServersSettings() throws {
+        let directory = try TemporaryDirectory()
+        let result = try Binary.run(
+            ["user", "create", "erin", "--password-stdin", "--database-url", directory.databaseURL],
+            stdin: "erin's long password\n",
+            environment: ["TASKMANAGER_PORT": "not a port", "TASKMANAGER_DOCS_ASSETS": "/no/such/folder", "TASKMANAGER_BCRYPT_COST": "4"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let badCost = try Binary.run(
+            ["user", "create", "frank", "--password-stdin", "--database-url", directory.databaseURL],
+            stdin: "frank's long password\n", environment: ["TASKMANAGER_BCRYPT_COST": "99"])
+        #expect(badCost.status != 0)
+        #expect(badCost.stderr.contains("'99'"), "\(badCost.stderr)")
+    }
+
     @Test func userCreateMakesTheFirstAdmin() async throws {
         let server = try await LiveServer.start()
         defer { server.stop() }

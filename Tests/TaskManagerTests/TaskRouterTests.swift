@@ -204,4 +204,22 @@ import Testing
             #expect(try await api.send(.get, "/tasks?limit=1", token: token).status == 200)
         }
     }
+
+    /// Task times come from the application's clock, like every other time it writes.
+    @Test func createdAndUpdatedTimesComeFromTheClock() async throws {
+        let clock = ManualClock()
+        clock.advance(by: -86_400 * 400)  // far from the real now
+        try await withTestApp(clock: clock) { api in
+            try await api.register("alice")
+            let token = try await api.login("alice")
+            let created = try await api.createTask(token, ["title": "write"])
+            let expected = MillisecondDateTranscoder.format(clock.now)
+            #expect(created.string("created_at") == expected)
+            clock.advance(by: 90)
+            let id = try #require(created.string("id"))
+            let updated = try await api.send(.patch, "/tasks/\(id)", token: token, json: #"{"done": true}"#)
+            #expect(updated.string("updated_at") == MillisecondDateTranscoder.format(clock.now))
+            #expect(updated.string("created_at") == expected)
+        }
+    }
 }

@@ -7,7 +7,7 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         try rejectNulls(["title", "description", "done", "priority"])
         try Self.validate(title: body.title, description: body.description, dueDate: body.dueDate)
-        let now = Microseconds.now()
+        let now = clock.now()
         let task = TaskItem(
             id: UUID().uuidString.lowercased(), ownerID: principal.user.id, title: body.title,
             description: body.description ?? "", done: body.done ?? false,
@@ -63,7 +63,7 @@ extension APIImplementation {
         if change.isEmpty {
             task = try await tasks.find(id: id, ownerID: principal.user.id)
         } else {
-            task = try await tasks.update(id: id, ownerID: principal.user.id, change, at: Microseconds.now())
+            task = try await tasks.update(id: id, ownerID: principal.user.id, change, at: clock.now())
         }
         guard let task else { throw APIError.notFound(Self.notFound) }
         return .ok(.init(body: .json(.init(task))))

@@ -54,9 +54,8 @@ struct NewPasswordOptions: ParsableArguments {
     func read() throws -> (password: String, cost: Int) {
         let cost: Int
         do {
-            cost = try ServerOptions.parse(bcryptCost.map { ["--bcrypt-cost", $0] } ?? [])
-                .configuration(environment: ProcessInfo.processInfo.environment).bcryptCost
-        } catch let error as Configuration.Invalid {
+            cost = try Configuration.bcryptCost(bcryptCost, environment: ProcessInfo.processInfo.environment)
+        } catch {
             throw fail(error.description)
         }
         return (try PasswordInput.read(fromStdin: passwordStdin, confirm: true), cost)
