@@ -68,15 +68,17 @@ struct Dependencies: Sendable {
 /// The whole request path: edge middleware, then the routes generated from the OpenAPI document.
 func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "taskmanager")) throws -> Router<AppRequestContext> {
     let document = OpenAPIDocument.compiled
-    var methods = document.methodsByPath.merging(DocsPages.methodsByPath) { $1 }
-    methods["/openapi.json"] = ["GET"]
+    let routes = RegisteredRoutes()
     let router = Router(context: AppRequestContext.self)
-    router.add(  // before every route
-        middleware: EdgeMiddleware(
-            routes: RouteTable(methods),
-            clientAddress: ClientAddressResolver(trustedProxies: dependencies.configuration.trustedProxies),
-            cors: CORSPolicy(origins: Set(dependencies.configuration.corsOrigins)),
-            metrics: dependencies.metrics, logger: logger))
+    // Before every route, in the order a request meets them.
+    router.addMiddleware {
+        RequestLogMiddleware(
+            clientAddress: ClientAddressResolver(trustedProxies: dependencies.configuration.trustedProxies), logger: logger)
+        RequestMetricsMiddleware(metrics: dependencies.metrics)
+        CORSMiddleware(policy: CORSPolicy(origins: Set(dependencies.configuration.corsOrigins)), routes: routes)
+        ErrorMiddleware(routes: routes)
+        BodyLimitMiddleware()
+    }
     router.get("/openapi.json") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "application/json"],
@@ -100,12 +102,12 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
         database: dependencies.database,
         clock: dependencies.clock,
         metrics: dependencies.metrics,
-        authenticator: authenticator,
         openRegistration: config.openRegistration)
     try api.registerHandlers(
         on: router,
         configuration: .init(dateTranscoder: MillisecondDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
         middlewares: [authenticator, ExplicitNulls.Middleware(operations: document.operations)])
+    routes.set(from: router)
     return router
 }
 

@@ -120,9 +120,18 @@ import Testing
     @Test func closedRegistrationNeedsAnAdminToken() async throws {
         try await withTestApp({ $0.openRegistration = false }) { api in
             let body = jsonBody(["username": "newcomer", "password": "correct horse battery"])
-            let reply = try await api.send(.post, "/users", json: body)
+            var reply = try await api.send(.post, "/users", json: body)
             #expect(reply.status == 401)
             #expect(reply.header("WWW-Authenticate") == "Bearer")
+            // A token that does not verify is refused as such, not taken for no token.
+            reply = try await api.send(.post, "/users", token: "not.a.token", json: body)
+            #expect(reply.status == 401)
+            #expect(reply.header("WWW-Authenticate") == #"Bearer error="invalid_token""#)
+        }
+        // Open registration: the header is not needed, and a bad one does not stop it.
+        try await withTestApp { api in
+            let body = try jsonBody(["username": "newcomer", "password": "correct horse battery"])
+            #expect(try await api.send(.post, "/users", token: "not.a.token", json: body).status == 201)
         }
         try await withSeededDatabase(admin: "root") { url in
             try await withTestApp({ $0.databaseURL = url }) { api in

@@ -61,6 +61,8 @@ import Testing
         #expect(operations["deleteTask"]?.requiredScopes == [.tasksWrite])
         #expect(operations["createToken"]?.requiredScopes == nil)
         #expect(operations["createUser"]?.requiredScopes == nil)  // open unless configured otherwise
+        #expect(operations["createUser"]?.optionalScopes == [.admin])
+        #expect(operations["createToken"]?.optionalScopes == nil)
         #expect(operations["getHealth"]?.requiredScopes == nil)
     }
 

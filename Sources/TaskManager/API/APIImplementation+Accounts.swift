@@ -5,7 +5,7 @@ extension APIImplementation {
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
         if !openRegistration {
             // Registration closed: only an admin may create accounts.
-            let principal = try await authenticator.authenticate(authorization: RequestInfo.current.authorization)
+            let principal = try Principal.required()
             guard principal.scopes.contains(.admin) else { throw APIError.insufficientScope(.admin) }
         }
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }

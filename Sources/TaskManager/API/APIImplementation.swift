@@ -13,6 +13,5 @@ struct APIImplementation: APIProtocol {
     let database: Database
     let clock: AppClock
     let metrics: AppMetrics
-    let authenticator: BearerAuthenticator
     let openRegistration: Bool
 }

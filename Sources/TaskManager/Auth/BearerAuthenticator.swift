@@ -19,8 +19,19 @@ struct BearerAuthenticator: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard let required = operations[operationID]?.requiredScopes else {
-            return try await next(request, body, metadata)
+        let operation = operations[operationID]
+        guard let required = operation?.requiredScopes else {
+            // An operation that may go without a token: authenticated when one comes; the handler
+            // decides what a missing or refused one means.
+            guard operation?.optionalScopes != nil, let header = request.headerFields[.authorization] else {
+                return try await next(request, body, metadata)
+            }
+            do {
+                let principal = try await authenticate(authorization: header)
+                return try await Principal.$current.withValue(principal) { try await next(request, body, metadata) }
+            } catch let refused as APIError {
+                return try await Principal.$failure.withValue(refused) { try await next(request, body, metadata) }
+            }
         }
         let principal = try await authenticate(authorization: request.headerFields[.authorization])
         for scope in required where !principal.scopes.contains(scope) {

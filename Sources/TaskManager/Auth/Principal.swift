@@ -5,10 +5,13 @@ struct Principal: Sendable, Equatable {
     var scopes: [Scope]
 
     @TaskLocal static var current: Principal?
+    /// Why the token of an operation that may go without one was refused.
+    @TaskLocal static var failure: APIError?
 
-    /// The principal of an operation that requires a token. The authenticator guarantees it.
+    /// The principal of an operation that requires a token (the authenticator guarantees it), or
+    /// of one that may go without, which decides here that this request needs one.
     static func required() throws -> Principal {
-        guard let current else { throw APIError.notAuthenticated }
+        guard let current else { throw failure ?? APIError.notAuthenticated }
         return current
     }
 }

@@ -42,3 +42,23 @@ struct CORSPolicy: Sendable {
         return origin
     }
 }
+
+/// Answers an allowed origin's preflight before routing, and adds CORS headers to the responses
+/// of its actual requests (errors included: the error mapping sits below this).
+struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
+    let policy: CORSPolicy
+    let routes: RegisteredRoutes
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard policy.isEnabled else { return try await next(request, context) }
+        if var preflight = policy.preflight(request, allowedMethods: routes.table.allowedMethods(for: request.uri.path)) {
+            preflight.headers[.xContentTypeOptions] = "nosniff"
+            return preflight
+        }
+        var response = try await next(request, context)
+        policy.decorate(&response, for: request)
+        return response
+    }
+}

@@ -37,11 +37,6 @@ struct DocsPages: Sendable {
         isLocal ? "/docs-assets/\(name)" : "\(Self.cdn)/npm/\(cdnPath)"
     }
 
-    /// Path templates and methods, for the route table's `Allow`.
-    static let methodsByPath: [String: [String]] = [
-        "/docs": ["GET"], "/docs/swagger-init.js": ["GET"], "/redoc": ["GET"], "/docs-assets/{name}": ["GET"],
-    ]
-
     func addRoutes(to router: Router<AppRequestContext>) {
         let scriptSource = isLocal ? "'self'" : "'self' \(Self.cdn)"
         let swaggerPolicy =

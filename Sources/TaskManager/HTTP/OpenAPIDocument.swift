@@ -11,6 +11,9 @@ struct OpenAPIDocument: Sendable {
         var path: String
         /// `nil` for a public operation; else every scope the token must carry.
         var requiredScopes: [Scope]?
+        /// For an operation that may also go without a token (`[{}, {scheme: [scopes]}]`): the scopes
+        /// its handler may ask for. `nil` otherwise.
+        var optionalScopes: [Scope]? = nil
         var hasJSONBody: Bool
         /// The query parameters whose values must parse as something other than text.
         var typedQueryParameters: [String: QueryType] = [:]
@@ -66,11 +69,6 @@ struct OpenAPIDocument: Sendable {
         self.operations = try Self.readOperations(root)
     }
 
-    /// Every method the document lists for each path template, for `Allow` headers.
-    var methodsByPath: [String: [String]] {
-        Dictionary(grouping: operations.values, by: \.path).mapValues { $0.map(\.method).sorted() }
-    }
-
     private static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     private static func readOperations(_ root: Node) throws -> [String: Operation] {
@@ -83,9 +81,10 @@ struct OpenAPIDocument: Sendable {
                 guard let id = operation["operationId"]?.string else {
                     throw Invalid(description: "\(method.uppercased()) \(path) has no operationId")
                 }
+                let security = try scopes(of: operation, id: id)
                 operations[id] = Operation(
                     method: method.uppercased(), path: path,
-                    requiredScopes: try scopes(of: operation, id: id),
+                    requiredScopes: security.required, optionalScopes: security.optional,
                     hasJSONBody: operation["requestBody"]?["content"]?["application/json"] != nil,
                     typedQueryParameters: queryTypes(of: operation, in: root))
             }
@@ -114,25 +113,28 @@ struct OpenAPIDocument: Sendable {
         return types
     }
 
-    /// Each operation states its security: `[{}]` for public, else one OAuth2 requirement.
-    private static func scopes(of operation: Node, id: String) throws -> [Scope]? {
+    /// Each operation states its security: `[{}]` for public, one OAuth2 requirement for a token
+    /// with those scopes, or both (`[{}, {scheme: [scopes]}]`) for a token that may be left out.
+    private static func scopes(of operation: Node, id: String) throws -> (required: [Scope]?, optional: [Scope]?) {
         guard let requirements = operation["security"]?.sequence else {
             throw Invalid(description: "\(id) states no security requirement")
         }
-        var required: [Scope]? = nil
+        var allowsNone = false
+        var named: [Scope]? = nil
         for requirement in requirements {
             guard let schemes = requirement.mapping else { continue }
-            if schemes.isEmpty { return nil }  // an empty requirement: no token needed
+            if schemes.isEmpty { allowsNone = true }  // an empty requirement: no token needed
             for (_, list) in schemes {
+                named = named ?? []
                 for name in list.sequence ?? [] {
                     guard let text = name.string, let scope = Scope(rawValue: text) else {
                         throw Invalid(description: "\(id) names an unknown scope")
                     }
-                    required = (required ?? []) + [scope]
+                    named?.append(scope)
                 }
             }
         }
-        return required ?? []
+        return allowsNone ? (nil, named) : (named ?? [], nil)
     }
 
     private static func writeJSON(_ node: Node, to out: inout String) {

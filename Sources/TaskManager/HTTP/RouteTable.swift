@@ -1,5 +1,5 @@
-/// Path templates and their methods: tells a 405 (known path, other method) from a 404, and names
-/// the methods for `Allow`.
+/// Path templates and the methods the router registered for each: tells a 405 (known path, other
+/// method) from a 404, and names the methods for `Allow` and CORS preflights.
 struct RouteTable: Sendable {
     private let entries: [(segments: [Substring], methods: [String])]
 
@@ -13,11 +13,6 @@ struct RouteTable: Sendable {
     /// The methods of the first template `path` matches, or `nil` when none does.
     func allowedMethods(for path: String) -> [String]? {
         entry(for: path)?.methods
-    }
-
-    /// The template `path` matches (`/tasks/{id}`), for metrics and logs; `nil` for unknown paths.
-    func template(for path: String) -> String? {
-        entry(for: path).map { $0.segments.joined(separator: "/") }
     }
 
     private func entry(for path: String) -> (segments: [Substring], methods: [String])? {

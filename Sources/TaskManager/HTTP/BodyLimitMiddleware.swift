@@ -1,0 +1,29 @@
+import Hummingbird
+
+/// Bounds request bodies at the contract's 1 MiB (the generated OpenAPI routes bypass Hummingbird's
+/// own limit): a declared length over it is refused before anything is read, and a streamed body
+/// stops being read once it passes it (`NIOTooManyBytesError`, mapped to 413).
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > RequestLimits.maximumBodySize {
+            throw APIError.payloadTooLarge
+        }
+        var request = request
+        _ = try await request.collectBody(upTo: RequestLimits.maximumBodySize)
+        // Every operation answers JSON; like FastAPI, ignore `Accept` rather than fail after the
+        // handler has already changed data.
+        if request.headers[.accept] != nil {
+            var head = request.head
+            head.headerFields[.accept] = nil
+            request = Request(head: head, body: request.body)
+        }
+        return try await next(request, context)
+    }
+}
+
+enum RequestLimits {
+    /// The contract's body limit: larger bodies get 413.
+    static let maximumBodySize = 1 << 20
+}
