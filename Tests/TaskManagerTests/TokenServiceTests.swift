@@ -64,6 +64,27 @@ import Testing
         await expectRejection(.expired, tokens, old)
     }
 
+    /// A token verified once is still checked for expiry each time, and a changed copy of it is
+    /// verified on its own (the cache is keyed by the exact text).
+    @Test func aVerifiedTokenStillExpiresAndItsForgeriesStillFail() async throws {
+        let clock = ManualClock()
+        let tokens = await TokenService(
+            signingKeys: [.init(kid: Self.kid, secret: Self.secret)], accessTokenTTL: 60, clock: clock.appClock)
+        let token = try await tokens.issueAccessToken(userID: "u", sessionID: "s", scopes: [.me])
+        #expect(try await tokens.verify(token).sid == "s")
+        #expect(try await tokens.verify(token).sid == "s")
+        // One signature character changed, away from the last (whose low bits are padding).
+        var forged = Array(token)
+        forged[forged.count - 5] = forged[forged.count - 5] == "A" ? "B" : "A"
+        let forgedToken = String(forged)
+        await expectRejection(.badSignature, tokens, forgedToken)
+        let parts = token.split(separator: ".")
+        let otherClaims = Self.base64(Self.claims().merging(["sid": "someone else's"]) { $1 })
+        await expectRejection(.badSignature, tokens, "\(parts[0]).\(otherClaims).\(parts[2])")
+        clock.advance(by: 61)
+        await expectRejection(.expired, tokens, token)
+    }
+
     @Test func rejectsOtherAlgorithmsIncludingNone() async {
         let tokens = await service()
         let unsigned = Self.base64(["alg": "none", "kid": Self.kid]) + "." + Self.base64(Self.claims()) + "."
@@ -104,7 +125,8 @@ import Testing
         let after = await TokenService(
             signingKeys: [.init(kid: Self.kid, secret: Self.secret), .init(kid: old.kid, secret: old.secret)], accessTokenTTL: 60)
         #expect(try await after.verify(token).sub.value == "u")
-        #expect(after.signingKid == Self.kid)
+        let signed = try await after.issueAccessToken(userID: "u", sessionID: "s", scopes: [.me])
+        #expect(try #require(Self.json(signed.split(separator: ".")[0]))["kid"] as? String == Self.kid)
     }
 
     // MARK: helpers

@@ -33,6 +33,12 @@ final class TokenService: Sendable {
     /// header, so most requests skip a JSON decode. Bounded, so made-up headers cannot grow it.
     private let knownHeaders = Mutex<[Substring: Header]>([:])
     private static let knownHeadersLimit = 64
+    /// Tokens whose signature and claims were verified, by their exact text: a client sends the same
+    /// token for its whole life, so each is decoded and its HMAC checked once, not on every request.
+    /// Expiry and the key's presence in the ring are still checked every time. Bounded: a full
+    /// cache starts again (about 400 bytes an entry).
+    private let verified = Mutex<[String: AccessClaims]>([:])
+    private static let verifiedLimit = 4_096
 
     /// - Parameter signingKeys: newest first; the first signs, all of them verify.
     init(
@@ -54,7 +60,6 @@ final class TokenService: Sendable {
         return KeyRing(collection: collection, signingKid: keys[0].kid, kids: Set(keys.map(\.kid)), loadedAt: date)
     }
 
-    var signingKid: String { ring.withLock { $0.signingKid } }
 
     /// The key id for a secret: a domain-separated digest, so it names the key without revealing it.
     static func kid(forSecret secret: [UInt8]) -> String {
@@ -90,6 +95,10 @@ final class TokenService: Sendable {
             await reloadIfStale(now: now)
             guard ring.withLock({ $0.kids.contains(kid) }) else { throw .unknownKey }
         }
+        if let claims = verified.withLock({ $0[token] }) {
+            guard claims.exp.value > now else { throw .expired }
+            return claims
+        }
         let collection = ring.withLock { $0.collection }
         let claims: AccessClaims
         do {
@@ -102,6 +111,10 @@ final class TokenService: Sendable {
             throw .malformed
         }
         guard claims.exp.value > now else { throw .expired }
+        verified.withLock { verified in
+            if verified.count >= Self.verifiedLimit { verified.removeAll(keepingCapacity: true) }
+            verified[token] = claims
+        }
         return claims
     }
 
