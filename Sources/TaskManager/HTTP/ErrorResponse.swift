@@ -30,8 +30,6 @@ enum ErrorResponse {
             return .payloadTooLarge
         case is NIOTooManyBytesError:  // a streamed body that outgrew the limit while being read
             return .payloadTooLarge
-        case let error as HTTPError where error.status == .notFound:
-            return .notFound("Not Found")
         default:
             logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             return .internalError

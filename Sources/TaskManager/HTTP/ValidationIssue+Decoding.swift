@@ -44,15 +44,3 @@ extension ValidationIssue {
         }
     }
 }
-
-extension DecodingError {
-    var context: Context {
-        switch self {
-        case .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context),
-            .dataCorrupted(let context):
-            return context
-        @unknown default:
-            return Context(codingPath: [], debugDescription: "")
-        }
-    }
-}
