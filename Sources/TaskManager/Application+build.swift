@@ -85,25 +85,10 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
             body: .init(byteBuffer: ByteBuffer(string: document.json)))
     }
     dependencies.configuration.docs.addRoutes(to: router)
-    let users = UserRepository(database: dependencies.database)
-    let sessions = SessionRepository(database: dependencies.database)
-    let config = dependencies.configuration
     let authenticator = BearerAuthenticator(
-        operations: document.operations, tokens: dependencies.tokens, sessions: sessions, clock: dependencies.clock)
-    let api = APIImplementation(
-        accounts: AccountService(users: users, hasher: dependencies.hasher),
-        login: LoginService(
-            users: users, sessions: sessions, throttle: ThrottleRepository(database: dependencies.database),
-            policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,
-            sessionTTL: config.refreshTokenTTL, clock: dependencies.clock, metrics: dependencies.metrics),
-        sessions: sessions,
-        tasks: TaskRepository(database: dependencies.database),
-        users: users,
-        database: dependencies.database,
-        clock: dependencies.clock,
-        metrics: dependencies.metrics,
-        openRegistration: config.openRegistration)
-    try api.registerHandlers(
+        operations: document.operations, tokens: dependencies.tokens,
+        sessions: SessionRepository(database: dependencies.database), clock: dependencies.clock)
+    try APIImplementation(dependencies).registerHandlers(
         on: router,
         // Keys in the document's order, not sorted: sorting every object of every response cost
         // measurably, and the contract promises no order.

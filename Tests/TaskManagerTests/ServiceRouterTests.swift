@@ -16,13 +16,14 @@ import Testing
         }
     }
 
+    /// The handler itself, called directly: a closed database is not ready.
     @Test func notReadyWithoutADatabase() async throws {
-        let database = try await Database.open(.sqliteMemory, logger: Logger(label: "test"))
-        await database.close()
-        #expect(await !database.ping())
-        await #expect(throws: APIError.serviceUnavailable) {
-            try await APIImplementation.readiness(of: database)
-        }
+        let dependencies = try await Dependencies.open(testConfiguration(), logger: Logger(label: "test"))
+        let api = APIImplementation(dependencies)
+        _ = try await api.getReadiness(.init())
+        await dependencies.close()
+        #expect(await !dependencies.database.ping())
+        await #expect(throws: APIError.serviceUnavailable) { try await api.getReadiness(.init()) }
     }
 
     @Test func aRequestCancelledByShutdownIsA503() {

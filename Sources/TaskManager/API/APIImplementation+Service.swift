@@ -7,16 +7,12 @@ extension APIImplementation {
     }
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
-        try await Self.readiness(of: database)
+        // Ready when the database answers; else 503.
+        guard await database.ping() else { throw APIError.serviceUnavailable }
         return .ok(.init(body: .json(.init(status: "ok"))))
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
         .ok(.init(body: .plainText(HTTPBody(metrics.exposition(databaseConnections: database.connectionCount)))))
-    }
-
-    /// Ready when the database answers; else 503.
-    static func readiness(of database: Database) async throws {
-        guard await database.ping() else { throw APIError.serviceUnavailable }
     }
 }

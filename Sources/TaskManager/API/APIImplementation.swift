@@ -15,3 +15,25 @@ struct APIImplementation: APIProtocol {
     let metrics: AppMetrics
     let openRegistration: Bool
 }
+
+extension APIImplementation {
+    /// The handlers over the server's dependencies, as `buildRouter` serves them (and tests call them).
+    init(_ dependencies: Dependencies) {
+        let users = UserRepository(database: dependencies.database)
+        let sessions = SessionRepository(database: dependencies.database)
+        let config = dependencies.configuration
+        self.init(
+            accounts: AccountService(users: users, hasher: dependencies.hasher),
+            login: LoginService(
+                users: users, sessions: sessions, throttle: ThrottleRepository(database: dependencies.database),
+                policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,
+                sessionTTL: config.refreshTokenTTL, clock: dependencies.clock, metrics: dependencies.metrics),
+            sessions: sessions,
+            tasks: TaskRepository(database: dependencies.database),
+            users: users,
+            database: dependencies.database,
+            clock: dependencies.clock,
+            metrics: dependencies.metrics,
+            openRegistration: config.openRegistration)
+    }
+}
