@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import NIOCore
-import NIOPosix
 import Logging
 import ServiceLifecycle
 
@@ -15,11 +14,6 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        // Swift concurrency's jobs run on NIO's event loops instead of a pool of their own: a request
-        // no longer hops from its event loop to the cooperative pool and back (measured: +10 % list
-        // requests/s). Nothing here blocks for long on those threads: bcrypt has a pool of its own,
-        // SQLite statements take microseconds, PostgreSQL is NIO already.
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let config: Configuration
         do {
             config = try options.configuration(environment: ProcessInfo.processInfo.environment)
