@@ -43,6 +43,11 @@ import Testing
             #expect(names == ["root", "user1", "user2", "user3", "user4"])
             #expect(try await api.send(.get, "/admin/users?cursor=bad", token: admin).validationLocations == ["query.cursor"])
             #expect(try await api.send(.get, "/admin/users?limit=0", token: admin).status == 422)
+            // Checked as every paged list checks them: both problems at once, as for /tasks.
+            let both = try await api.send(.get, "/admin/users?limit=101&cursor=bad", token: admin)
+            #expect(both.validationLocations == ["query.limit", "query.cursor"])
+            let tasks = try await api.send(.get, "/tasks?limit=101&cursor=bad", token: admin)
+            #expect(tasks.validationLocations == both.validationLocations)
         }
     }
 

@@ -3,16 +3,10 @@ import TaskManagerAPI
 
 extension APIImplementation {
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
-        let limit = input.query.limit ?? 20
-        guard (1...100).contains(limit) else {
-            throw APIError.invalid(["query", "limit"], "Input should be between 1 and 100", type: "range_error")
-        }
-        var cursor: PageCursor?
-        if let text = input.query.cursor {
-            guard let decoded = PageCursor(encoded: text) else { throw APIError.invalid(["query", "cursor"], "Invalid cursor") }
-            cursor = decoded
-        }
-        let page = try await users.list(after: cursor, limit: limit)
+        var issues: [ValidationIssue] = []
+        let query = PageQuery(limit: input.query.limit, cursor: input.query.cursor, issues: &issues)
+        guard issues.isEmpty else { throw APIError.validation(issues) }
+        let page = try await users.list(after: query.cursor, limit: query.limit)
         return .ok(
             .init(
                 headers: .init(cacheControl: .noStore),

@@ -20,26 +20,18 @@ extension APIImplementation {
         let principal = try Principal.required()
         let query = input.query
         var issues: [ValidationIssue] = []
-        let limit = query.limit ?? 20
-        if !(1...100).contains(limit) {
-            issues.append(.init(loc: ["query", "limit"], msg: "Input should be between 1 and 100", type: "range_error"))
-        }
+        let page = PageQuery(limit: query.limit, cursor: query.cursor, issues: &issues)
         if let q = query.q, q.unicodeScalars.count > 200 {
             issues.append(.init(loc: ["query", "q"], msg: "String should have at most 200 characters", type: "string_too_long"))
         }
         if let due = query.dueBefore, let problem = FieldRules.date(due) {
             issues.append(.init(loc: ["query", "due_before"], msg: problem, type: "date_from_datetime_parsing"))
         }
-        var cursor: PageCursor?
-        if let text = query.cursor {
-            cursor = PageCursor(encoded: text)
-            if cursor == nil { issues.append(.init(loc: ["query", "cursor"], msg: "Invalid cursor", type: "value_error")) }
-        }
         guard issues.isEmpty else { throw APIError.validation(issues) }
         let filter = TaskFilter(
             done: query.done, titleContains: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore)
-        let page = try await tasks.list(ownerID: principal.user.id, filter: filter, after: cursor, limit: limit)
-        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Task.init), nextCursor: .init(page.next?.encoded)))))
+        let found = try await tasks.list(ownerID: principal.user.id, filter: filter, after: page.cursor, limit: page.limit)
+        return .ok(.init(body: .json(.init(items: found.items.map(Components.Schemas.Task.init), nextCursor: .init(found.next?.encoded)))))
     }
 
     func getTask(_ input: Operations.GetTask.Input) async throws -> Operations.GetTask.Output {
