@@ -65,7 +65,7 @@ struct Dependencies: Sendable {
     }
 }
 
-/// The whole request path: edge middleware, then the routes generated from the OpenAPI document.
+/// The whole request path: the middleware chain, then the routes generated from the OpenAPI document.
 func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "taskmanager")) throws -> Router<AppRequestContext> {
     let document = OpenAPIDocument.compiled
     let routes = RegisteredRoutes()

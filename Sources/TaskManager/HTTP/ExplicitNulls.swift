@@ -21,7 +21,7 @@ enum ExplicitNulls {
             guard operations[operationID]?.hasJSONBody == true, let body else {
                 return try await next(request, body, metadata)
             }
-            // Already in memory: the edge middleware collected it within the 1 MiB limit.
+            // Already in memory: BodyLimitMiddleware collected it within the 1 MiB limit.
             let bytes = try await [UInt8](collecting: body, upTo: RequestLimits.maximumBodySize)
             let keys = ExplicitNulls.find(in: bytes)
             return try await ExplicitNulls.$keys.withValue(keys) {
