@@ -26,12 +26,13 @@ struct BearerAuthenticator: ServerMiddleware {
             guard operation?.optionalScopes != nil, let header = request.headerFields[.authorization] else {
                 return try await next(request, body, metadata)
             }
+            let principal: Principal
             do {
-                let principal = try await authenticate(authorization: header)
-                return try await Principal.$current.withValue(principal) { try await next(request, body, metadata) }
+                principal = try await authenticate(authorization: header)
             } catch let refused as APIError {
                 return try await Principal.$failure.withValue(refused) { try await next(request, body, metadata) }
             }
+            return try await Principal.$current.withValue(principal) { try await next(request, body, metadata) }
         }
         let principal = try await authenticate(authorization: request.headerFields[.authorization])
         for scope in required where !principal.scopes.contains(scope) {
@@ -51,19 +52,7 @@ struct BearerAuthenticator: ServerMiddleware {
         } catch {
             throw APIError.invalidToken
         }
-        let cache = sessions.database.sessionCache
-        var entry = cache.lookup(claims.sid)
-        if entry == nil {
-            // Taken before the read: what it finds is at least as fresh as this instant.
-            let generation = cache.generation
-            let readAt = ContinuousClock.now
-            if let (session, user) = try await sessions.findWithUser(sessionID: claims.sid) {
-                let found = SessionCache.Entry(session: session, user: user, readAt: readAt)
-                cache.store(found, ifGeneration: generation)
-                entry = found
-            }
-        }
-        guard let (session, user) = entry.map({ ($0.session, $0.user) }),
+        guard let (session, user) = try await sessions.findForToken(sessionID: claims.sid),
             user.id == claims.sub.value, session.revokedAt == nil, session.expiresAt > now
         else { throw APIError.invalidToken }
         RequestInfo.current.annotations.userID = user.id

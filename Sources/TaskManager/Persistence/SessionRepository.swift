@@ -22,6 +22,18 @@ struct SessionRepository: Sendable {
         }
     }
 
+    /// `findWithUser` through this process's `SessionCache`: what a bearer token is checked against.
+    func findForToken(sessionID: String) async throws -> (session: LoginSession, user: User)? {
+        let cache = database.sessionCache
+        if let entry = cache.lookup(sessionID) { return (entry.session, entry.user) }
+        // Taken before the read: what it finds is at least as fresh as this instant.
+        let generation = cache.generation
+        let readAt = ContinuousClock.now
+        guard let (session, user) = try await findWithUser(sessionID: sessionID) else { return nil }
+        cache.store(.init(session: session, user: user, readAt: readAt), ifGeneration: generation)
+        return (session, user)
+    }
+
     /// Reads the columns of `sessionColumns`, starting at column `start`.
     static func decodeSession(_ row: SQLRow, from start: Int = 0) throws -> LoginSession {
         LoginSession(
