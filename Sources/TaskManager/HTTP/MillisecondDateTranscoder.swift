@@ -8,11 +8,26 @@ import OpenAPIRuntime
 struct MillisecondDateTranscoder: DateTranscoder {
     private let reader = ISO8601DateTranscoder.iso8601WithFractionalSeconds
 
-    func encode(_ date: Date) throws -> String { Self.format(date) }
+    func encode(_ date: Date) throws -> String {
+        // `DirectJSONMiddleware` writes this response itself; the generated encoding stops here.
+        if DirectJSONMiddleware.defersDates { throw DirectJSONMiddleware.Deferred() }
+        return Self.format(date)
+    }
 
     func decode(_ string: String) throws -> Date { try reader.decode(string) }
 
+    /// The length of every date written: `yyyy-MM-ddTHH:mm:ss.SSSZ`.
+    static let length = 24
+
     static func format(_ date: Date) -> String {
+        String(unsafeUninitializedCapacity: length) { bytes in
+            format(date, into: bytes)
+            return length
+        }
+    }
+
+    /// Writes the `length` bytes of `date` at the start of `bytes`.
+    static func format(_ date: Date, into bytes: UnsafeMutableBufferPointer<UInt8>) {
         // Rounded to the nearest millisecond, as ICU does.
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
@@ -27,29 +42,26 @@ struct MillisecondDateTranscoder: DateTranscoder {
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return String(unsafeUninitializedCapacity: 24) { bytes in
-            func put(_ value: Int64, at start: Int, width: Int) {
-                var rest = value
-                for index in stride(from: start + width - 1, through: start, by: -1) {
-                    bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
+        func put(_ value: Int64, at start: Int, width: Int) {
+            var rest = value
+            for index in stride(from: start + width - 1, through: start, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
             }
-            put(year, at: 0, width: 4)
-            bytes[4] = UInt8(ascii: "-")
-            put(month, at: 5, width: 2)
-            bytes[7] = UInt8(ascii: "-")
-            put(day, at: 8, width: 2)
-            bytes[10] = UInt8(ascii: "T")
-            put(millisOfDay / 3_600_000, at: 11, width: 2)
-            bytes[13] = UInt8(ascii: ":")
-            put(millisOfDay / 60_000 % 60, at: 14, width: 2)
-            bytes[16] = UInt8(ascii: ":")
-            put(millisOfDay / 1000 % 60, at: 17, width: 2)
-            bytes[19] = UInt8(ascii: ".")
-            put(millisOfDay % 1000, at: 20, width: 3)
-            bytes[23] = UInt8(ascii: "Z")
-            return 24
         }
+        put(year, at: 0, width: 4)
+        bytes[4] = UInt8(ascii: "-")
+        put(month, at: 5, width: 2)
+        bytes[7] = UInt8(ascii: "-")
+        put(day, at: 8, width: 2)
+        bytes[10] = UInt8(ascii: "T")
+        put(millisOfDay / 3_600_000, at: 11, width: 2)
+        bytes[13] = UInt8(ascii: ":")
+        put(millisOfDay / 60_000 % 60, at: 14, width: 2)
+        bytes[16] = UInt8(ascii: ":")
+        put(millisOfDay / 1000 % 60, at: 17, width: 2)
+        bytes[19] = UInt8(ascii: ".")
+        put(millisOfDay % 1000, at: 20, width: 3)
+        bytes[23] = UInt8(ascii: "Z")
     }
 }
