@@ -24,7 +24,7 @@ struct Dependencies: Sendable {
     let tokens: TokenService
     let configuration: Configuration
     let clock: AppClock
-    let metrics = AppMetrics()
+    let metrics: AppMetrics
 
     static func open(_ config: Configuration, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
         let database = try await Database.open(config.databaseURL, pool: config.databasePool, logger: logger)
@@ -39,9 +39,11 @@ struct Dependencies: Sendable {
             }
             let tokens = await TokenService(
                 signingKeys: initial, accessTokenTTL: config.accessTokenTTL, clock: clock, reload: reload)
+            let metrics = AppMetrics()
             let hasher = try await PasswordHasher.start(
-                cost: config.bcryptCost, threads: config.bcryptThreads, queueLimit: config.loginQueueLimit)
-            return Dependencies(database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock)
+                cost: config.bcryptCost, threads: config.bcryptThreads, queueLimit: config.loginQueueLimit, metrics: metrics)
+            return Dependencies(
+                database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock, metrics: metrics)
         } catch {
             await database.close()
             throw error

@@ -24,7 +24,8 @@ final class PasswordHasher: Sendable {
 
     let cost: Int
     private let pool: NIOThreadPool
-    private let verifications = Atomic<Int>(0)
+    /// Where each hash and check is counted (`taskmanager_bcrypt_operations_total`); `nil` in commands.
+    private let metrics: AppMetrics?
     /// Hashes running or waiting; past `capacity` a new one is refused at once (503) rather than
     /// queued behind seconds of others.
     private let pending = Atomic<Int>(0)
@@ -32,8 +33,9 @@ final class PasswordHasher: Sendable {
     /// Checked against when the username is unknown, so that a miss costs what a hit costs.
     let dummyHash: String
 
-    private init(cost: Int, pool: NIOThreadPool, dummyHash: String, capacity: Int) {
+    private init(cost: Int, pool: NIOThreadPool, dummyHash: String, capacity: Int, metrics: AppMetrics?) {
         self.cost = cost
+        self.metrics = metrics
         self.pool = pool
         self.dummyHash = dummyHash
         self.capacity = capacity
@@ -42,7 +44,9 @@ final class PasswordHasher: Sendable {
     /// - Parameters:
     ///   - threads: the pool's size; one per core by default.
     ///   - queueLimit: how many hashes may wait for a thread; `nil`: 32 per thread.
-    static func start(cost: Int, threads: Int = defaultThreads, queueLimit: Int? = nil) async throws -> PasswordHasher {
+    static func start(cost: Int, threads: Int = defaultThreads, queueLimit: Int? = nil, metrics: AppMetrics? = nil) async throws
+        -> PasswordHasher
+    {
         precondition(costRange.contains(cost), "bcrypt cost out of range")
         let threads = max(1, threads)
         let pool = NIOThreadPool(numberOfThreads: threads)
@@ -55,7 +59,8 @@ final class PasswordHasher: Sendable {
         if dummy == cheap, cost != 4 {  // not the expected "$2b$04$" form: pay for a real one
             dummy = try await pool.runIfActive { Bcrypt.hash(prehash(UUID().uuidString), cost: UInt8(cost)) }
         }
-        return PasswordHasher(cost: cost, pool: pool, dummyHash: dummy, capacity: threads + (queueLimit ?? 32 * threads))
+        return PasswordHasher(cost: cost, pool: pool, dummyHash: dummy, capacity: threads + (queueLimit ?? 32 * threads),
+            metrics: metrics)
     }
 
     /// Runs `work` on the pool unless it is full; then throws `APIError.overloaded` at once.
@@ -79,15 +84,13 @@ final class PasswordHasher: Sendable {
 
     func hash(_ password: String) async throws -> String {
         let cost = UInt8(cost)
+        metrics?.recordBcrypt(.hash)
         return try await run { Bcrypt.hash(Self.prehash(password), cost: cost) }
     }
 
-    /// How many passwords have been checked: bcrypt work done for logins and password changes.
-    var verificationCount: Int { verifications.load(ordering: .relaxed) }
-
     /// `false` for a wrong password, and for an unknown user (`hash == nil`) after the same work.
     func verify(_ password: String, against hash: String?) async throws -> Bool {
-        verifications.add(1, ordering: .relaxed)
+        metrics?.recordBcrypt(.verify)
         let stored = hash ?? dummyHash
         let matches = try await run { Bcrypt.verify(Self.prehash(password), hash: stored) }
         return hash != nil && matches

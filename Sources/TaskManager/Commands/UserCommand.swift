@@ -33,8 +33,8 @@ struct CreateUserCommand: AsyncParsableCommand {
             do {
                 let user = try await accounts.register(registration)
                 print("Created \(user.isAdmin ? "admin " : "")user \(user.username) (\(user.id)).")
-            } catch APIError.validation(let issues) {
-                throw fail(issues.map { "\($0.loc.last.map(String.init(describing:)) ?? ""): \($0.msg)" }.joined(separator: "; "), code: 1)
+            } catch let invalid as InvalidFields {
+                throw fail(invalid.problems.map { "\($0.field): \($0.message)" }.joined(separator: "; "), code: 1)
             } catch APIError.conflict(let detail) {
                 throw fail(detail, code: 1)
             }
@@ -126,8 +126,8 @@ struct SetPasswordCommand: AsyncParsableCommand {
                 let user = try await AccountService(users: UserRepository(database: db), hasher: hasher)
                     .setPassword(username: name, new: password, now: Microseconds.now())
                 print("Changed the password of \(user.username); its sessions are ended.")
-            } catch APIError.validation(let issues) {
-                throw fail(issues.map(\.msg).joined(separator: "; "), code: 1)
+            } catch let invalid as InvalidFields {
+                throw fail(invalid.problems.map(\.message).joined(separator: "; "), code: 1)
             } catch APIError.notFound {
                 throw fail("no user named \(name)", code: 1)
             }

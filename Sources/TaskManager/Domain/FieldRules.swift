@@ -61,3 +61,28 @@ enum FieldRules {
         }
     }
 }
+
+/// The fields of one request that break the rules, all of them at once, by their names in the
+/// contract (`full_name`). Thrown by the services; the error mapper places them (`body.full_name`),
+/// and a command prints them.
+struct InvalidFields: Error, Equatable, Sendable {
+    struct Problem: Equatable, Sendable {
+        var field: String
+        var message: String
+    }
+
+    var problems: [Problem]
+
+    /// Collects `field`'s problem, if it has one; throw with `throwIfAny()` after the last.
+    mutating func check(_ field: String, _ problem: String?) {
+        if let problem { problems.append(Problem(field: field, message: problem)) }
+    }
+
+    func throwIfAny() throws {
+        if !problems.isEmpty { throw self }
+    }
+
+    static func single(_ field: String, _ message: String) -> InvalidFields {
+        InvalidFields(problems: [Problem(field: field, message: message)])
+    }
+}

@@ -17,6 +17,8 @@ enum ErrorResponse {
         switch error {
         case let error as APIError:
             return error
+        case let error as InvalidFields:  // every field the services check is one of the body's
+            return .validation(error.problems.map { ValidationIssue(loc: ["body", .key($0.field)], msg: $0.message, type: "value_error") })
         case let error as ServerError:
             return apiError(for: error, logger: logger)
         case let error as DecodingError:
@@ -38,7 +40,7 @@ enum ErrorResponse {
 
     private static func apiError(for error: ServerError, logger: Logger) -> APIError {
         let underlying = error.underlyingError
-        if underlying is APIError || underlying is Database.Failure || underlying is CancellationError {
+        if underlying is APIError || underlying is InvalidFields || underlying is Database.Failure || underlying is CancellationError {
             return apiError(for: underlying, logger: logger)
         }
         // The request did not become the operation's input: its body or query is not what the

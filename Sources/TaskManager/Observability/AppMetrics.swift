@@ -10,7 +10,11 @@ final class AppMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
 
     init() {
-        factory = PrometheusMetricsFactory(registry: registry)
+        let factory = PrometheusMetricsFactory(registry: registry)
+        self.factory = factory
+        bcryptCounters = Dictionary(uniqueKeysWithValues: BcryptOperation.allCases.map { operation in
+            (operation, Metrics.Counter(label: "taskmanager_bcrypt_operations_total", dimensions: [("operation", operation.rawValue)], factory: factory))
+        })
     }
 
     enum LoginResult: String, Sendable {
@@ -53,6 +57,18 @@ final class AppMetrics: Sendable {
 
     func recordLogin(_ result: LoginResult) {
         Counter(label: "taskmanager_logins_total", dimensions: [("result", result.rawValue)], factory: factory).increment()
+    }
+
+    enum BcryptOperation: String, Sendable, CaseIterable {
+        case hash, verify
+    }
+
+    private let bcryptCounters: [BcryptOperation: Metrics.Counter]
+
+    /// bcrypt work asked of the pool (logins, registrations, password changes), whether or not the
+    /// queue then had room: what the throttling and the pool's capacity are there to bound.
+    func recordBcrypt(_ operation: BcryptOperation) {
+        bcryptCounters[operation]?.increment()
     }
 
     /// The exposition, with the process's resident memory and open database connections read now.

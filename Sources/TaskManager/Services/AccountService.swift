@@ -14,17 +14,14 @@ struct AccountService: Sendable {
         var isAdmin = false
     }
 
-    /// Throws `APIError.validation` (locations under `body`) or `.conflict` for a taken name.
+    /// Throws `InvalidFields` or `APIError.conflict` for a taken name.
     func register(_ registration: Registration, now: Date = Microseconds.now()) async throws -> User {
-        var issues: [ValidationIssue] = []
-        func check(_ field: String, _ problem: String?) {
-            if let problem { issues.append(ValidationIssue(loc: ["body", .key(field)], msg: problem, type: "value_error")) }
-        }
-        check("username", FieldRules.username(registration.username))
-        check("password", PasswordHasher.lengthProblem(registration.password))
-        check("email", registration.email.flatMap(FieldRules.email))
-        check("full_name", registration.fullName.flatMap(FieldRules.fullName))
-        guard issues.isEmpty else { throw APIError.validation(issues) }
+        var invalid = InvalidFields(problems: [])
+        invalid.check("username", FieldRules.username(registration.username))
+        invalid.check("password", PasswordHasher.lengthProblem(registration.password))
+        invalid.check("email", registration.email.flatMap(FieldRules.email))
+        invalid.check("full_name", registration.fullName.flatMap(FieldRules.fullName))
+        try invalid.throwIfAny()
 
         // Cheap refusal before the costly hash; the unique index still decides a race.
         if try await users.find(username: registration.username) != nil { throw APIError.conflict(Self.taken) }
@@ -41,14 +38,10 @@ struct AccountService: Sendable {
     }
 
     func updateProfile(userID: String, _ change: UserProfileChange) async throws -> User {
-        var issues: [ValidationIssue] = []
-        if case .some(.some(let email)) = change.email, let problem = FieldRules.email(email) {
-            issues.append(ValidationIssue(loc: ["body", "email"], msg: problem, type: "value_error"))
-        }
-        if case .some(.some(let name)) = change.fullName, let problem = FieldRules.fullName(name) {
-            issues.append(ValidationIssue(loc: ["body", "full_name"], msg: problem, type: "value_error"))
-        }
-        guard issues.isEmpty else { throw APIError.validation(issues) }
+        var invalid = InvalidFields(problems: [])
+        if case .some(.some(let email)) = change.email { invalid.check("email", FieldRules.email(email)) }
+        if case .some(.some(let name)) = change.fullName { invalid.check("full_name", FieldRules.fullName(name)) }
+        try invalid.throwIfAny()
         guard let user = try await users.update(id: userID, change) else { throw APIError.invalidToken }
         return user
     }
@@ -62,9 +55,7 @@ extension AccountService {
         guard try await hasher.verify(current, against: principal.user.passwordHash) else {
             throw APIError.badRequest("Incorrect password")
         }
-        if let problem = PasswordHasher.lengthProblem(new) {
-            throw APIError.invalid(["body", "new_password"], problem)
-        }
+        if let problem = PasswordHasher.lengthProblem(new) { throw InvalidFields.single("new_password", problem) }
         try await users.setPassword(
             id: principal.user.id, hash: try await hasher.hash(new), keepingSession: principal.sessionID, now: now)
     }
@@ -72,7 +63,7 @@ extension AccountService {
     /// `taskmanager user set-password`: ends every session of the user.
     func setPassword(username: String, new: String, now: Date) async throws -> User {
         guard let user = try await users.find(username: username) else { throw APIError.notFound("User not found") }
-        if let problem = PasswordHasher.lengthProblem(new) { throw APIError.invalid(["password"], problem) }
+        if let problem = PasswordHasher.lengthProblem(new) { throw InvalidFields.single("password", problem) }
         try await users.setPassword(id: user.id, hash: try await hasher.hash(new), keepingSession: nil, now: now)
         return user
     }
