@@ -41,7 +41,7 @@ struct Dependencies: Sendable {
                 signingKeys: initial, accessTokenTTL: config.accessTokenTTL, clock: clock, reload: reload)
             let metrics = AppMetrics()
             let hasher = try await PasswordHasher.start(
-                cost: config.bcryptCost, threads: config.bcryptThreads, queueLimit: config.loginQueueLimit, metrics: metrics)
+                cost: config.bcryptCost, threads: config.bcryptThreads, nice: config.bcryptNice, queueLimit: config.loginQueueLimit, metrics: metrics)
             return Dependencies(
                 database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock, metrics: metrics)
         } catch {

@@ -15,6 +15,8 @@ struct Configuration: Sendable {
     var bcryptCost = 12
     /// Threads that hash passwords.
     var bcryptThreads = PasswordHasher.defaultThreads
+    /// The nice value of those threads (0 to 19): how much they yield to request handling under load.
+    var bcryptNice = PasswordHasher.defaultNice
     var openRegistration = true
     var logLevel: Logger.Level = .info
     var logFormat = LogFormat.text
@@ -68,6 +70,9 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "Threads that hash passwords (TASKMANAGER_BCRYPT_THREADS). Default: one per core.")
     var bcryptThreads: String?
+
+    @Option(help: "Nice value of the password-hashing threads, 0 to 19 (TASKMANAGER_BCRYPT_NICE). Default: \(PasswordHasher.defaultNice).")
+    var bcryptNice: String?
 
     @Option(help: "true: anyone may register; false: POST /users needs an admin token (TASKMANAGER_OPEN_REGISTRATION). Default: true.")
     var openRegistration: String?
@@ -130,6 +135,7 @@ struct ServerOptions: ParsableArguments {
         config.bcryptThreads =
             try settings.integer(bcryptThreads, "TASKMANAGER_BCRYPT_THREADS", flag: "--bcrypt-threads", in: 1...256)
             ?? config.bcryptThreads
+        config.bcryptNice = try settings.integer(bcryptNice, "TASKMANAGER_BCRYPT_NICE", flag: "--bcrypt-nice", in: 0...19) ?? config.bcryptNice
         if let text = settings.value(openRegistration, "TASKMANAGER_OPEN_REGISTRATION") {
             switch text.lowercased() {
             case "true", "1", "yes", "on": config.openRegistration = true

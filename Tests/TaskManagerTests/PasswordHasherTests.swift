@@ -4,6 +4,24 @@ import Testing
 @testable import TaskManager
 
 @Suite struct PasswordHasherTests {
+    @Test func hashesOnThreadsOfTheGivenNiceValue() async throws {
+        /// The nice values of this process's bcrypt threads (NIO names its pool's threads `TP-#n`).
+        func poolNiceValues() throws -> [Int] {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap { tid in
+                let comm = try String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8)
+                guard comm.hasPrefix("TP-#") else { return nil }
+                // Field 19 of stat, counted after the parenthesised name (which may hold spaces).
+                let stat = try String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8)
+                let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+                return Int(fields[16])
+            }
+        }
+        let hasher = try await PasswordHasher.start(cost: 4, threads: 1, nice: 7)
+        _ = try await hasher.hash("correct horse battery")
+        #expect(try poolNiceValues().contains(7))
+        await hasher.shutdown()
+    }
+
     @Test func hashVerifiesOnlyItsOwnPassword() async throws {
         let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
         let hash = try await hasher.hash("correct horse battery")

@@ -22,7 +22,12 @@ final class PasswordHasher: Sendable {
     /// two thirds of their throughput, and fewer threads or a lower priority starve logins instead.
     static var defaultThreads: Int { System.coreCount }
 
+    /// Measured in BENCHMARKS.md: what keeps requests responsive during a login storm while
+    /// logins keep most of their rate.
+    static let defaultNice = 0
+
     let cost: Int
+    private let nice: Int32
     private let pool: NIOThreadPool
     /// Where each hash and check is counted (`taskmanager_bcrypt_operations_total`); `nil` in commands.
     private let metrics: AppMetrics?
@@ -33,8 +38,9 @@ final class PasswordHasher: Sendable {
     /// Checked against when the username is unknown, so that a miss costs what a hit costs.
     let dummyHash: String
 
-    private init(cost: Int, pool: NIOThreadPool, dummyHash: String, capacity: Int, metrics: AppMetrics?) {
+    private init(cost: Int, nice: Int, pool: NIOThreadPool, dummyHash: String, capacity: Int, metrics: AppMetrics?) {
         self.cost = cost
+        self.nice = Int32(nice)
         self.metrics = metrics
         self.pool = pool
         self.dummyHash = dummyHash
@@ -44,7 +50,7 @@ final class PasswordHasher: Sendable {
     /// - Parameters:
     ///   - threads: the pool's size; one per core by default.
     ///   - queueLimit: how many hashes may wait for a thread; `nil`: 32 per thread.
-    static func start(cost: Int, threads: Int = defaultThreads, queueLimit: Int? = nil, metrics: AppMetrics? = nil) async throws
+    static func start(cost: Int, threads: Int = defaultThreads, nice: Int = 0, queueLimit: Int? = nil, metrics: AppMetrics? = nil) async throws
         -> PasswordHasher
     {
         precondition(costRange.contains(cost), "bcrypt cost out of range")
@@ -59,7 +65,7 @@ final class PasswordHasher: Sendable {
         if dummy == cheap, cost != 4 {  // not the expected "$2b$04$" form: pay for a real one
             dummy = try await pool.runIfActive { Bcrypt.hash(prehash(UUID().uuidString), cost: UInt8(cost)) }
         }
-        return PasswordHasher(cost: cost, pool: pool, dummyHash: dummy, capacity: threads + (queueLimit ?? 32 * threads),
+        return PasswordHasher(cost: cost, nice: nice, pool: pool, dummyHash: dummy, capacity: threads + (queueLimit ?? 32 * threads),
             metrics: metrics)
     }
 
@@ -70,7 +76,12 @@ final class PasswordHasher: Sendable {
             throw APIError.overloaded
         }
         defer { pending.subtract(1, ordering: .relaxed) }
-        return try await pool.runIfActive(work)
+        let nice = self.nice
+        return try await pool.runIfActive {
+            // Per thread on Linux (who = 0 is the calling thread), and a no-op once set.
+            if nice > 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice) }
+            return work()
+        }
     }
 
     func shutdown() async {
