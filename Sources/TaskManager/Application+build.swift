@@ -93,7 +93,10 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     try APIImplementation(dependencies).registerHandlers(
         on: router,
         configuration: .taskManager,
-        middlewares: [authenticator, ExplicitNulls.Middleware(operations: document.operations), DirectJSONMiddleware()])
+        middlewares: [
+            authenticator, TokenFormMiddleware(), ExplicitNulls.Middleware(operations: document.operations),
+            BodyIssuesMiddleware(shapes: document.operations.compactMapValues(\.bodyShape)), DirectJSONMiddleware(),
+        ])
     routes.set(from: router)
     return router
 }

@@ -107,6 +107,27 @@ import Testing
         }
     }
 
+    /// Every problem of a body at once, as FastAPI lists them: schema order, then unknown fields.
+    @Test func listsEveryProblemOfTheBody() async throws {
+        try await withTestApp { api in
+            var reply = try await api.send(.post, "/users", json: "{}")
+            #expect(reply.status == 422)
+            #expect(reply.validationLocations == ["body.username", "body.password"], "\(reply.body)")
+            #expect((reply.json["detail"] as? [[String: Any]])?.map { $0["type"] as? String } == ["missing", "missing"])
+            reply = try await api.send(.post, "/users", json: #"{"username": 5, "email": false, "zeta": 1, "alpha": 2}"#)
+            #expect(reply.validationLocations == ["body.username", "body.password", "body.email", "body.alpha", "body.zeta"], "\(reply.body)")
+            try await api.register("alice")
+            let token = try await api.login("alice")
+            reply = try await api.send(.post, "/tasks", token: token, json: #"{"title": 1, "done": "yes", "priority": "urgent", "due_date": 3}"#)
+            #expect(reply.validationLocations == ["body.title", "body.done", "body.priority", "body.due_date"], "\(reply.body)")
+            reply = try await api.send(.patch, "/me", token: token, json: #"{"email": 1, "full_name": []}"#)
+            #expect(reply.validationLocations == ["body.email", "body.full_name"], "\(reply.body)")
+            // Broken JSON is one problem.
+            reply = try await api.send(.post, "/users", json: #"{"username": "#)
+            #expect(reply.validationLocations == ["body"])
+        }
+    }
+
     @Test func refusesOtherContentTypes() async throws {
         try await withTestApp { api in
             let reply = try await api.send(

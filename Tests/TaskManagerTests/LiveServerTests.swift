@@ -48,10 +48,14 @@ import Testing
             headers: [("Authorization", "Basic " + Data("client:secret".utf8).base64EncodedString())])
         #expect(reply.status == 200, "\(reply.body)")
         #expect(reply.string("scope") == "me tasks:read")
-        // %20 for spaces works too; a missing Content-Type is read as form data.
+        // %20 for spaces works too; a missing Content-Type is not guessed (RFC 6749 §3.2).
         let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        reply = try await server.send(.POST, "/token", body: ByteBuffer(string: "username=jane&password=\(encoded)&client_id=x&client_secret=y"))
+        let form = "username=jane&password=\(encoded)&client_id=x&client_secret=y"
+        reply = try await server.send(.POST, "/token", form: form)
         #expect(reply.status == 200, "\(reply.body)")
+        reply = try await server.send(.POST, "/token", body: ByteBuffer(string: form))
+        #expect(reply.status == 400, "\(reply.body)")
+        #expect(reply.string("error") == "invalid_request")
         // A wrong password over the wire.
         reply = try await server.send(.POST, "/token", form: "username=jane&password=wrong")
         #expect(reply.status == 400)

@@ -48,6 +48,8 @@ import Testing
                 (#"{"username": "mallory"}"#, "body.username"),
                 (#"{"is_admin": true}"#, "body.is_admin"),
                 ("[]", "body"),
+                (#"{"full_name": "Al\u0000ice"}"#, "body.full_name"),
+                (#"{"email": "a\u0000@example.com"}"#, "body.email"),
             ] {
                 let reply = try await api.send(.patch, "/me", token: token, json: body)
                 #expect(reply.status == 422, "\(body)")

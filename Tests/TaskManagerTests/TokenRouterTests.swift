@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import NIOCore
 import Testing
 
 @testable import TaskManager
@@ -59,6 +61,18 @@ import Testing
         }
     }
 
+    /// No username holds a NUL; PostgreSQL cannot even compare one. Both engines answer as for a stranger.
+    @Test func aUsernameWithANULIsAnUnknownUser() async throws {
+        try await withTestApp { api in
+            try await api.register("alice")
+            let reply = try await api.send(.post, "/token", form: "username=ali%00ce&password=correct+horse+battery")
+            #expect(reply.status == 400, "\(reply.body)")
+            #expect(reply.string("error") == "invalid_grant")
+            let registration = try await api.send(.post, "/users", json: #"{"username": "b\u0000b", "password": "long enough password"}"#)
+            #expect(registration.validationLocations == ["body.username"], "\(registration.body)")
+        }
+    }
+
     @Test func missingFieldsAreInvalidRequests() async throws {
         try await withTestApp { api in
             for form in ["username=alice", "password=secret", "", "username=&password="] {
@@ -78,6 +92,32 @@ import Testing
             #expect(reply.string("error") == "invalid_request")
             #expect(reply.string("detail")?.contains("form data") == true)
             #expect(reply.string("error_description") == reply.string("detail"))
+        }
+    }
+
+    /// RFC 6749 §3.2: the media type is required, not guessed; any other one is refused alike.
+    @Test func aFormWithoutItsContentTypeIsAnInvalidRequest() async throws {
+        try await withTestApp { api in
+            try await api.register("alice")
+            let token = try await api.login("alice")
+            for path in ["/token", "/token/revoke"] {
+                for contentType in [nil, "text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencodedx"] {
+                    var headers = HTTPFields()
+                    if let contentType { headers[.contentType] = contentType }
+                    let form = path == "/token" ? "username=alice&password=correct+horse+battery" : "token=\(token)"
+                    let reply = try await api.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: form)) {
+                        Reply(status: Int($0.status.code), headers: $0.headers, body: String(buffer: $0.body))
+                    }
+                    #expect(reply.status == 400, "\(path) \(contentType ?? "none"): \(reply.body)")
+                    #expect(reply.string("error") == "invalid_request", "\(path) \(contentType ?? "none")")
+                }
+            }
+            // The token was never revoked by those, and the media type may carry parameters and any case.
+            #expect(try await api.send(.get, "/me", token: token).status == 200)
+            let reply = try await api.send(
+                .post, "/token", form: "username=alice&password=correct+horse+battery",
+                headers: [.contentType: "Application/X-WWW-Form-Urlencoded; charset=utf-8"])
+            #expect(reply.status == 200, "\(reply.body)")
         }
     }
 

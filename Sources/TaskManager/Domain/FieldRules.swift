@@ -23,14 +23,16 @@ enum FieldRules {
             value.unicodeScalars.count <= 254 && parts.count == 2 && !parts[0].isEmpty
             && !value.unicodeScalars.contains(where: \.properties.isWhitespace)
             && parts[1].dropFirst().dropLast().contains(".")
-        return wellFormed ? nil : "Value is not a valid email address"
+        return wellFormed && !hasNUL(value) ? nil : "Value is not a valid email address"
     }
 
     static func fullName(_ value: String) -> String? {
-        value.unicodeScalars.count <= 200 ? nil : "String should have at most 200 characters"
+        if hasNUL(value) { return nulRefused }
+        return value.unicodeScalars.count <= 200 ? nil : "String should have at most 200 characters"
     }
 
     static func title(_ value: String) -> String? {
+        if hasNUL(value) { return nulRefused }
         if value.isEmpty { return "String should have at least 1 character" }
         if value.unicodeScalars.count > 200 { return "String should have at most 200 characters" }
         if value.unicodeScalars.allSatisfy(\.properties.isWhitespace) { return "Title must not be blank" }
@@ -38,8 +40,23 @@ enum FieldRules {
     }
 
     static func description(_ value: String) -> String? {
-        value.unicodeScalars.count <= 10_000 ? nil : "String should have at most 10000 characters"
+        if hasNUL(value) { return nulRefused }
+        return value.unicodeScalars.count <= 10_000 ? nil : "String should have at most 10000 characters"
     }
+
+    /// Text searched for (`q` of `GET /tasks`).
+    static func searchText(_ value: String) -> String? {
+        if hasNUL(value) { return nulRefused }
+        return value.unicodeScalars.count <= 200 ? nil : "String should have at most 200 characters"
+    }
+
+    /// PostgreSQL's text cannot hold U+0000, so no text the server keeps or searches may: refused on
+    /// both engines alike rather than stored by one and a database error on the other.
+    static func hasNUL(_ value: String) -> Bool {
+        value.utf8.contains(0)
+    }
+
+    static let nulRefused = "String should not contain the NUL character (U+0000)"
 
     /// A real calendar date written `YYYY-MM-DD`.
     static func date(_ value: String) -> String? {

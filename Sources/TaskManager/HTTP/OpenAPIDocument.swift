@@ -6,7 +6,7 @@ import Yams
 /// and what the server reads from it at start: the JSON it serves, each operation's scopes (the
 /// generator ignores `security`, so authentication is driven from here) and each path's methods.
 struct OpenAPIDocument: Sendable {
-    struct Operation: Sendable, Equatable {
+    struct Operation: Sendable {
         var method: String
         var path: String
         /// `nil` for a public operation; else every scope the token must carry.
@@ -15,6 +15,8 @@ struct OpenAPIDocument: Sendable {
         /// its handler may ask for. `nil` otherwise.
         var optionalScopes: [Scope]? = nil
         var hasJSONBody: Bool
+        /// The shape of its JSON request body, when it takes one.
+        var bodyShape: BodyShape? = nil
         /// The query parameters whose values must parse as something other than text.
         var typedQueryParameters: [String: QueryType] = [:]
 
@@ -86,6 +88,7 @@ struct OpenAPIDocument: Sendable {
                     method: method.uppercased(), path: path,
                     requiredScopes: security.required, optionalScopes: security.optional,
                     hasJSONBody: operation["requestBody"]?["content"]?["application/json"] != nil,
+                    bodyShape: operation["requestBody"]?["content"]?["application/json"]?["schema"].map { BodyShape($0, in: root) },
                     typedQueryParameters: queryTypes(of: operation, in: root))
             }
         }

@@ -24,7 +24,10 @@ struct UserRepository: Sendable {
 
     /// Looks a user up by name, case-insensitively.
     func find(username: String) async throws -> User? {
-        try await database.read { sql in
+        // No username holds a NUL (they are ASCII letters, digits and `.-_`), and PostgreSQL could
+        // not even compare one: a login with such a name finds no one, on both engines.
+        if FieldRules.hasNUL(username) { return nil }
+        return try await database.read { sql in
             try await sql.first(
                 "SELECT \(unsafeRaw: Self.columns) FROM users WHERE username_key = \(bind: Self.key(username))",
                 { try Self.decode($0) })

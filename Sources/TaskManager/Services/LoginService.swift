@@ -144,10 +144,3 @@ struct LoginService: Sendable {
         return key.utf8.count <= 64 ? key : "sha256:" + hash(key)
     }
 }
-
-/// What the error mapper needs to know of the token endpoints.
-enum TokenEndpoint {
-    static let operationIDs: Set<String> = ["createToken", "revokeToken"]
-    static let formExpected =
-        "The request body must be form data (application/x-www-form-urlencoded), as OAuth2 token requests are"
-}

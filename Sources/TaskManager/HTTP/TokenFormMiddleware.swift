@@ -1,0 +1,31 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+
+/// The token endpoints, which answer in RFC 6749's terms rather than the rest of the API's.
+enum TokenEndpoint {
+    static let operationIDs: Set<String> = ["createToken", "revokeToken"]
+    static let formExpected =
+        "The request body must be form data (application/x-www-form-urlencoded), as OAuth2 token requests are"
+}
+
+/// RFC 6749 §3.2: a token request is form data, named so by its media type. Without this, a body
+/// with no `Content-Type` at all would be read as the form the generated code expects.
+struct TokenFormMiddleware: ServerMiddleware {
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        if TokenEndpoint.operationIDs.contains(operationID), !Self.isForm(request.headerFields[.contentType]) {
+            throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
+        }
+        return try await next(request, body, metadata)
+    }
+
+    /// `application/x-www-form-urlencoded`, in any case, with or without parameters (`; charset=utf-8`).
+    static func isForm(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
+    }
+}
