@@ -35,9 +35,9 @@ final class TokenService: Sendable {
     private static let knownHeadersLimit = 64
     /// Tokens whose signature and claims were verified, by their exact text: a client sends the same
     /// token for its whole life, so each is decoded and its HMAC checked once, not on every request.
-    /// Expiry and the key's presence in the ring are still checked every time. Bounded: a full
-    /// cache starts again (about 400 bytes an entry).
-    private let verified = Mutex<[String: AccessClaims]>([:])
+    /// Expiry and the key's presence in the ring are still checked every time; a hit skips even the
+    /// header's parse. Bounded: a full cache starts again (about 400 bytes an entry).
+    private let verified = Mutex<[String: (claims: AccessClaims, kid: String)]>([:])
     private static let verifiedLimit = 4_096
 
     /// - Parameter signingKeys: newest first; the first signs, all of them verify.
@@ -87,17 +87,19 @@ final class TokenService: Sendable {
     }
 
     func verify(_ token: String) async throws(TokenRejection) -> AccessClaims {
+        let now = clock.now()
+        // A token verified before, whose key is still in the ring (a retired key's tokens take the
+        // long way below, which reloads the keys and refuses them).
+        if let hit = verified.withLock({ $0[token] }), ring.withLock({ $0.kids.contains(hit.kid) }) {
+            guard hit.claims.exp.value > now else { throw .expired }
+            return hit.claims
+        }
         let header = try header(of: token)
         guard header.alg == Self.algorithm else { throw .unsupportedAlgorithm }
         guard let kid = header.kid else { throw .unknownKey }
-        let now = clock.now()
         if !ring.withLock({ $0.kids.contains(kid) }) {
             await reloadIfStale(now: now)
             guard ring.withLock({ $0.kids.contains(kid) }) else { throw .unknownKey }
-        }
-        if let claims = verified.withLock({ $0[token] }) {
-            guard claims.exp.value > now else { throw .expired }
-            return claims
         }
         let collection = ring.withLock { $0.collection }
         let claims: AccessClaims
@@ -113,7 +115,7 @@ final class TokenService: Sendable {
         guard claims.exp.value > now else { throw .expired }
         verified.withLock { verified in
             if verified.count >= Self.verifiedLimit { verified.removeAll(keepingCapacity: true) }
-            verified[token] = claims
+            verified[token] = (claims, kid)
         }
         return claims
     }
