@@ -60,7 +60,7 @@ struct LoginService: Sendable {
         let now = clock.now()
         let session = LoginSession(
             id: UUID().uuidString.lowercased(), userID: user.id, scopes: granted, createdAt: now, lastUsedAt: now,
-            expiresAt: now.addingTimeInterval(Double(sessionTTL)), userAgent: userAgent.map { String($0.prefix(512)) },
+            expiresAt: now.addingTimeInterval(Double(sessionTTL)), userAgent: Self.storedUserAgent(userAgent),
             revokedAt: nil)
         let refresh = Self.newRefreshToken()
         try await sessions.create(session, refreshTokenHash: Self.hash(refresh))
@@ -95,7 +95,7 @@ struct LoginService: Sendable {
         }
         let next = Self.newRefreshToken()
         let rotated = try await sessions.rotate(
-            hash: hash, to: Self.hash(next), sessionID: record.session.id, userAgent: userAgent.map { String($0.prefix(512)) },
+            hash: hash, to: Self.hash(next), sessionID: record.session.id, userAgent: Self.storedUserAgent(userAgent),
             now: now)
         guard rotated else {
             // A concurrent refresh with the same token won: that is reuse too.
@@ -138,9 +138,16 @@ struct LoginService: Sendable {
         SHA256.hash(data: Data(refreshToken.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Usernames are case-insensitive; any text may be tried, so keys are bounded in size.
+    /// What a session keeps of the client's `User-Agent`: 512 characters, without NULs (HTTP/1's
+    /// parser refuses them already; PostgreSQL text could not hold one).
+    static func storedUserAgent(_ header: String?) -> String? {
+        header.map { String($0.unicodeScalars.lazy.filter { $0 != "\0" }.prefix(512).map(Character.init)) }
+    }
+
+    /// Usernames are case-insensitive; any text may be tried, so keys are bounded in size, and one
+    /// with a NUL (which PostgreSQL text cannot hold) is kept hashed too.
     static func throttleKey(_ username: String) -> String {
         let key = username.lowercased()
-        return key.utf8.count <= 64 ? key : "sha256:" + hash(key)
+        return key.utf8.count <= 64 && !FieldRules.hasNUL(key) ? key : "sha256:" + hash(key)
     }
 }
