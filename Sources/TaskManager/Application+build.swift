@@ -17,7 +17,9 @@ struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     }
 }
 
-/// What the server is made of, opened once at start and closed at shutdown.
+/// What the server is made of. `make` builds it; the database and the bcrypt pool then run as
+/// services of the application, and `prepare` (before the server listens) migrates the database
+/// and loads the signing keys.
 struct Dependencies: Sendable {
     let database: Database
     let hasher: PasswordHasher
@@ -26,45 +28,54 @@ struct Dependencies: Sendable {
     let clock: AppClock
     let metrics: AppMetrics
 
-    static func open(_ config: Configuration, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
-        let database = try await Database.open(config.databaseURL, pool: config.databasePool, logger: logger)
+    static func make(_ config: Configuration, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
+        let database = try Database(config.databaseURL, pool: config.databasePool, logger: logger)
+        let keys = SigningKeyRepository(database: database)
+        // A configured secret never changes; database-kept keys are re-read (key rotation).
+        var reload: (@Sendable () async throws -> [TokenService.SigningKey])?
+        if config.jwtSecret == nil {
+            reload = { @Sendable in try await keys.all().map { TokenService.SigningKey($0) } }
+        }
+        let tokens = await TokenService(
+            signingKeys: configuredKeys(config), accessTokenTTL: config.accessTokenTTL, clock: clock, reload: reload)
+        let metrics = AppMetrics()
+        let hasher = try await PasswordHasher.start(
+            cost: config.bcryptCost, threads: config.bcryptThreads, nice: config.bcryptNice, queueLimit: config.loginQueueLimit, metrics: metrics)
+        return Dependencies(
+            database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock, metrics: metrics)
+    }
+
+    /// What runs beside the HTTP server, in start order (they stop in reverse, after it).
+    var services: [any Service] { [database, hasher] }
+
+    /// With the database running: a wrong URL fails here in one line, then migrations, then the
+    /// signing key generated once and kept in the database (unless `TASKMANAGER_JWT_SECRET` is set),
+    /// so that restarts and other processes on the same database agree.
+    func prepare() async throws {
         do {
+            try await database.checkReachable()
             try await Migrations.run(on: database)
-            let keys = SigningKeyRepository(database: database)
-            let initial = try await signingKeys(config, database: database)
-            // A configured secret never changes; database-kept keys are re-read (key rotation).
-            var reload: (@Sendable () async throws -> [TokenService.SigningKey])?
-            if config.jwtSecret == nil {
-                reload = { @Sendable in try await keys.all().map { TokenService.SigningKey($0) } }
+            if configuration.jwtSecret == nil {
+                let generated = SigningKeyRepository.StoredKey.generate(at: Microseconds.now())
+                let stored = try await SigningKeyRepository(database: database).createIfEmpty(generated)
+                await tokens.install(stored.map(TokenService.SigningKey.init))
             }
-            let tokens = await TokenService(
-                signingKeys: initial, accessTokenTTL: config.accessTokenTTL, clock: clock, reload: reload)
-            let metrics = AppMetrics()
-            let hasher = try await PasswordHasher.start(
-                cost: config.bcryptCost, threads: config.bcryptThreads, nice: config.bcryptNice, queueLimit: config.loginQueueLimit, metrics: metrics)
-            return Dependencies(
-                database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock, metrics: metrics)
         } catch {
-            await database.close()
-            throw error
+            throw StartFailure(reason: error)
         }
     }
 
-    /// `TASKMANAGER_JWT_SECRET` when set; else the key generated once and kept in the database, so
-    /// that restarts and other processes on the same database agree.
-    private static func signingKeys(_ config: Configuration, database: Database) async throws -> [TokenService.SigningKey] {
-        if let secret = config.jwtSecret {
-            let bytes = Array(secret.utf8)
-            return [.init(kid: TokenService.kid(forSecret: bytes), secret: bytes)]
-        }
-        let generated = SigningKeyRepository.StoredKey.generate(at: Microseconds.now())
-        return try await SigningKeyRepository(database: database).createIfEmpty(generated).map(TokenService.SigningKey.init)
+    private static func configuredKeys(_ config: Configuration) -> [TokenService.SigningKey] {
+        guard let secret = config.jwtSecret else { return [] }
+        let bytes = Array(secret.utf8)
+        return [.init(kid: TokenService.kid(forSecret: bytes), secret: bytes)]
     }
+}
 
-    func close() async {
-        await hasher.shutdown()
-        await database.close()
-    }
+/// Why the server could not get ready: the command prints it as "cannot start".
+struct StartFailure: Error, CustomStringConvertible {
+    let reason: any Error
+    var description: String { "\(reason)" }
 }
 
 /// The whole request path: the middleware chain, then the routes generated from the OpenAPI document.
@@ -112,30 +123,19 @@ extension OpenAPIRuntime.Configuration {
 func buildApplication(_ config: Configuration, clock: AppClock = .system) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "taskmanager")
     logger.logLevel = config.logLevel
-    let dependencies = try await Dependencies.open(config, clock: clock, logger: logger)
+    let dependencies = try await Dependencies.make(config, clock: clock, logger: logger)
     let router: Router<AppRequestContext>
     do {
         router = try buildRouter(dependencies, logger: logger)
     } catch {
-        await dependencies.close()
+        await dependencies.hasher.shutdown()
         throw error
     }
-    return Application(
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-        services: [ResourceCloser(dependencies: dependencies)],
+        services: dependencies.services,
         logger: logger)
-}
-
-/// Closes the database and the bcrypt pool once the server has drained: services shut down in
-/// reverse order, so this runs after the HTTP server stops.
-private struct ResourceCloser: Service {
-    let dependencies: Dependencies
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        // Also when the group cancels us (the server failed to start): the close must not be
-        // cancelled half-way, so it runs in a task of its own.
-        await Task { await dependencies.close() }.value
-    }
+    app.beforeServerStarts { try await dependencies.prepare() }
+    return app
 }

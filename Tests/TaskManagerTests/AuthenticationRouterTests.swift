@@ -85,13 +85,13 @@ import Testing
                 for token in [alice, bob, carol] { #expect(try await api.send(.get, "/me", token: token).status == 200) }
 
                 // Another process (an admin tool, a later issue's endpoints) changes the database.
-                let db = try await Database.open(url, logger: Logger(label: "test"))
-                try await db.write { sql in
-                    try await sql.execute("DELETE FROM users WHERE id = \(bind: aliceID)")
-                    try await sql.execute("UPDATE sessions SET revoked_at = 1 WHERE id = \(bind: bobSession)")
-                    try await sql.execute("UPDATE users SET is_active = \(bind: false) WHERE username = 'carol'")
+                try await Database.withRunning(url, logger: Logger(label: "test")) { db in
+                    try await db.write { sql in
+                        try await sql.execute("DELETE FROM users WHERE id = \(bind: aliceID)")
+                        try await sql.execute("UPDATE sessions SET revoked_at = 1 WHERE id = \(bind: bobSession)")
+                        try await sql.execute("UPDATE users SET is_active = \(bind: false) WHERE username = 'carol'")
+                    }
                 }
-                await db.close()
                 // The contract's second: what the app read before the change may serve until then.
                 try await Task.sleep(for: .seconds(1))
 
@@ -152,25 +152,25 @@ import Testing
     /// On an operation whose token is optional, a handler's own error is the answer: the handler
     /// runs once, not again as if the token had been refused.
     @Test func aValidOptionalTokenRunsTheHandlerOnceWhenItThrows() async throws {
-        let dependencies = try await Dependencies.open(testConfiguration(), logger: Logger(label: "test"))
-        let api = APIImplementation(dependencies)
-        _ = try await api.accounts.register(.init(username: "alice", password: "correct horse battery"))
-        let grant = try await api.login.passwordGrant(
-            username: "alice", password: "correct horse battery", scope: nil, userAgent: nil, address: "a")
-        let authenticator = BearerAuthenticator(
-            operations: OpenAPIDocument.compiled.operations, tokens: dependencies.tokens,
-            sessions: api.sessions, clock: dependencies.clock)
-        let calls = Calls()
-        var request = HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/users")
-        request.headerFields[.authorization] = "Bearer \(grant.accessToken)"
-        await #expect(throws: APIError.conflict("Username already registered")) {
-            _ = try await authenticator.intercept(request, body: nil, metadata: .init(), operationID: "createUser") { _, _, _ in
-                await calls.add(Principal.current?.user.username)
-                throw APIError.conflict("Username already registered")
+        try await withDependencies(testConfiguration()) { dependencies in
+            let api = APIImplementation(dependencies)
+            _ = try await api.accounts.register(.init(username: "alice", password: "correct horse battery"))
+            let grant = try await api.login.passwordGrant(
+                username: "alice", password: "correct horse battery", scope: nil, userAgent: nil, address: "a")
+            let authenticator = BearerAuthenticator(
+                operations: OpenAPIDocument.compiled.operations, tokens: dependencies.tokens,
+                sessions: api.sessions, clock: dependencies.clock)
+            let calls = Calls()
+            var request = HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/users")
+            request.headerFields[.authorization] = "Bearer \(grant.accessToken)"
+            await #expect(throws: APIError.conflict("Username already registered")) {
+                _ = try await authenticator.intercept(request, body: nil, metadata: .init(), operationID: "createUser") { _, _, _ in
+                    await calls.add(Principal.current?.user.username)
+                    throw APIError.conflict("Username already registered")
+                }
             }
+            #expect(await calls.seen == ["alice"])
         }
-        #expect(await calls.seen == ["alice"])
-        await dependencies.close()
     }
 
     private actor Calls {

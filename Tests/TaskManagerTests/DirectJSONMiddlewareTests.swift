@@ -54,56 +54,56 @@ import Testing
 
     @Test func answersAsTheGeneratedSerializerWould() async throws {
         let clock = ManualClock()
-        let dependencies = try await Dependencies.open(testConfiguration(), clock: clock.appClock, logger: Logger(label: "test"))
-        var user = makeUser("alice")
-        user.email = "a/\"lice\"@example.com"
-        try await UserRepository(database: dependencies.database).create(user)
-        let principal = Principal(user: user, sessionID: "session", scopes: Scope.allCases)
+        try await withDependencies(testConfiguration(), clock: clock.appClock) { dependencies in
+            var user = makeUser("alice")
+            user.email = "a/\"lice\"@example.com"
+            try await UserRepository(database: dependencies.database).create(user)
+            let principal = Principal(user: user, sessionID: "session", scopes: Scope.allCases)
 
-        let probe = Probe()
-        let direct = Transport()
-        let generated = Transport()
-        let api = APIImplementation(dependencies)
-        try api.registerHandlers(on: direct, configuration: .taskManager, middlewares: [DirectJSONMiddleware(), probe])
-        try api.registerHandlers(on: generated, configuration: .taskManager, middlewares: [])
+            let probe = Probe()
+            let direct = Transport()
+            let generated = Transport()
+            let api = APIImplementation(dependencies)
+            try api.registerHandlers(on: direct, configuration: .taskManager, middlewares: [DirectJSONMiddleware(), probe])
+            try api.registerHandlers(on: generated, configuration: .taskManager, middlewares: [])
 
-        try await Principal.$current.withValue(principal) {
-            // Created twice, once on each path: the same but for the new id.
-            let title = #"Ünïcode \ "quoted" </script> \#u{1}\#n\#t😀"#
-            let body = #"{"title": "\#(title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\u{1}", with: "\\u0001").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t"))", "due_date": "2026-12-24", "priority": "high"}"#
-            let created = try await direct.call(.post, "/tasks", path: "/tasks", json: body)
-            let reference = try await generated.call(.post, "/tasks", path: "/tasks", json: body)
-            #expect(created.status == 201)
-            let id = try #require(created.headers[.location]?.removingPercentEncoding?.split(separator: "/").last.map(String.init))
-            let referenceID = try #require(reference.headers[.location]?.removingPercentEncoding?.split(separator: "/").last.map(String.init))
-            #expect(created.headers == reference.headers.replacing(referenceID, with: id))
-            #expect(created.body == reference.body.replacingOccurrences(of: referenceID, with: id))
-            #expect(created.body.contains(#""title":"Ünïcode \\ \"quoted\" </script> \u0001\n\t😀""#))
-            #expect(probe.stopped.withLock { $0 } == 1)
+            try await Principal.$current.withValue(principal) {
+                // Created twice, once on each path: the same but for the new id.
+                let title = #"Ünïcode \ "quoted" </script> \#u{1}\#n\#t😀"#
+                let body = #"{"title": "\#(title.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\u{1}", with: "\\u0001").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t"))", "due_date": "2026-12-24", "priority": "high"}"#
+                let created = try await direct.call(.post, "/tasks", path: "/tasks", json: body)
+                let reference = try await generated.call(.post, "/tasks", path: "/tasks", json: body)
+                #expect(created.status == 201)
+                let id = try #require(created.headers[.location]?.removingPercentEncoding?.split(separator: "/").last.map(String.init))
+                let referenceID = try #require(reference.headers[.location]?.removingPercentEncoding?.split(separator: "/").last.map(String.init))
+                #expect(created.headers == reference.headers.replacing(referenceID, with: id))
+                #expect(created.body == reference.body.replacingOccurrences(of: referenceID, with: id))
+                #expect(created.body.contains(#""title":"Ünïcode \\ \"quoted\" </script> \u0001\n\t😀""#))
+                #expect(probe.stopped.withLock { $0 } == 1)
 
-            for (method, template, path, json) in [
-                (HTTPRequest.Method.get, "/tasks", "/tasks?limit=20", nil),
-                (.get, "/tasks/{id}", "/tasks/\(id)", nil),
-                (.patch, "/tasks/{id}", "/tasks/\(id)", #"{"done": true, "due_date": null}"#),
-                (.get, "/me", "/me", nil),
-                (.patch, "/me", "/me", #"{"full_name": "Alice \"A\" Liddell"}"#),
-            ] {
+                for (method, template, path, json) in [
+                    (HTTPRequest.Method.get, "/tasks", "/tasks?limit=20", nil),
+                    (.get, "/tasks/{id}", "/tasks/\(id)", nil),
+                    (.patch, "/tasks/{id}", "/tasks/\(id)", #"{"done": true, "due_date": null}"#),
+                    (.get, "/me", "/me", nil),
+                    (.patch, "/me", "/me", #"{"full_name": "Alice \"A\" Liddell"}"#),
+                ] {
+                    let before = probe.stopped.withLock { $0 }
+                    let answer = try await direct.call(method, template, path: path, id: template.contains("{id}") ? id : nil, json: json)
+                    let expected = try await generated.call(method, template, path: path, id: template.contains("{id}") ? id : nil, json: json)
+                    #expect(answer.status == 200, "\(path): \(answer.body)")
+                    #expect(answer.headers == expected.headers, "\(path)")
+                    #expect(answer.body == expected.body, "\(path)")
+                    #expect(probe.stopped.withLock { $0 } == before + 1, "\(path) was not written by the middleware")
+                }
+
+                // An empty page has no date to stop at: the generated serializer finishes it.
                 let before = probe.stopped.withLock { $0 }
-                let answer = try await direct.call(method, template, path: path, id: template.contains("{id}") ? id : nil, json: json)
-                let expected = try await generated.call(method, template, path: path, id: template.contains("{id}") ? id : nil, json: json)
-                #expect(answer.status == 200, "\(path): \(answer.body)")
-                #expect(answer.headers == expected.headers, "\(path)")
-                #expect(answer.body == expected.body, "\(path)")
-                #expect(probe.stopped.withLock { $0 } == before + 1, "\(path) was not written by the middleware")
+                let empty = try await direct.call(.get, "/tasks", path: "/tasks?q=nothing-matches")
+                #expect(empty.body == #"{"items":[],"next_cursor":null}"#)
+                #expect(probe.stopped.withLock { $0 } == before)
             }
-
-            // An empty page has no date to stop at: the generated serializer finishes it.
-            let before = probe.stopped.withLock { $0 }
-            let empty = try await direct.call(.get, "/tasks", path: "/tasks?q=nothing-matches")
-            #expect(empty.body == #"{"items":[],"next_cursor":null}"#)
-            #expect(probe.stopped.withLock { $0 } == before)
         }
-        await dependencies.close()
     }
 }
 

@@ -18,10 +18,10 @@ import Testing
                 let oldKid = try #require(Self.kid(before))
 
                 // Another process rotates the key (`taskmanager keys rotate`).
-                let db = try await Database.open(url, logger: Logger(label: "test"))
                 let newKey = SigningKeyRepository.StoredKey.generate(at: clock.now)
-                try await SigningKeyRepository(database: db).rotate(to: newKey)
-                await db.close()
+                try await Database.withRunning(url, logger: Logger(label: "test")) { db in
+                    try await SigningKeyRepository(database: db).rotate(to: newKey)
+                }
 
                 clock.advance(by: 1)  // within a second, this process signs with the new key
                 let after = try await api.login("alice")
@@ -45,9 +45,9 @@ import Testing
             try await withTestApp({ $0.databaseURL = url }, clock: clock) { first in
                 try await first.register("alice")
                 try await withTestApp({ $0.databaseURL = url }, clock: clock) { second in
-                    let db = try await Database.open(url, logger: Logger(label: "test"))
-                    try await SigningKeyRepository(database: db).rotate(to: .generate(at: clock.now))
-                    await db.close()
+                    try await Database.withRunning(url, logger: Logger(label: "test")) { db in
+                        try await SigningKeyRepository(database: db).rotate(to: .generate(at: clock.now))
+                    }
                     clock.advance(by: 1)
                     let token = try await first.login("alice")
                     await rotated.set(token)

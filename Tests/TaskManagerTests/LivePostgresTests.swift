@@ -29,8 +29,7 @@ struct LivePostgresTests {
                 first.stop()
                 second.stop()
             }
-            let database = try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test"))
-            try await closing(database) {
+            try await Database.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
                 let versions = try await database.read { try await $0.all("SELECT version FROM schema_migrations") { try $0.int64(0) } }
                 #expect(versions.count == Migrations.all.count)
                 #expect(try await SigningKeyRepository(database: database).all().count == 1)

@@ -133,11 +133,10 @@ import Testing
         #expect(server.stop(signal: SIGKILL) != 0)
         await writers.value
 
-        let database = try await Database.open(.sqliteFile(path: server.directory.url.appendingPathComponent("live.sqlite").path), logger: Logger(label: "test"))
-        let check = try await database.read { sql in
-            try await sql.first("PRAGMA integrity_check") { try $0.string(0) }
+        let file = DatabaseURL.sqliteFile(path: server.directory.url.appendingPathComponent("live.sqlite").path)
+        let check = try await Database.withRunning(file, logger: Logger(label: "test")) { database in
+            try await database.read { sql in try await sql.first("PRAGMA integrity_check") { try $0.string(0) } }
         }
-        await database.close()
         #expect(check == "ok")
 
         let restarted = try await LiveServer.start(in: server.directory)

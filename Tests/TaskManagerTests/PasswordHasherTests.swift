@@ -109,9 +109,9 @@ import Testing
         #expect(try ServerOptions.parse([]).configuration(environment: [:]).bcryptThreads == PasswordHasher.defaultThreads)
         var config = testConfiguration()
         config.bcryptThreads = 3
-        let dependencies = try await Dependencies.open(config, logger: .init(label: "test"))
-        // Three threads, each with 32 waiting places.
-        #expect(dependencies.hasher.capacity == 3 + 32 * 3)
-        await dependencies.close()
+        try await withDependencies(config) { dependencies in
+            // Three threads, each with 32 waiting places.
+            #expect(dependencies.hasher.capacity == 3 + 32 * 3)
+        }
     }
 }

@@ -85,11 +85,9 @@ import Testing
                 await box.set(try #require(try await api.loginReply("alice").string("refresh_token")))
             }
             let token = await box.token
-            let db = try await Database.open(url, logger: Logger(label: "test"))
-            let stored = try await db.read { sql in
-                try await sql.all("SELECT token_hash FROM refresh_tokens") { try $0.string(0) }
+            let stored = try await Database.withRunning(url, logger: Logger(label: "test")) { db in
+                try await db.read { sql in try await sql.all("SELECT token_hash FROM refresh_tokens") { try $0.string(0) } }
             }
-            await db.close()
             #expect(stored == [LoginService.hash(token)])
             #expect(!stored.contains(token))
         }

@@ -18,11 +18,12 @@ import Testing
 
     /// The handler itself, called directly: a closed database is not ready.
     @Test func notReadyWithoutADatabase() async throws {
-        let dependencies = try await Dependencies.open(testConfiguration(), logger: Logger(label: "test"))
-        let api = APIImplementation(dependencies)
-        _ = try await api.getReadiness(.init())
-        await dependencies.close()
-        #expect(await !dependencies.database.ping())
+        let (api, database) = try await withDependencies(testConfiguration()) { dependencies in
+            let api = APIImplementation(dependencies)
+            _ = try await api.getReadiness(.init())
+            return (api, dependencies.database)
+        }
+        #expect(await !database.ping())
         await #expect(throws: APIError.serviceUnavailable) { try await api.getReadiness(.init()) }
     }
 

@@ -12,19 +12,11 @@ import Testing
         async throws
     {
         try await engine.withEmptyDatabase { url in
-            var databases: [Database] = []
-            for _ in 0..<count {
-                databases.append(try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test")))
-            }
-            let opened = databases
-            do {
+            let opened = try (0..<count).map { _ in try Database(url, pool: TestPostgres.pool, logger: Logger(label: "test")) }
+            try await whileRunning(opened) {
                 if migrated { try await Migrations.run(on: opened[0]) }
                 try await body(opened)
-            } catch {
-                for database in opened { await database.close() }
-                throw error
             }
-            for database in opened { await database.close() }
         }
     }
 
@@ -128,7 +120,9 @@ import Testing
         quiet.logLevel = .critical  // the pool logs each failed attempt
         let started = ContinuousClock.now
         await #expect {
-            _ = try await Database.open(.postgres(target), pool: DatabasePool(size: 2, timeout: .seconds(1)), logger: quiet)
+            try await Database.withRunning(.postgres(target), pool: DatabasePool(size: 2, timeout: .seconds(1)), logger: quiet) {
+                try await $0.checkReachable()
+            }
         } throws: { error in
             guard case .unavailable(let reason) = error as? Database.Failure else { return false }
             return reason.contains("127.0.0.1:1") && !reason.contains("secret")

@@ -41,26 +41,26 @@ import Testing
     @Test func throttledAttemptsDoNoBcryptWork() async throws {
         try await withSeededDatabase { url in
             let config = testConfiguration { $0.databaseURL = url }
-            let dependencies = try await Dependencies.open(config, logger: .init(label: "test"))
-            let login = LoginService(
-                users: UserRepository(database: dependencies.database), sessions: SessionRepository(database: dependencies.database),
-                throttle: ThrottleRepository(database: dependencies.database), policy: ThrottlePolicy(),
-                hasher: dependencies.hasher, tokens: dependencies.tokens, sessionTTL: 60, clock: .system,
-                metrics: dependencies.metrics)
-            for _ in 0..<5 {
-                await #expect(throws: APIError.self) {
-                    try await login.passwordGrant(username: "victim", password: "guess", scope: nil, userAgent: nil, address: "a")
+            try await withDependencies(config) { dependencies in
+                let login = LoginService(
+                    users: UserRepository(database: dependencies.database), sessions: SessionRepository(database: dependencies.database),
+                    throttle: ThrottleRepository(database: dependencies.database), policy: ThrottlePolicy(),
+                    hasher: dependencies.hasher, tokens: dependencies.tokens, sessionTTL: 60, clock: .system,
+                    metrics: dependencies.metrics)
+                for _ in 0..<5 {
+                    await #expect(throws: APIError.self) {
+                        try await login.passwordGrant(username: "victim", password: "guess", scope: nil, userAgent: nil, address: "a")
+                    }
                 }
-            }
-            let before = Self.bcryptChecks(dependencies.metrics)
-            #expect(before == 5)
-            for _ in 0..<200 {
-                await #expect(throws: APIError.self) {  // 429, refused before any bcrypt
-                    try await login.passwordGrant(username: "victim", password: "guess", scope: nil, userAgent: nil, address: "a")
+                let before = Self.bcryptChecks(dependencies.metrics)
+                #expect(before == 5)
+                for _ in 0..<200 {
+                    await #expect(throws: APIError.self) {  // 429, refused before any bcrypt
+                        try await login.passwordGrant(username: "victim", password: "guess", scope: nil, userAgent: nil, address: "a")
+                    }
                 }
+                #expect(Self.bcryptChecks(dependencies.metrics) == before)
             }
-            #expect(Self.bcryptChecks(dependencies.metrics) == before)
-            await dependencies.close()
         }
     }
 

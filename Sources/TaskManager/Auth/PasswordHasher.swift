@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
+import ServiceLifecycle
 import Synchronization
 
 /// bcrypt password hashing on a thread pool of its own.
@@ -13,7 +14,9 @@ import Synchronization
 /// bcrypt reads only the first 72 bytes of its input. To never truncate silently, the password is
 /// NFKC-normalised, reduced with SHA-256 and base64-encoded (44 ASCII bytes) before bcrypt sees it
 /// (the "bcrypt-sha256" construction): every byte of a 128-code-point password counts.
-final class PasswordHasher: Sendable {
+///
+/// A service of the application: its threads stop at graceful shutdown, after the server's.
+final class PasswordHasher: Service, Sendable {
     static let minimumLength = 8
     static let maximumLength = 128
     static let costRange = 4...31
@@ -86,6 +89,12 @@ final class PasswordHasher: Sendable {
 
     func shutdown() async {
         try? await pool.shutdownGracefully()
+    }
+
+    /// Until graceful shutdown or cancellation, then the threads stop.
+    func run() async {
+        try? await gracefulShutdown()
+        await shutdown()
     }
 
     /// For a command that hashed once and exits.

@@ -40,7 +40,8 @@ final class TokenService: Sendable {
     private let verified = Mutex<[String: (claims: AccessClaims, kid: String)]>([:])
     private static let verifiedLimit = 4_096
 
-    /// - Parameter signingKeys: newest first; the first signs, all of them verify.
+    /// - Parameter signingKeys: newest first; the first signs, all of them verify. Empty when the
+    ///   keys are kept in the database: `install` puts them in before the server starts.
     init(
         signingKeys: [SigningKey], accessTokenTTL: Int, clock: AppClock = .system,
         reload: (@Sendable () async throws -> [SigningKey])? = nil
@@ -51,13 +52,18 @@ final class TokenService: Sendable {
         self.ring = Mutex(await Self.ring(signingKeys, at: clock.now()))
     }
 
+    /// Replaces the keys (newest first).
+    func install(_ keys: [SigningKey]) async {
+        let fresh = await Self.ring(keys, at: clock.now())
+        ring.withLock { $0 = fresh }
+    }
+
     private static func ring(_ keys: [SigningKey], at date: Date) async -> KeyRing {
-        precondition(!keys.isEmpty, "at least one signing key")
         let collection = JWTKeyCollection()
         for key in keys {
             await collection.add(hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
         }
-        return KeyRing(collection: collection, signingKid: keys[0].kid, kids: Set(keys.map(\.kid)), loadedAt: date)
+        return KeyRing(collection: collection, signingKid: keys.first?.kid ?? "", kids: Set(keys.map(\.kid)), loadedAt: date)
     }
 
 

@@ -31,17 +31,17 @@ func withDatabase<T: Sendable>(
     }
     let database: Database
     do {
-        database = try await Database.open(url, readerCount: 1, pool: pool, logger: Logger(label: "taskmanager"))
-        if migrated { try await Migrations.run(on: database) }
+        database = try Database(url, readerCount: 1, pool: pool, logger: Logger(label: "taskmanager"))
     } catch {
         throw fail("cannot open the database: \(error)", code: 1)
     }
-    do {
-        let result = try await body(database)
-        await database.close()
-        return result
-    } catch {
-        await database.close()
-        throw error
+    return try await database.whileRunning {
+        do {
+            try await database.checkReachable()
+            if migrated { try await Migrations.run(on: database) }
+        } catch {
+            throw fail("cannot open the database: \(error)", code: 1)
+        }
+        return try await body(database)
     }
 }

@@ -33,12 +33,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw fail("cannot start: \(error)", code: 1)
         }
         // SIGTERM/SIGINT: stop accepting, let requests in flight finish for up to the timeout, then
-        // close the database (the last service) and exit 0.
+        // stop the bcrypt pool and the database (services stop in reverse order, after the server) and exit 0.
         var group = ServiceGroupConfiguration(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
         group.maximumGracefulShutdownDuration = .seconds(config.shutdownTimeout)
         do {
             try await ServiceGroup(configuration: group).run()
+        } catch let error as StartFailure {
+            throw fail("cannot start: \(error)", code: 1)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw fail("cannot listen on \(config.host):\(config.port): the address is already in use", code: 1)
         } catch {

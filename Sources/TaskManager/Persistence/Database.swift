@@ -1,9 +1,13 @@
 import Logging
+import ServiceLifecycle
 
 /// The application's database: every repository reads and writes through `read` and `write`, in
 /// SQL that both engines run. What differs between SQLite and PostgreSQL (connections, how a
 /// transaction starts, how one is made exclusive, which errors mean what) lives in the two engines.
-final class Database: Sendable {
+///
+/// A service of the application: `run()` keeps PostgreSQL's pool going until graceful shutdown (after
+/// the HTTP server has drained, since services stop in reverse order) and then closes the engine.
+final class Database: Service, Sendable {
     enum Failure: Error, Equatable {
         /// The database cannot be reached or used now (503).
         case unavailable(String)
@@ -24,16 +28,53 @@ final class Database: Sendable {
         self.engine = engine
     }
 
-    static func open(
-        _ url: DatabaseURL, readerCount: Int = 2, pool: DatabasePool = DatabasePool(), logger: Logger
-    ) async throws -> Database {
+    /// Opens SQLite's connections now; PostgreSQL's pool connects once `run()` runs.
+    init(_ url: DatabaseURL, readerCount: Int = 2, pool: DatabasePool = DatabasePool(), logger: Logger) throws {
         switch url {
         case .sqliteMemory:
-            return Database(engine: .sqlite(try SQLiteEngine.open(memory: true, path: "", readerCount: readerCount)))
+            engine = .sqlite(try SQLiteEngine.open(memory: true, path: "", readerCount: readerCount))
         case .sqliteFile(let path):
-            return Database(engine: .sqlite(try SQLiteEngine.open(memory: false, path: path, readerCount: readerCount)))
+            engine = .sqlite(try SQLiteEngine.open(memory: false, path: path, readerCount: readerCount))
         case .postgres(let target):
-            return Database(engine: .postgres(try await PostgresEngine.open(target, pool: pool, logger: logger)))
+            engine = .postgres(PostgresEngine(target, pool: pool, logger: logger))
+        }
+    }
+
+    /// Until graceful shutdown or cancellation; the engine is closed when it returns.
+    func run() async {
+        switch engine {
+        case .sqlite(let engine):
+            try? await gracefulShutdown()
+            engine.close()
+        case .postgres(let engine):
+            await engine.run()
+        }
+    }
+
+    /// For commands and tests: `body` with the database running, closed afterwards.
+    static func withRunning<T: Sendable>(
+        _ url: DatabaseURL, readerCount: Int = 2, pool: DatabasePool = DatabasePool(), logger: Logger,
+        _ body: (Database) async throws -> T
+    ) async throws -> T {
+        let database = try Database(url, readerCount: readerCount, pool: pool, logger: logger)
+        return try await database.whileRunning { try await body(database) }
+    }
+
+    /// `body` with `run()` beside it in a child task, cancelled (which closes the engine) when `body` ends.
+    func whileRunning<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { await self.run(); return nil }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
+    /// Fails with `unavailable` naming the server when it cannot be reached, so that a wrong URL
+    /// stops the start with one clear line.
+    func checkReachable() async throws {
+        switch engine {
+        case .sqlite: return
+        case .postgres(let engine): try await engine.checkReachable()
         }
     }
 
@@ -81,12 +122,6 @@ final class Database: Sendable {
         }
     }
 
-    func close() async {
-        switch engine {
-        case .sqlite(let engine): engine.close()
-        case .postgres(let engine): await engine.close()
-        }
-    }
 }
 
 /// Runs `body` between the dialect's `BEGIN` and `COMMIT` on one connection, rolled back when it

@@ -6,9 +6,10 @@ import Synchronization
 /// PostgreSQL through postgres-nio's connection pool. Many server processes may share the database:
 /// writes are ordinary transactions (row locks and unique constraints settle races), and the few
 /// that must not interleave with another process take a transaction-scoped advisory lock.
+/// The pool runs as a service of the application (see `Database.run()`).
 final class PostgresEngine: Sendable {
     private let client: PostgresClient
-    private let runner: Task<Void, Never>
+    private let target: PostgresTarget
     private let acquireTimeout: Duration
     private let logger: Logger
     private let leased = Atomic<Int>(0)
@@ -16,36 +17,34 @@ final class PostgresEngine: Sendable {
     /// Connections lent out right now (the pool keeps more open when idle).
     var connectionCount: Int { leased.load(ordering: .relaxed) }
 
-    private init(client: PostgresClient, runner: Task<Void, Never>, acquireTimeout: Duration, logger: Logger) {
-        self.client = client
-        self.runner = runner
-        self.acquireTimeout = acquireTimeout
-        self.logger = logger
-    }
-
-    /// Starts the pool and checks that the server answers, so that a wrong URL stops the start.
-    static func open(_ target: PostgresTarget, pool: DatabasePool, logger: Logger) async throws -> PostgresEngine {
+    /// The pool, not yet connecting: that starts with `run()`.
+    init(_ target: PostgresTarget, pool: DatabasePool, logger: Logger) {
         var configuration = PostgresClient.Configuration(
             host: target.host, port: target.port, username: target.username, password: target.password,
-            database: target.database, tls: tls(target.tls))
+            database: target.database, tls: Self.tls(target.tls))
         configuration.options.maximumConnections = pool.size
         configuration.options.connectTimeout = pool.timeout
         configuration.options.additionalStartupParameters = [("application_name", "taskmanager")]
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        // Detached: the pool must not inherit a graceful-shutdown signal meant for the HTTP server;
-        // `close()` ends it after the server has drained (the database is the last thing closed).
-        let runner = Task.detached { await client.run() }
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.target = target
+        acquireTimeout = pool.timeout
         // Quiet below warnings: postgres-nio logs statements with their binds (the signing key) at debug.
         var queryLogger = logger
         queryLogger.logLevel = max(logger.logLevel, .warning)
-        let engine = PostgresEngine(client: client, runner: runner, acquireTimeout: pool.timeout, logger: queryLogger)
+        self.logger = queryLogger
+    }
+
+    /// The pool, until graceful shutdown or cancellation.
+    func run() async {
+        await client.run()
+    }
+
+    func checkReachable() async throws {
         do {
-            _ = try await engine.read { try await $0.first("SELECT 1") { try $0.int64(0) } }
+            _ = try await read { try await $0.first("SELECT 1") { try $0.int64(0) } }
         } catch {
-            await engine.close()
             throw Database.Failure.unavailable("cannot reach \(target): \(error)")
         }
-        return engine
     }
 
     private static func tls(_ mode: PostgresTarget.TLSMode) -> PostgresClient.Configuration.TLS {
@@ -80,11 +79,6 @@ final class PostgresEngine: Sendable {
         return try await withConnection { connection in
             try await transaction(on: .postgres(connection, logger: logger), exclusive: exclusive, body)
         }
-    }
-
-    func close() async {
-        runner.cancel()
-        await runner.value
     }
 
     /// Leases a connection, waiting at most `acquireTimeout` for one: while the server is down the

@@ -18,16 +18,11 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     static var shared: [TestEngine] { available.filter { $0 != .sqliteMemory } }
 
     func withDatabase(_ body: (Database) async throws -> Void) async throws {
-        if self == .sqliteMemory {
-            let database = try await Database.open(.sqliteMemory, logger: Logger(label: "test"))
-            try await Migrations.run(on: database)
-            try await closing(database) { try await body(database) }
-            return
-        }
         try await withEmptyDatabase { url in
-            let database = try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test"))
-            try await Migrations.run(on: database)
-            try await closing(database) { try await body(database) }
+            try await Database.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
+                try await Migrations.run(on: database)
+                try await body(database)
+            }
         }
     }
 
@@ -48,14 +43,6 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
-func closing(_ database: Database, _ body: () async throws -> Void) async throws {
-    do { try await body() } catch {
-        await database.close()
-        throw error
-    }
-    await database.close()
-}
-
 /// The PostgreSQL server of `TASKMANAGER_TEST_POSTGRES_URL` (a role that may create databases):
 /// each test gets a database of its own, dropped afterwards.
 enum TestPostgres {
@@ -69,8 +56,7 @@ enum TestPostgres {
     static func withDatabase(_ body: (DatabaseURL) async throws -> Void) async throws {
         let admin = try #require(target, "\(skipped)")
         let name = "tm_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let server = try await Database.open(.postgres(admin), pool: DatabasePool(size: 1, timeout: .seconds(10)), logger: Logger(label: "test"))
-        try await closing(server) {
+        try await Database.withRunning(.postgres(admin), pool: DatabasePool(size: 1, timeout: .seconds(10)), logger: Logger(label: "test")) { server in
             try await server.read { try await $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
             var target = admin
             target.database = name
@@ -114,8 +100,7 @@ func withSeededDatabase(
 ) async throws {
     for engine in TestEngine.shared {
         try await engine.withEmptyDatabase { url in
-            let database = try await Database.open(url, pool: TestPostgres.pool, logger: Logger(label: "test"))
-            try await closing(database) {
+            try await Database.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
                 try await Migrations.run(on: database)
                 if let admin {
                     let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
@@ -126,5 +111,30 @@ func withSeededDatabase(
             }
             try await body(url)
         }
+    }
+}
+
+/// `body` with every one of `databases` running.
+func whileRunning<T: Sendable>(_ databases: some Collection<Database>, _ body: () async throws -> T) async throws -> T {
+    guard let first = databases.first else { return try await body() }
+    return try await first.whileRunning { try await whileRunning(databases.dropFirst(), body) }
+}
+
+/// The server's dependencies, running and prepared as the application runs them, for `body`;
+/// stopped afterwards.
+func withDependencies<T: Sendable>(
+    _ config: Configuration, clock: AppClock = .system, _ body: (Dependencies) async throws -> T
+) async throws -> T {
+    let dependencies = try await Dependencies.make(config, clock: clock, logger: Logger(label: "test"))
+    do {
+        let result = try await dependencies.database.whileRunning {
+            try await dependencies.prepare()
+            return try await body(dependencies)
+        }
+        await dependencies.hasher.shutdown()
+        return result
+    } catch {
+        await dependencies.hasher.shutdown()
+        throw error
     }
 }
