@@ -20,6 +20,10 @@ struct Configuration: Sendable {
     var openRegistration = true
     var logLevel: Logger.Level = .info
     var logFormat = LogFormat.text
+    /// `--public-url`: the address users reach the server at (behind a proxy, its https one); `nil`: `http://HOST:PORT`.
+    var configuredPublicURL: String? = nil
+    /// Where the built-in clients' redirect URIs point and what `issuer` says, without a trailing `/`.
+    var publicURL: String { configuredPublicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
     /// Browser origins allowed to call the API (CORS); none: CORS is off.
     var corsOrigins: [String] = []
     /// How many password hashes may wait for the bcrypt pool before new ones get 503; `nil`: 32 per core.
@@ -34,6 +38,18 @@ struct Configuration: Sendable {
     var docs = DocsPages(assets: [:])
 
     static let minimumSecretBytes = 32
+
+    /// An absolute http(s) URL with a host and no query or fragment; a trailing `/` is dropped.
+    static func parsePublicURL(_ text: String) throws(Invalid) -> String {
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard let parts = URLComponents(string: trimmed), parts.scheme == "https" || parts.scheme == "http",
+            let host = parts.host, !host.isEmpty, parts.query == nil, parts.fragment == nil, parts.user == nil,
+            !trimmed.contains(where: { $0.isWhitespace })
+        else {
+            throw Invalid(description: "--public-url (TASKMANAGER_PUBLIC_URL): '\(text)' is not a URL like https://tasks.example.com")
+        }
+        return trimmed
+    }
 
     enum LogFormat: String, Sendable { case text, json }
 
@@ -88,6 +104,12 @@ struct ServerOptions: ParsableArguments {
             "Comma-separated browser origins allowed to call the API, e.g. https://app.example.com (TASKMANAGER_CORS_ORIGINS). Default: none (CORS off).",
             valueName: "list"))
     var corsOrigins: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The URL users reach this server at, e.g. https://tasks.example.com: the built-in clients' redirect URIs and the OAuth issuer (TASKMANAGER_PUBLIC_URL). Default: http://HOST:PORT.",
+            valueName: "url"))
+    var publicURL: String?
 
     @Option(help: "Seconds SIGTERM/SIGINT wait for requests in flight before stopping anyway (TASKMANAGER_SHUTDOWN_TIMEOUT). Default: 30.")
     var shutdownTimeout: String?
@@ -166,6 +188,9 @@ struct ServerOptions: ParsableArguments {
                 }
                 config.corsOrigins.append(origin)
             }
+        }
+        if let text = settings.value(publicURL, "TASKMANAGER_PUBLIC_URL") {
+            config.configuredPublicURL = try Configuration.parsePublicURL(text)
         }
         config.shutdownTimeout =
             try settings.integer(shutdownTimeout, "TASKMANAGER_SHUTDOWN_TIMEOUT", flag: "--shutdown-timeout", in: 0...3600)

@@ -6,7 +6,7 @@ struct TaskManagerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskmanager",
         abstract: "Per-user task lists behind the OAuth2 password flow.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, KeysCommand.self, OpenAPICommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, ClientCommand.self, KeysCommand.self, OpenAPICommand.self],
         defaultSubcommand: ServeCommand.self)
 }
 

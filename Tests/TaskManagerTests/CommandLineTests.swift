@@ -18,6 +18,7 @@ import Testing
         (["--open-registration", "maybe"], "--open-registration"),
         (["--log-level", "loud"], "--log-level"),
         (["--access-token-ttl", "0"], "--access-token-ttl"),
+        (["--public-url", "tasks.example.com"], "--public-url"),
     ])
     func badSettingsStopTheStartWithOneLine(_ arguments: [String], _ mention: String) throws {
         let directory = try TemporaryDirectory()
@@ -109,6 +110,36 @@ import Testing
             stdin: "frank's long password\n", environment: ["TASKMANAGER_BCRYPT_COST": "99"])
         #expect(badCost.status != 0)
         #expect(badCost.stderr.contains("'99'"), "\(badCost.stderr)")
+    }
+
+    @Test func clientCommandsRegisterListAndDelete() throws {
+        let directory = try TemporaryDirectory()
+        let url = directory.databaseURL
+        var result = try Binary.run(
+            ["client", "create", "Sync", "--redirect-uri", "https://sync.example.com/cb", "--confidential", "--scopes", "tasks:read me", "--database-url", url])
+        #expect(result.status == 0, "\(result.stderr)")
+        let id = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("client_id: ") }?.dropFirst(11))
+        #expect(result.stdout.contains("client_secret: "))
+        result = try Binary.run(["client", "list", "--database-url", url])
+        #expect(result.stdout.contains("\(id)\tconfidential\tSync\tme tasks:read\thttps://sync.example.com/cb"), "\(result.stdout)")
+        #expect(!result.stdout.contains("client_secret"))
+
+        result = try Binary.run(["client", "create", "Bad", "--redirect-uri", "http://evil.example.com/cb", "--database-url", url])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("redirect_uris"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        result = try Binary.run(["client", "create", "Bad", "--redirect-uri", "https://a.example/cb", "--scopes", "root", "--database-url", url])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--scopes"))
+
+        result = try Binary.run(["client", "delete", String(id), "--database-url", url])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try Binary.run(["client", "delete", String(id), "--database-url", url])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Client not found"))
+        result = try Binary.run(["client", "delete", "taskmanager-web", "--database-url", url])
+        #expect(result.stderr.contains("built-in"))
+        #expect(try Binary.run(["client", "list", "--database-url", url]).stdout.split(separator: "\n").count == 1)
     }
 
     @Test func userCreateMakesTheFirstAdmin() async throws {

@@ -88,7 +88,7 @@ import Testing
             let stored = try await Database.withRunning(url, logger: Logger(label: "test")) { db in
                 try await db.read { sql in try await sql.all("SELECT token_hash FROM refresh_tokens") { try $0.string(0) } }
             }
-            #expect(stored == [LoginService.hash(token)])
+            #expect(stored == [OpaqueToken.hash(token)])
             #expect(!stored.contains(token))
         }
     }

@@ -39,8 +39,8 @@ extension APIImplementation {
         let live = try await sessions.listLive(userID: principal.user.id, now: clock.now())
         let items = live.map { session in
             Components.Schemas.Session(
-                id: session.id, createdAt: session.createdAt, lastUsedAt: session.lastUsedAt,
-                userAgent: .init(session.userAgent), current: session.id == principal.sessionID)
+                id: session.id, clientId: .init(session.clientID), createdAt: session.createdAt,
+                lastUsedAt: session.lastUsedAt, userAgent: .init(session.userAgent), current: session.id == principal.sessionID)
         }
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(items: items))))
     }

@@ -22,7 +22,7 @@ extension APIImplementation {
         var issues: [ValidationIssue] = []
         let page = PageQuery(limit: query.limit, cursor: query.cursor, issues: &issues)
         if let q = query.q, let problem = FieldRules.searchText(q) {
-            issues.append(.init(loc: ["query", "q"], msg: problem, type: FieldRules.hasNUL(q) ? "value_error" : "string_too_long"))
+            issues.append(.init(loc: ["query", "q"], msg: problem, type: FieldRules.textIssueType(q)))
         }
         if let due = query.dueBefore, let problem = FieldRules.date(due) {
             issues.append(.init(loc: ["query", "due_before"], msg: problem, type: "date_from_datetime_parsing"))
@@ -79,7 +79,7 @@ extension APIImplementation {
             issues.append(.init(loc: ["body", "title"], msg: problem, type: "value_error"))
         }
         if let description, let problem = FieldRules.description(description) {
-            issues.append(.init(loc: ["body", "description"], msg: problem, type: FieldRules.hasNUL(description) ? "value_error" : "string_too_long"))
+            issues.append(.init(loc: ["body", "description"], msg: problem, type: FieldRules.textIssueType(description)))
         }
         if let dueDate, let problem = FieldRules.date(dueDate) {
             issues.append(.init(loc: ["body", "due_date"], msg: problem, type: "date_from_datetime_parsing"))

@@ -6,6 +6,7 @@ import TaskManagerAPI
 /// Failures are thrown as `APIError`; `ErrorResponse` renders them.
 struct APIImplementation: APIProtocol {
     let accounts: AccountService
+    let clients: ClientService
     let login: LoginService
     let sessions: SessionRepository
     let tasks: TaskRepository
@@ -24,6 +25,7 @@ extension APIImplementation {
         let config = dependencies.configuration
         self.init(
             accounts: AccountService(users: users, hasher: dependencies.hasher),
+            clients: ClientService(clients: ClientRepository(database: dependencies.database)),
             login: LoginService(
                 users: users, sessions: sessions, throttle: ThrottleRepository(database: dependencies.database),
                 policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,

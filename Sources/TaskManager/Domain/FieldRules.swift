@@ -56,6 +56,11 @@ enum FieldRules {
         value.utf8.contains(0)
     }
 
+    /// The issue type of a problem with free text: a NUL is a value error, anything else its length.
+    static func textIssueType(_ value: String) -> String {
+        hasNUL(value) ? "value_error" : "string_too_long"
+    }
+
     static let nulRefused = "String should not contain the NUL character (U+0000)"
 
     /// A real calendar date written `YYYY-MM-DD`.

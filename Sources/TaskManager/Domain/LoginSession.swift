@@ -11,4 +11,6 @@ struct LoginSession: Sendable, Equatable {
     var expiresAt: Date
     var userAgent: String?
     var revokedAt: Date?
+    /// The client it was made through; `nil` for the password grant.
+    var clientID: String? = nil
 }

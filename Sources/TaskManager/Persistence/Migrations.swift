@@ -93,6 +93,24 @@ enum Migrations {
                 "ALTER TABLE signing_keys ADD COLUMN retired_at BIGINT",
                 "CREATE INDEX users_created ON users (created_at, id)",
             ]),
+        Migration(
+            version: 3, name: "registered OAuth clients, the client of each session",
+            statements: [
+                """
+                CREATE TABLE clients (
+                    id            TEXT PRIMARY KEY,
+                    name          TEXT NOT NULL,
+                    redirect_uris TEXT NOT NULL,
+                    confidential  BOOLEAN NOT NULL,
+                    secret_hash   TEXT,
+                    scopes        TEXT NOT NULL,
+                    created_at    BIGINT NOT NULL
+                )
+                """,
+                // No foreign key: the built-in clients are not rows. NULL: a password-grant session.
+                "ALTER TABLE sessions ADD COLUMN client_id TEXT",
+                "CREATE INDEX sessions_client ON sessions (client_id)",
+            ]),
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

@@ -73,4 +73,12 @@ final class SessionCache: Sendable {
             state.entries = state.entries.filter { $0.value.user.id != userID }
         }
     }
+
+    /// Every entry: for a change that ends the sessions of many users at once (a client deleted).
+    func evictAll() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
 }

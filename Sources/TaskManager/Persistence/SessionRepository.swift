@@ -44,12 +44,13 @@ struct SessionRepository: Sendable {
             lastUsedAt: Microseconds.date(try row.int64(start + 4)),
             expiresAt: Microseconds.date(try row.int64(start + 5)),
             userAgent: try row.optionalString(start + 6),
-            revokedAt: try row.optionalInt64(start + 7).map(Microseconds.date))
+            revokedAt: try row.optionalInt64(start + 7).map(Microseconds.date),
+            clientID: try row.optionalString(start + 8))
     }
 
     static let sessionColumns =
-        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at"
-    static let sessionColumnCount = 8
+        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at, s.client_id"
+    static let sessionColumnCount = 9
 }
 
 extension SessionRepository {
@@ -168,11 +169,11 @@ extension SessionRepository {
     fileprivate static func insert(_ session: LoginSession, on sql: SQLConnection) async throws {
         try await sql.execute(
             """
-            INSERT INTO sessions (id, user_id, scope, created_at, last_used_at, expires_at, user_agent, revoked_at)
+            INSERT INTO sessions (id, user_id, scope, created_at, last_used_at, expires_at, user_agent, revoked_at, client_id)
             VALUES (\(bind: session.id), \(bind: session.userID), \(bind: Scope.joined(session.scopes)),
                     \(bind: Microseconds.from(session.createdAt)), \(bind: Microseconds.from(session.lastUsedAt)),
                     \(bind: Microseconds.from(session.expiresAt)), \(bind: session.userAgent),
-                    \(bind: session.revokedAt.map(Microseconds.from)))
+                    \(bind: session.revokedAt.map(Microseconds.from)), \(bind: session.clientID))
             """)
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The token endpoint's grants and revocation: checks credentials, opens and rotates login
@@ -62,8 +61,8 @@ struct LoginService: Sendable {
             id: UUID().uuidString.lowercased(), userID: user.id, scopes: granted, createdAt: now, lastUsedAt: now,
             expiresAt: now.addingTimeInterval(Double(sessionTTL)), userAgent: Self.storedUserAgent(userAgent),
             revokedAt: nil)
-        let refresh = Self.newRefreshToken()
-        try await sessions.create(session, refreshTokenHash: Self.hash(refresh))
+        let refresh = OpaqueToken.generate()
+        try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
         metrics.recordLogin(.success)
         return try await grant(userID: user.id, sessionID: session.id, scopes: granted, refreshToken: refresh, now: now)
     }
@@ -78,7 +77,7 @@ struct LoginService: Sendable {
             throw APIError.oauth(.invalidScope, "Unknown scope requested")
         }
         let invalid = APIError.oauth(.invalidGrant, "Invalid refresh token")
-        let hash = Self.hash(refreshToken)
+        let hash = OpaqueToken.hash(refreshToken)
         let now = clock.now()
         guard let record = try await sessions.findRefreshToken(hash: hash),
             record.session.revokedAt == nil, record.session.expiresAt > now
@@ -93,9 +92,9 @@ struct LoginService: Sendable {
         guard requested.allSatisfy(allowed.contains) else {
             throw APIError.oauth(.invalidScope, "Requested scope exceeds the scope originally granted")
         }
-        let next = Self.newRefreshToken()
+        let next = OpaqueToken.generate()
         let rotated = try await sessions.rotate(
-            hash: hash, to: Self.hash(next), sessionID: record.session.id, userAgent: Self.storedUserAgent(userAgent),
+            hash: hash, to: OpaqueToken.hash(next), sessionID: record.session.id, userAgent: Self.storedUserAgent(userAgent),
             now: now)
         guard rotated else {
             // A concurrent refresh with the same token won: that is reuse too.
@@ -112,7 +111,7 @@ struct LoginService: Sendable {
     func revoke(token: String?) async throws {
         guard let token, !token.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field token is required") }
         let now = clock.now()
-        if let record = try await sessions.findRefreshToken(hash: Self.hash(token)) {
+        if let record = try await sessions.findRefreshToken(hash: OpaqueToken.hash(token)) {
             try await sessions.revoke(sessionID: record.session.id, now: now)
         } else if let claims = try? await tokens.verify(token) {
             try await sessions.revoke(sessionID: claims.sid, now: now)
@@ -128,16 +127,6 @@ struct LoginService: Sendable {
             sessionID: sessionID)
     }
 
-    /// 256 random bits, base64url: opaque to clients, stored only as `hash(_:)`.
-    static func newRefreshToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-    }
-
-    static func hash(_ refreshToken: String) -> String {
-        SHA256.hash(data: Data(refreshToken.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
     /// What a session keeps of the client's `User-Agent`: 512 characters, without NULs (HTTP/1's
     /// parser refuses them already; PostgreSQL text could not hold one).
     static func storedUserAgent(_ header: String?) -> String? {
@@ -148,6 +137,6 @@ struct LoginService: Sendable {
     /// with a NUL (which PostgreSQL text cannot hold) is kept hashed too.
     static func throttleKey(_ username: String) -> String {
         let key = username.lowercased()
-        return key.utf8.count <= 64 && !FieldRules.hasNUL(key) ? key : "sha256:" + hash(key)
+        return key.utf8.count <= 64 && !FieldRules.hasNUL(key) ? key : "sha256:" + OpaqueToken.hash(key)
     }
 }

@@ -1,0 +1,17 @@
+import Crypto
+import Foundation
+
+/// Random secrets handed out once and kept only as a digest: refresh tokens, client secrets (and,
+/// later, authorization codes). 256 bits leave nothing to guess, so SHA-256 suffices to store them.
+enum OpaqueToken {
+    /// 256 random bits, base64url (43 characters).
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    /// What is stored: the SHA-256 of the text, hex.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

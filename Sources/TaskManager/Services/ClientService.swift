@@ -1,0 +1,63 @@
+import Foundation
+
+/// Registering, finding and removing OAuth clients: the admin API and `taskmanager client` both
+/// come here, so the rules are the same.
+struct ClientService: Sendable {
+    let clients: ClientRepository
+
+    struct Registration: Sendable {
+        var name: String
+        var redirectURIs: [String]
+        var confidential = false
+        var scopes: [Scope]?
+    }
+
+    static let maximumRedirectURIs = 10
+    static let notFound = "Client not found"
+    static let builtInRefused = "A built-in client cannot be deleted"
+
+    /// Stores a new client; the secret (confidential clients only) is returned here and never again.
+    func register(_ registration: Registration, now: Date = Microseconds.now()) async throws -> (client: OAuthClient, secret: String?) {
+        var invalid = InvalidFields(problems: [])
+        invalid.check("client_name", Self.nameProblem(registration.name))
+        invalid.check("redirect_uris", Self.redirectURIsProblem(registration.redirectURIs))
+        if let scopes = registration.scopes, scopes.isEmpty { invalid.check("scopes", "List should have at least 1 item") }
+        try invalid.throwIfAny()
+        let secret = registration.confidential ? OpaqueToken.generate() : nil
+        let client = OAuthClient(
+            id: UUID().uuidString.lowercased(), name: registration.name, redirectURIs: registration.redirectURIs,
+            confidential: registration.confidential, secretHash: secret.map(OpaqueToken.hash),
+            scopes: (registration.scopes ?? OAuthClient.defaultScopes).sorted(), createdAt: now)
+        try await clients.create(client)
+        return (client, secret)
+    }
+
+    /// Registered clients, oldest first (the built-in ones are not listed: they are always there).
+    func list() async throws -> [OAuthClient] {
+        try await clients.all()
+    }
+
+    /// Removes a registered client and ends its sessions.
+    func delete(id: String, now: Date) async throws {
+        if OAuthClient.builtInIDs.contains(id) { throw APIError.conflict(Self.builtInRefused) }
+        guard let id = canonicalID(id), try await clients.delete(id: id, now: now) else {
+            throw APIError.notFound(Self.notFound)
+        }
+    }
+
+    static func nameProblem(_ name: String) -> String? {
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "String should not contain control characters"
+        }
+        let length = name.trimmingCharacters(in: .whitespaces).unicodeScalars.count
+        return (1...100).contains(length) ? nil : "String should have 1 to 100 characters"
+    }
+
+    static func redirectURIsProblem(_ uris: [String]) -> String? {
+        guard (1...maximumRedirectURIs).contains(uris.count) else {
+            return "List should have 1 to \(maximumRedirectURIs) items"
+        }
+        guard Set(uris).count == uris.count else { return "A redirect URI is listed twice" }
+        return uris.lazy.compactMap(RedirectURI.problem).first
+    }
+}
