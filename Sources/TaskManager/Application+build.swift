@@ -98,10 +98,13 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
             body: .init(byteBuffer: ByteBuffer(string: document.json)))
     }
     dependencies.configuration.docs.addRoutes(to: router)
+    let api = APIImplementation(dependencies)
+    AuthorizePages(service: api.authorization, secureCookie: dependencies.configuration.publicURL.hasPrefix("https://"))
+        .addRoutes(to: router)
     let authenticator = BearerAuthenticator(
         operations: document.operations, tokens: dependencies.tokens,
         sessions: SessionRepository(database: dependencies.database), clock: dependencies.clock)
-    try APIImplementation(dependencies).registerHandlers(
+    try api.registerHandlers(
         on: router,
         configuration: .taskManager,
         middlewares: [

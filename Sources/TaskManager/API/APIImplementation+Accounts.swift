@@ -27,7 +27,17 @@ extension APIImplementation {
                 username: form.username, password: form.password, scope: form.scope, userAgent: request.userAgent,
                 address: request.clientAddress)
         case "refresh_token":
-            grant = try await login.refreshGrant(refreshToken: form.refreshToken, scope: form.scope, userAgent: request.userAgent)
+            let credentials = try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret)
+            let clients = authorization.clients
+            grant = try await login.refreshGrant(
+                refreshToken: form.refreshToken, scope: form.scope, userAgent: request.userAgent,
+                // No client named: not the session's client (invalid_grant); a wrong secret: invalid_client.
+                client: { credentials.id == nil ? nil : try await clients.authenticate(credentials) })
+        case "authorization_code":
+            grant = try await authorization.exchange(
+                code: form.code, redirectURI: form.redirectUri, verifier: form.codeVerifier,
+                credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret),
+                userAgent: request.userAgent)
         case let other:
             throw APIError.oauth(.unsupportedGrantType, "Unsupported grant type: \(other.prefix(64))")
         }

@@ -8,6 +8,7 @@ struct APIImplementation: APIProtocol {
     let accounts: AccountService
     let clients: ClientService
     let login: LoginService
+    let authorization: AuthorizationService
     let sessions: SessionRepository
     let tasks: TaskRepository
     let users: UserRepository
@@ -20,20 +21,27 @@ struct APIImplementation: APIProtocol {
 extension APIImplementation {
     /// The handlers over the server's dependencies, as `buildRouter` serves them (and tests call them).
     init(_ dependencies: Dependencies) {
-        let users = UserRepository(database: dependencies.database)
-        let sessions = SessionRepository(database: dependencies.database)
+        let database = dependencies.database
+        let users = UserRepository(database: database)
+        let sessions = SessionRepository(database: database)
         let config = dependencies.configuration
+        let login = LoginService(
+            users: users, sessions: sessions, throttle: ThrottleRepository(database: database),
+            policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,
+            sessionTTL: config.refreshTokenTTL, clock: dependencies.clock, metrics: dependencies.metrics)
+        let clients = ClientRepository(database: database)
+        let authenticator = ClientAuthenticator(clients: clients, publicURL: config.publicURL)
         self.init(
             accounts: AccountService(users: users, hasher: dependencies.hasher),
-            clients: ClientService(clients: ClientRepository(database: dependencies.database)),
-            login: LoginService(
-                users: users, sessions: sessions, throttle: ThrottleRepository(database: dependencies.database),
-                policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,
-                sessionTTL: config.refreshTokenTTL, clock: dependencies.clock, metrics: dependencies.metrics),
+            clients: ClientService(clients: clients),
+            login: login,
+            authorization: AuthorizationService(
+                clients: authenticator, authorizations: AuthorizationRepository(database: database), login: login,
+                issuer: config.publicURL, clock: dependencies.clock),
             sessions: sessions,
-            tasks: TaskRepository(database: dependencies.database),
+            tasks: TaskRepository(database: database),
             users: users,
-            database: dependencies.database,
+            database: database,
             clock: dependencies.clock,
             metrics: dependencies.metrics,
             openRegistration: config.openRegistration)

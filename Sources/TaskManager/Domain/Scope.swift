@@ -20,6 +20,16 @@ enum Scope: String, Sendable, CaseIterable, Comparable {
         return scopes.sorted()
     }
 
+    /// What the sign-in page says a client asking for the scope may do.
+    var inWords: String {
+        switch self {
+        case .me: "See and change your profile and your login sessions"
+        case .tasksRead: "See your tasks"
+        case .tasksWrite: "Create, change and delete your tasks"
+        case .admin: "Administer every account and client (admins only)"
+        }
+    }
+
     static func joined(_ scopes: [Scope]) -> String { scopes.sorted().map(\.rawValue).joined(separator: " ") }
 
     private var order: Int { Scope.allCases.firstIndex(of: self)! }

@@ -13,6 +13,9 @@ enum APIError: Error, Equatable {
     case unsupportedMediaType
     case methodNotAllowed(allowed: [String])
     case oauth(OAuthErrorCode, String)
+    /// RFC 6749 §5.2 `invalid_client`: 401 with `WWW-Authenticate: Basic` when the client sent
+    /// Basic credentials, else 400.
+    case invalidClient(viaBasic: Bool)
     /// Too many failed logins: 429 with `Retry-After` (seconds).
     case throttled(retryAfter: Int)
     case serviceUnavailable

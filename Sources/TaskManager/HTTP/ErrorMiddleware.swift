@@ -21,8 +21,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             response = ErrorResponse.response(for: error, logger: context.logger)
         }
-        // The generated serializer percent-encodes header values as URI components ("/" → "%2F").
-        if let location = response.headers[.location] {
+        // The generated serializer percent-encodes header values as URI components ("/" → "%2F"):
+        // the API's own `Location`s are paths. The sign-in page's redirects are absolute URIs whose
+        // query is encoded on purpose, and stay as they are.
+        if let location = response.headers[.location], location.hasPrefix("%2F") {
             response.headers[.location] = location.removingPercentEncoding ?? location
         }
         response.headers[.xContentTypeOptions] = "nosniff"

@@ -126,6 +126,13 @@ enum ErrorResponse {
             headers[.cacheControl] = "no-store"
             headers[.pragma] = "no-cache"
             body = OAuthDetail(error: code.rawValue, error_description: description, detail: description)
+        case .invalidClient(let viaBasic):
+            status = viaBasic ? .unauthorized : .badRequest
+            if viaBasic { headers[.wwwAuthenticate] = #"Basic realm="taskmanager", charset="UTF-8""# }
+            headers[.cacheControl] = "no-store"
+            headers[.pragma] = "no-cache"
+            let description = "Client authentication failed"
+            body = OAuthDetail(error: "invalid_client", error_description: description, detail: description)
         case .throttled(let seconds):
             status = .tooManyRequests
             headers[.retryAfter] = String(seconds)

@@ -111,6 +111,43 @@ enum Migrations {
                 "ALTER TABLE sessions ADD COLUMN client_id TEXT",
                 "CREATE INDEX sessions_client ON sessions (client_id)",
             ]),
+        Migration(
+            version: 4, name: "authorization requests and codes",
+            statements: [
+                // A sign-in page this server rendered: what it was asked, bound to the browser's
+                // cookie; used once (Allow or Deny), for ten minutes.
+                """
+                CREATE TABLE authorize_requests (
+                    id_hash        TEXT PRIMARY KEY,
+                    browser_hash   TEXT NOT NULL,
+                    client_id      TEXT NOT NULL,
+                    redirect_uri   TEXT NOT NULL,
+                    redirect_given BOOLEAN NOT NULL,
+                    scope          TEXT NOT NULL,
+                    state          TEXT,
+                    code_challenge TEXT NOT NULL,
+                    expires_at     BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX authorize_requests_expiry ON authorize_requests (expires_at)",
+                // An issued code, good once for 60 seconds; `session_id` is the session its use made,
+                // ended if the code comes back.
+                """
+                CREATE TABLE authorization_codes (
+                    code_hash      TEXT PRIMARY KEY,
+                    client_id      TEXT NOT NULL,
+                    user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    redirect_uri   TEXT NOT NULL,
+                    redirect_given BOOLEAN NOT NULL,
+                    scope          TEXT NOT NULL,
+                    code_challenge TEXT NOT NULL,
+                    expires_at     BIGINT NOT NULL,
+                    used_at        BIGINT,
+                    session_id     TEXT
+                )
+                """,
+                "CREATE INDEX authorization_codes_expiry ON authorization_codes (expires_at)",
+            ]),
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

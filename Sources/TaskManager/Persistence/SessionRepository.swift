@@ -56,14 +56,17 @@ struct SessionRepository: Sendable {
 extension SessionRepository {
     /// Opens a session with its first refresh token, in one transaction.
     func create(_ session: LoginSession, refreshTokenHash: String) async throws {
-        try await database.write { sql in
-            try await Self.insert(session, on: sql)
-            try await sql.execute(
-                """
-                INSERT INTO refresh_tokens (token_hash, session_id, created_at)
-                VALUES (\(bind: refreshTokenHash), \(bind: session.id), \(bind: Microseconds.from(session.createdAt)))
-                """)
-        }
+        try await database.write { sql in try await Self.insert(session, refreshTokenHash: refreshTokenHash, on: sql) }
+    }
+
+    /// Inside a caller's transaction.
+    static func insert(_ session: LoginSession, refreshTokenHash: String, on sql: SQLConnection) async throws {
+        try await insert(session, on: sql)
+        try await sql.execute(
+            """
+            INSERT INTO refresh_tokens (token_hash, session_id, created_at)
+            VALUES (\(bind: refreshTokenHash), \(bind: session.id), \(bind: Microseconds.from(session.createdAt)))
+            """)
     }
 
     struct RefreshTokenRecord: Sendable {

@@ -133,7 +133,7 @@ extension UserRepository {
         return (items, items.last.map { PageCursor(createdAt: Microseconds.from($0.createdAt), id: $0.id) })
     }
 
-    private static func find(id: String, on sql: SQLConnection) async throws -> User? {
+    static func find(id: String, on sql: SQLConnection) async throws -> User? {
         try await sql.first("SELECT \(unsafeRaw: columns) FROM users WHERE id = \(bind: id)", { try decode($0) })
     }
 

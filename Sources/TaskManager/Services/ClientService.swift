@@ -49,8 +49,10 @@ struct ClientService: Sendable {
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "String should not contain control characters"
         }
-        let length = name.trimmingCharacters(in: .whitespaces).unicodeScalars.count
-        return (1...100).contains(length) ? nil : "String should have 1 to 100 characters"
+        guard (1...100).contains(name.unicodeScalars.count), !name.allSatisfy(\.isWhitespace) else {
+            return "String should have 1 to 100 characters, not all spaces"
+        }
+        return nil
     }
 
     static func redirectURIsProblem(_ uris: [String]) -> String? {

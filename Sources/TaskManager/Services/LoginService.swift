@@ -32,6 +32,22 @@ struct LoginService: Sendable {
         guard let requested = Scope.parseList(scope ?? "") else {
             throw APIError.oauth(.invalidScope, "Unknown scope requested")
         }
+        let user = try await authenticate(username: username, password: password, address: address)
+        let allowed = Scope.allowed(isAdmin: user.isAdmin)
+        guard requested.allSatisfy(allowed.contains) else {
+            throw APIError.oauth(.invalidScope, "Requested scope is not available to this user")
+        }
+        let granted = requested.isEmpty ? allowed : requested
+        let now = clock.now()
+        let session = newSession(userID: user.id, scopes: granted, clientID: nil, userAgent: userAgent, now: now)
+        let refresh = OpaqueToken.generate()
+        try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
+        return try await grant(userID: user.id, sessionID: session.id, scopes: granted, refreshToken: refresh, now: now)
+    }
+
+    /// The password check of every sign-in (this grant and the `/authorize` page): throttled before
+    /// bcrypt runs, a miss as slow as a hit, failures counted toward the name's and address's locks.
+    func authenticate(username: String, password: String, address: String) async throws -> User {
         let key = Self.throttleKey(username)
         // A locked name or address is refused before bcrypt runs: a flood of attempts stays cheap,
         // and the right password does not open an active lock.
@@ -44,32 +60,37 @@ struct LoginService: Sendable {
         guard try await hasher.verify(password, against: user?.passwordHash), let user else {
             try await throttle.recordFailure(usernameKey: key, address: address, policy: policy, now: clock.now())
             metrics.recordLogin(.failure)
-            throw APIError.oauth(.invalidGrant, "Incorrect username or password")
+            throw APIError.oauth(.invalidGrant, Self.incorrectPassword)
         }
         try await throttle.recordSuccess(usernameKey: key)
         guard user.isActive else {
             metrics.recordLogin(.failure)
             throw APIError.oauth(.invalidGrant, "Inactive user")
         }
-        let allowed = Scope.allowed(isAdmin: user.isAdmin)
-        guard requested.allSatisfy(allowed.contains) else {
-            throw APIError.oauth(.invalidScope, "Requested scope is not available to this user")
-        }
-        let granted = requested.isEmpty ? allowed : requested
-        let now = clock.now()
-        let session = LoginSession(
-            id: UUID().uuidString.lowercased(), userID: user.id, scopes: granted, createdAt: now, lastUsedAt: now,
-            expiresAt: now.addingTimeInterval(Double(sessionTTL)), userAgent: Self.storedUserAgent(userAgent),
-            revokedAt: nil)
-        let refresh = OpaqueToken.generate()
-        try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
         metrics.recordLogin(.success)
-        return try await grant(userID: user.id, sessionID: session.id, scopes: granted, refreshToken: refresh, now: now)
+        return user
+    }
+
+    static let incorrectPassword = "Incorrect username or password"
+
+    /// A new login session, not stored yet.
+    func newSession(userID: String, scopes: [Scope], clientID: String?, userAgent: String?, now: Date) -> LoginSession {
+        LoginSession(
+            id: UUID().uuidString.lowercased(), userID: userID, scopes: scopes, createdAt: now, lastUsedAt: now,
+            expiresAt: now.addingTimeInterval(Double(sessionTTL)), userAgent: Self.storedUserAgent(userAgent),
+            revokedAt: nil, clientID: clientID)
     }
 
     /// Exchanges a refresh token for a new access token and a new refresh token. A refresh token
     /// that was already used ends its whole session: whoever holds the newer one is cut off too.
-    func refreshGrant(refreshToken: String?, scope: String?, userAgent: String?) async throws -> Grant {
+    ///
+    /// The refresh token of a session made through a client is refreshed only by that client
+    /// (`client`, authenticated when confidential, as `ClientAuthenticator` does); a password-grant
+    /// session's ignores it.
+    func refreshGrant(
+        refreshToken: String?, scope: String?, userAgent: String?,
+        client: @Sendable () async throws -> OAuthClient? = { nil }
+    ) async throws -> Grant {
         guard let refreshToken, !refreshToken.isEmpty else {
             throw APIError.oauth(.invalidRequest, "Form field refresh_token is required")
         }
@@ -82,6 +103,9 @@ struct LoginService: Sendable {
         guard let record = try await sessions.findRefreshToken(hash: hash),
             record.session.revokedAt == nil, record.session.expiresAt > now
         else { throw invalid }
+        if let owner = record.session.clientID, try await client()?.id != owner {
+            throw APIError.oauth(.invalidGrant, "The refresh token was issued to another client")
+        }
         guard record.usedAt == nil else {
             try await sessions.revoke(sessionID: record.session.id, now: now)
             throw invalid
@@ -118,7 +142,7 @@ struct LoginService: Sendable {
         }
     }
 
-    private func grant(userID: String, sessionID: String, scopes: [Scope], refreshToken: String, now: Date) async throws
+    func grant(userID: String, sessionID: String, scopes: [Scope], refreshToken: String, now: Date) async throws
         -> Grant
     {
         let token = try await tokens.issueAccessToken(userID: userID, sessionID: sessionID, scopes: scopes, now: now)

@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Mustache
+
+/// `GET /authorize` and `POST /authorize`: the sign-in and consent page of the authorization-code
+/// flow, rendered from `Pages/sign-in.mustache` (every value HTML-escaped by the template engine).
+/// HTML rather than the API's JSON, so these two are plain routes; the document describes them.
+struct AuthorizePages: Sendable {
+    let service: AuthorizationService
+    /// `Secure` on the browser cookie when the public URL is https.
+    let secureCookie: Bool
+
+    static let browserCookie = "tm_browser"
+    static let formLimit = 16 * 1024
+
+    private static let template = try! MustacheTemplate(string: String(decoding: PackageResources.sign_in_mustache, as: UTF8.self))
+    private static let style = String(decoding: PackageResources.sign_in_css, as: UTF8.self)
+    /// No script at all; the one inline style by its hash; nothing may frame the page.
+    static let policy =
+        "default-src 'none'; style-src 'sha256-\(Data(SHA256.hash(data: Array(style.utf8))).base64EncodedString())'; "
+        + "img-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/authorize") { request, context in
+            let existing = request.cookies[Self.browserCookie]?.value
+            let browser = existing.flatMap { $0.count == 43 ? $0 : nil } ?? OpaqueToken.generate()
+            let query = FormFields.parse(request.uri.query.map { Substring($0) } ?? "")
+            var response = self.respond(try await service.begin(query: query, browser: browser))
+            if existing != browser {
+                response.headers.append(.init(name: .setCookie, value: self.cookie(browser)))
+            }
+            return response
+        }
+        router.post("/authorize") { request, context in
+            guard TokenFormMiddleware.isForm(request.headers[.contentType]) else {
+                return self.respond(.refused("The sign-in form must be sent as a form."))
+            }
+            let body = try await request.body.collect(upTo: Self.formLimit)
+            let form = FormFields.parse(Substring(String(buffer: body)))
+            // The address login throttling counts, as `RequestLogMiddleware` resolved it.
+            let address = RequestInfo.current.clientAddress
+            return self.respond(
+                try await service.submit(form: form, browser: request.cookies[Self.browserCookie]?.value, address: address))
+        }
+    }
+
+    private func cookie(_ value: String) -> String {
+        "\(Self.browserCookie)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000" + (secureCookie ? "; Secure" : "")
+    }
+
+    func respond(_ answer: AuthorizationService.Answer) -> Response {
+        var headers: HTTPFields = [
+            .cacheControl: "no-store", .pragma: "no-cache", .init("X-Frame-Options")!: "DENY", .init("Referrer-Policy")!: "no-referrer",
+            .contentSecurityPolicy: Self.policy,
+        ]
+        switch answer {
+        case .redirect(let location):
+            headers[.location] = location
+            return Response(status: .seeOther, headers: headers)
+        case .page(let page):
+            return html(.ok, Self.render(page: page), headers)
+        case .refused(let problem):
+            return html(.badRequest, Self.template.render(["style": Self.style, "problem": problem]), headers)
+        case .throttled(let seconds, let page):
+            headers[.retryAfter] = String(seconds)
+            return html(.tooManyRequests, Self.render(page: page), headers)
+        }
+    }
+
+    static func render(page: AuthorizationService.Page) -> String {
+        var form: [String: Any] = [
+            "clientName": page.client.name, "scopes": page.request.scopes.map(\.inWords), "formID": page.formID,
+            "username": page.username ?? "", "redirectOrigin": origin(of: page.request.redirectURI),
+        ]
+        if let error = page.error { form["error"] = error }
+        return template.render(["style": style, "form": form])
+    }
+
+    /// `scheme://host[:port]` of a redirect URI: where the user is sent, without the path.
+    static func origin(of uri: String) -> String {
+        guard let parts = URLComponents(string: uri), let scheme = parts.scheme, let host = parts.percentEncodedHost else { return uri }
+        return "\(scheme)://\(host)" + (parts.port.map { ":\($0)" } ?? "")
+    }
+
+    private func html(_ status: HTTPResponse.Status, _ text: String, _ headers: HTTPFields) -> Response {
+        var headers = headers
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// The sign-in pages `/authorize` rendered and the codes it issued, both kept by their SHA-256
+/// only and both good once.
+struct AuthorizationRepository: Sendable {
+    let database: Database
+
+    /// Stores a rendered page's request; drops pages and codes past their time while at it, so the
+    /// tables stay as small as ten minutes of traffic.
+    func savePage(idHash: String, browserHash: String, request: AuthorizationRequest, expiresAt: Date, now: Date) async throws {
+        let nowValue = Microseconds.from(now)
+        try await database.write { sql in
+            try await sql.execute("DELETE FROM authorize_requests WHERE expires_at <= \(bind: nowValue)")
+            // A code stays a while after its 60 seconds, so that its reuse is still recognised.
+            try await sql.execute("DELETE FROM authorization_codes WHERE expires_at <= \(bind: nowValue - 3_600_000_000)")
+            try await sql.execute(
+                """
+                INSERT INTO authorize_requests (id_hash, browser_hash, client_id, redirect_uri, redirect_given, scope, state, code_challenge, expires_at)
+                VALUES (\(bind: idHash), \(bind: browserHash), \(bind: request.clientID), \(bind: request.redirectURI),
+                        \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.state),
+                        \(bind: request.codeChallenge), \(bind: Microseconds.from(expiresAt)))
+                """)
+        }
+    }
+
+    /// Takes the page's request out (once: a second POST of the same page finds nothing).
+    func takePage(idHash: String) async throws -> (request: AuthorizationRequest, browserHash: String, expiresAt: Date)? {
+        try await database.write { sql in
+            try await sql.first(
+                """
+                DELETE FROM authorize_requests WHERE id_hash = \(bind: idHash)
+                RETURNING client_id, redirect_uri, redirect_given, scope, state, code_challenge, browser_hash, expires_at
+                """
+            ) { row in
+                (try Self.decodeRequest(row), try row.string(6), Microseconds.date(try row.int64(7)))
+            }
+        }
+    }
+
+    func saveCode(hash: String, _ code: AuthorizationCode) async throws {
+        let request = code.request
+        try await database.write { sql in
+            try await sql.execute(
+                """
+                INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, redirect_given, scope, code_challenge, expires_at)
+                VALUES (\(bind: hash), \(bind: request.clientID), \(bind: code.userID), \(bind: request.redirectURI),
+                        \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.codeChallenge),
+                        \(bind: Microseconds.from(code.expiresAt)))
+                """)
+        }
+    }
+
+    enum Redemption: Sendable {
+        /// The code was good: this session (with `refreshToken`) is now its.
+        case redeemed(session: LoginSession, user: User)
+        /// Unknown, expired, or not what the exchange says (client, redirect URI, verifier): used up now.
+        case refused
+        /// Used before: the session that first use made has just ended.
+        case reused
+    }
+
+    /// Marks the code used and, when `accepts` it and its user is active, opens the session
+    /// `makeSession` describes — in one transaction, so that of two exchanges racing with one code
+    /// exactly one wins, and a later one finds the session to end.
+    func redeem(
+        hash: String, now: Date, accepts: @Sendable (AuthorizationCode) -> Bool,
+        makeSession: @Sendable (AuthorizationCode, User) -> (session: LoginSession, refreshTokenHash: String)
+    ) async throws -> Redemption {
+        let nowValue = Microseconds.from(now)
+        let (redemption, ended) = try await database.write { sql -> (Redemption, String?) in
+            let marked = try await sql.first(
+                """
+                UPDATE authorization_codes SET used_at = \(bind: nowValue)
+                WHERE code_hash = \(bind: hash) AND used_at IS NULL
+                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at
+                """
+            ) { row in
+                AuthorizationCode(
+                    request: try Self.decodeRequest(row, state: false), userID: try row.string(5),
+                    expiresAt: Microseconds.date(try row.int64(6)))
+            }
+            guard let code = marked else {
+                let earlier = try await sql.first(
+                    "SELECT session_id FROM authorization_codes WHERE code_hash = \(bind: hash)", { try $0.optionalString(0) })
+                guard case .some(.some(let sessionID)) = earlier else { return (.refused, nil) }
+                try await sql.execute(
+                    "UPDATE sessions SET revoked_at = \(bind: nowValue) WHERE id = \(bind: sessionID) AND revoked_at IS NULL")
+                return (.reused, sessionID)
+            }
+            guard code.expiresAt > now, accepts(code), let user = try await UserRepository.find(id: code.userID, on: sql),
+                user.isActive
+            else { return (.refused, nil) }
+            let (session, refreshTokenHash) = makeSession(code, user)
+            try await SessionRepository.insert(session, refreshTokenHash: refreshTokenHash, on: sql)
+            try await sql.execute(
+                "UPDATE authorization_codes SET session_id = \(bind: session.id) WHERE code_hash = \(bind: hash)")
+            return (.redeemed(session: session, user: user), nil)
+        }
+        if let ended { database.sessionCache.evict(sessionID: ended) }
+        return redemption
+    }
+
+    /// client_id, redirect_uri, redirect_given, scope, then (with `state`) state and code_challenge,
+    /// else code_challenge.
+    private static func decodeRequest(_ row: SQLRow, state: Bool = true) throws -> AuthorizationRequest {
+        AuthorizationRequest(
+            clientID: try row.string(0), redirectURI: try row.string(1), redirectGiven: try row.bool(2),
+            scopes: Scope.parseList(try row.string(3)) ?? [], state: state ? try row.optionalString(4) : nil,
+            codeChallenge: try row.string(state ? 5 : 4))
+    }
+}
