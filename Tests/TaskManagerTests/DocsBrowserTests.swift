@@ -33,7 +33,7 @@ import Testing
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../browser/swagger_authorize.py").standardizedFileURL.path
-        let result = try Binary.runTool("python3", [script, "http://127.0.0.1:\(server.port)", "browser", password])
+        let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", "browser", password])
         print(result.stdout, result.stderr)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("GET /me -> 200"))
@@ -42,6 +42,29 @@ import Testing
         let login = try await server.send(.POST, "/token", form: formBody([("username", "browser"), ("password", password)]))
         let tasks = try await server.send(.GET, "/tasks", token: login.string("access_token"))
         #expect(tasks.items.first?["title"] as? String == "Made in Swagger UI")
+    }
+
+    @Test(.enabled(if: missing == nil || inCI, "browser test skipped: \(missing ?? "")"))
+    func swaggerUISignsInWithTheAuthorizationCodeFlow() async throws {
+        if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
+        let assets = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_DOCS_ASSETS"] ?? ""
+        let server = try await LiveServer.start(["--docs-assets", assets])
+        defer { server.stop() }
+        let password = "correct horse battery"
+        let registration = try await server.send(.POST, "/users", json: jsonBody(["username": "coder", "password": password]))
+        #expect(registration.status == 201)
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../browser/swagger_authorization_code.py").standardizedFileURL.path
+        let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", "coder", password])
+        print(result.stdout, result.stderr)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("client_id in the dialog: swagger-ui"))
+        #expect(result.stdout.contains("GET /me -> 200"))
+        // The session the browser made is the swagger-ui client's.
+        let login = try await server.send(.POST, "/token", form: formBody([("username", "coder"), ("password", password)]))
+        let sessions = try await server.send(.GET, "/me/sessions", token: login.string("access_token"))
+        #expect(sessions.items.contains { $0["client_id"] as? String == "swagger-ui" })
     }
 }
 

@@ -67,6 +67,33 @@ import Testing
         }
     }
 
+    /// The authorization-code flow of the Authorize dialog: PKCE as the built-in client, and a
+    /// redirect page of ours that runs only its own script file.
+    @Test func swaggerUISignsInAsItsBuiltInClientThroughTheRedirectPage() async throws {
+        try await withTestApp { api in
+            let initScript = try await api.send(.get, "/docs/swagger-init.js")
+            #expect(initScript.body.contains(#"initOAuth({ clientId: "swagger-ui", usePkceWithAuthorizationCodeGrant: true })"#))
+            #expect(initScript.body.contains(#"oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect""#))
+            let page = try await api.send(.get, "/docs/oauth2-redirect")
+            #expect(page.status == 200)
+            #expect(page.body.contains(#"<script src="/docs/oauth2-redirect.js"></script>"#))
+            #expect(!page.body.contains("<script>"))
+            let policy = try #require(page.header("Content-Security-Policy"))
+            #expect(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"))
+            let script = try await api.send(.get, "/docs/oauth2-redirect.js")
+            #expect(script.header("Content-Type") == "text/javascript; charset=utf-8")
+            #expect(script.body.contains("swaggerUIRedirectOauth2"))
+            // The document offers the flow, with the server's own endpoints.
+            let document = try await api.send(.get, "/openapi.json")
+            let schemes = (document.json["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
+            let flows = ((schemes?["OAuth2PasswordBearer"] as? [String: Any])?["flows"] as? [String: Any])
+            let code = flows?["authorizationCode"] as? [String: Any]
+            #expect(code?["authorizationUrl"] as? String == "authorize")
+            #expect(code?["tokenUrl"] as? String == "token")
+            #expect(flows?["password"] != nil)
+        }
+    }
+
     @Test func aFolderWithoutTheAssetsStopsTheStart() throws {
         let directory = try TemporaryDirectory()
         try Data("x".utf8).write(to: directory.url.appendingPathComponent("swagger-ui-bundle.js"))

@@ -57,6 +57,12 @@ struct DocsPages: Sendable {
         router.get("/docs/swagger-init.js") { _, _ in
             Self.page(Self.swaggerInit, type: "text/javascript; charset=utf-8", policy: nil)
         }
+        router.get("/docs/oauth2-redirect") { _, _ in
+            Self.page(Self.oauth2RedirectHTML, type: "text/html; charset=utf-8", policy: Self.redirectPolicy)
+        }
+        router.get("/docs/oauth2-redirect.js") { _, _ in
+            Self.page(Self.oauth2RedirectScript, type: "text/javascript; charset=utf-8", policy: nil)
+        }
         router.get("/redoc") { _, _ in Self.page(redoc, type: "text/html; charset=utf-8", policy: redocPolicy) }
         let assets = self.assets
         router.get("/docs-assets/{name}") { _, context in
@@ -97,9 +103,10 @@ struct DocsPages: Sendable {
         """
     }
 
-    /// The Authorize dialog offers the document's OAuth2 password flow (`tokenUrl: token`, relative
-    /// to `/openapi.json`). `persistAuthorization` keeps the token in the browser's local storage
-    /// across reloads — never in a URL.
+    /// The Authorize dialog offers both flows of the document: the password flow (`tokenUrl: token`,
+    /// relative to `/openapi.json`) and the authorization-code flow with PKCE as the built-in
+    /// `swagger-ui` client, whose popup comes back to `/docs/oauth2-redirect`. `persistAuthorization`
+    /// keeps the token in the browser's local storage across reloads — never in a URL.
     static let swaggerInit = """
         window.ui = SwaggerUIBundle({
           url: "/openapi.json",
@@ -109,8 +116,56 @@ struct DocsPages: Sendable {
           persistAuthorization: true,
           displayRequestDuration: true,
           validatorUrl: null,
+          oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect",
           presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]
         });
+        window.ui.initOAuth({ clientId: "swagger-ui", usePkceWithAuthorizationCodeGrant: true });
+
+        """
+
+    static let redirectPolicy = "default-src 'none'; script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+    /// Where `/authorize` sends Swagger UI's popup back to: the page hands the code (or the error) to
+    /// the dialog that opened it, which exchanges it at `/token` with its PKCE verifier.
+    static let oauth2RedirectHTML = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>TaskManager - signing in</title><link rel="icon" href="data:,"></head>
+        <body>
+        <p id="status">Finishing the sign-in; this window closes by itself.</p>
+        <script src="/docs/oauth2-redirect.js"></script>
+        </body>
+        </html>
+        """
+
+    /// Swagger UI's side of the popup (its `window.swaggerUIRedirectOauth2` contract): the state
+    /// must be the one it sent, then the code goes to its callback, or the error to its error list.
+    static let oauth2RedirectScript = """
+        "use strict";
+        (function () {
+          var status = document.getElementById("status");
+          var oauth2 = window.opener && window.opener.swaggerUIRedirectOauth2;
+          if (!oauth2) {
+            status.textContent = "This page finishes a sign-in started from /docs; there is none in progress.";
+            return;
+          }
+          var answer = new URLSearchParams(window.location.search);
+          var code = answer.get("code");
+          var stateMatches = answer.get("state") === oauth2.state;
+          var report = function (level, message) {
+            oauth2.errCb({ authId: oauth2.auth.name, source: "auth", level: level, message: message });
+          };
+          if (!stateMatches) {
+            report("error", "The state that came back is not the one sent: the answer is ignored.");
+          } else if (code) {
+            delete oauth2.state;
+            oauth2.auth.code = code;
+            oauth2.callback({ auth: oauth2.auth, redirectUrl: oauth2.redirectUrl });
+          } else {
+            report("error", "[" + (answer.get("error") || "no code") + "]: " + (answer.get("error_description") || "the server sent no code"));
+          }
+          window.close();
+        })();
 
         """
 

@@ -31,6 +31,15 @@ enum Binary {
         return try complete(process, stdin: stdin)
     }
 
+    /// `runTool` on a thread of its own, for programs that run for seconds (a browser, an OAuth
+    /// client): waiting for them on one of Swift's few cooperative threads would stall the tests
+    /// running beside them.
+    static func runLongTool(_ name: String, _ arguments: [String]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Swift.Result { try runTool(name, arguments) }) }
+        }
+    }
+
     /// Runs another program found on the PATH, to completion.
     static func runTool(_ name: String, _ arguments: [String]) throws -> Result {
         let process = Process()

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import TaskManager
+
+/// The authorization-code flow against the running binary with a real OAuth2 client library:
+/// Python's authlib (Tests/oauth/authlib_flow.py) for a public and a confidential client, on each
+/// shared engine. Skipped without authlib and requests for python3, except in CI (`CI` set).
+@Suite struct OAuthClientLibraryTests {
+    static let missing: String? =
+        (try? Binary.runTool("python3", ["-c", "import authlib, requests"]))?.status == 0
+        ? nil : "no authlib or requests for python3 (pip install authlib requests)"
+    static let inCI = !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty
+
+    @Test(.enabled(if: missing == nil || inCI, "authlib test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
+    func authlibSignsInExchangesRefreshesAndRevokes(_ engine: TestEngine) async throws {
+        if let missing = Self.missing { Issue.record("the authlib test cannot run in CI: \(missing)") }
+        try await engine.withEmptyDatabase { url in
+            let databaseURL = engine == .postgres ? TestPostgres.urlText(url) : "sqlite://" + (url.sqlitePath ?? "")
+            let server = try await LiveServer.start(databaseURL: databaseURL)
+            defer { server.stop() }
+            let password = "correct horse battery"
+            #expect(try await server.send(.POST, "/users", json: jsonBody(["username": "app-user", "password": password])).status == 201)
+            func create(_ arguments: [String]) throws -> (id: String, secret: String?) {
+                let result = try Binary.run(["client", "create"] + arguments + ["--database-url", databaseURL])
+                #expect(result.status == 0, "\(result.stderr)")
+                let lines = result.stdout.split(separator: "\n")
+                let id = lines.first { $0.hasPrefix("client_id: ") }.map { String($0.dropFirst(11)) } ?? ""
+                let secret = lines.first { $0.hasPrefix("client_secret: ") }.map { String($0.dropFirst(15).prefix { $0 != " " }) }
+                return (id, secret)
+            }
+            let publicClient = try create(["Script", "--redirect-uri", "http://127.0.0.1/callback"])
+            let confidential = try create(["Server", "--redirect-uri", "http://127.0.0.1/callback", "--confidential"])
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../oauth/authlib_flow.py").standardizedFileURL.path
+            let result = try await Binary.runLongTool(
+                "python3",
+                [script, "http://127.0.0.1:\(server.port)", "app-user", password, publicClient.id, confidential.id, confidential.secret ?? ""])
+            print(result.stdout, result.stderr)
+            #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+            for line in [
+                "public client: code exchanged", "public client: revoked", "public client: the code a second time -> invalid_grant",
+                "confidential client: refreshed", "wrong secret: 401",
+            ] {
+                #expect(result.stdout.contains(line), "\(line)")
+            }
+            // What the library did is real: its tasks are the user's.
+            let login = try await server.send(.POST, "/token", form: formBody([("username", "app-user"), ("password", password)]))
+            let titles = try await server.send(.GET, "/tasks", token: login.string("access_token")).items.compactMap { $0["title"] as? String }
+            #expect(Set(titles) == ["from public client", "from confidential client"])
+        }
+    }
+}
+
+extension DatabaseURL {
+    var sqlitePath: String? {
+        if case .sqliteFile(let path) = self { return path }
+        return nil
+    }
+}

@@ -1,0 +1,72 @@
+"""Drives /docs in headless Chromium through the authorization-code flow: Authorize with the
+authorizationCode flow (client swagger-ui, PKCE), sign in on the server's own page in the popup,
+come back, then "Try it out" on GET /me. Exit 0 when it answers 200 for USERNAME.
+
+Usage: python3 swagger_authorization_code.py BASE_URL USERNAME PASSWORD
+Needs selenium (PyPI) and Debian's chromium and chromium-driver.
+"""
+
+import json
+import sys
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from swagger_authorize import browser, try_it_out
+
+
+def main(base: str, username: str, password: str) -> int:
+    driver = browser()
+    wait = WebDriverWait(driver, 30)
+    try:
+        driver.get(base + "/docs")
+        docs = driver.current_window_handle
+        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "button.authorize"))).click()
+        wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal-ux")))
+        flows = driver.find_elements(By.CSS_SELECTOR, ".modal-ux .auth-container")
+        code_flow = next((flow for flow in flows if "authorizationCode" in flow.text), None)
+        if code_flow is None:
+            print("no authorizationCode flow in the Authorize dialog:", [flow.text[:80] for flow in flows])
+            return 1
+        client_id = code_flow.find_element(By.CSS_SELECTOR, "input[id^=client_id]").get_attribute("value")
+        print("client_id in the dialog:", client_id)
+        code_flow.find_element(By.CSS_SELECTOR, ".auth-btn-wrapper .authorize").click()
+
+        # The popup: the server's sign-in page.
+        wait.until(lambda d: len(d.window_handles) == 2)
+        popup = next(handle for handle in driver.window_handles if handle != docs)
+        driver.switch_to.window(popup)
+        wait.until(lambda d: d.find_elements(By.ID, "username") or "Cannot sign in" in d.page_source)
+        print("sign-in page:", driver.title)
+        if not driver.find_elements(By.ID, "username"):
+            print("refused:", driver.current_url, driver.find_element(By.TAG_NAME, "body").text)
+            return 1
+        driver.find_element(By.ID, "username").send_keys(username)
+        driver.find_element(By.ID, "password").send_keys(password)
+        driver.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+        # The redirect page hands the code to the dialog and closes itself.
+        wait.until(lambda d: len(d.window_handles) == 1)
+        driver.switch_to.window(docs)
+
+        wait.until(lambda d: "Logout" in d.find_element(By.CSS_SELECTOR, ".modal-ux").text)
+        errors = driver.find_elements(By.CSS_SELECTOR, ".modal-ux .errors")
+        if errors and errors[0].text.strip():
+            print("dialog errors:", errors[0].text)
+            return 1
+        driver.find_element(By.CSS_SELECTOR, ".modal-ux .close-modal").click()
+
+        status, body = try_it_out(driver, wait, "operations-me-getMe")
+        print("GET /me ->", status, body[:200])
+        if status != "200" or json.loads(body).get("username") != username:
+            return 1
+        return 0
+    finally:
+        for entry in driver.get_log("browser"):
+            if entry.get("level") == "SEVERE":
+                print("browser console:", entry.get("message"))
+        driver.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))
