@@ -4,15 +4,6 @@ import Testing
 @testable import TaskManager
 
 @Suite struct AdminRouterTests {
-    /// An app on a file whose first account, `root`, is an admin made by the command line.
-    func withAdminApp(_ body: @Sendable @escaping (RouterClient, String) async throws -> Void) async throws {
-        try await withSeededDatabase(admin: "root") { url in
-            try await withTestApp({ $0.databaseURL = url }) { api in
-                try await body(api, try await api.login("root"))
-            }
-        }
-    }
-
     @Test func regularUsersCannotAdminister() async throws {
         try await withAdminApp { api, _ in
             try await api.register("alice")

@@ -6,14 +6,6 @@ import Testing
 
 /// `POST/GET /admin/clients` and `DELETE /admin/clients/{client_id}` as an admin's script calls them.
 @Suite struct ClientRouterTests {
-    func withAdminApp(_ body: @Sendable @escaping (RouterClient, String) async throws -> Void) async throws {
-        try await withSeededDatabase(admin: "root") { url in
-            try await withTestApp({ $0.databaseURL = url }) { api in
-                try await body(api, try await api.login("root"))
-            }
-        }
-    }
-
     @Test func anAdminRegistersListsAndDeletesClients() async throws {
         try await withAdminApp { api, admin in
             let made = try await api.send(

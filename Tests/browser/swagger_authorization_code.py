@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from swagger_authorize import browser, try_it_out
+from swagger_authorize import browser, close, try_it_out
 
 
 def main(base: str, username: str, password: str) -> int:
@@ -62,10 +62,7 @@ def main(base: str, username: str, password: str) -> int:
             return 1
         return 0
     finally:
-        for entry in driver.get_log("browser"):
-            if entry.get("level") == "SEVERE":
-                print("browser console:", entry.get("message"))
-        driver.quit()
+        close(driver)
 
 
 if __name__ == "__main__":

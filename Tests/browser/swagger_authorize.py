@@ -63,10 +63,15 @@ def main(base: str, username: str, password: str) -> int:
             return 1
         return 0
     finally:
-        for entry in driver.get_log("browser"):
-            if entry.get("level") == "SEVERE":
-                print("browser console:", entry.get("message"))
-        driver.quit()
+        close(driver)
+
+
+def close(driver) -> None:
+    """Prints what the page logged as errors, then ends the browser."""
+    for entry in driver.get_log("browser"):
+        if entry.get("level") == "SEVERE":
+            print("browser console:", entry.get("message"))
+    driver.quit()
 
 
 def try_it_out(driver, wait, operation_id: str, body: str | None = None) -> tuple[str, str]:

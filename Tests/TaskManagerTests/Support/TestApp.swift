@@ -127,3 +127,13 @@ struct EngineFailure: Error, CustomStringConvertible {
     var error: any Error
     var description: String { "on \(engine.rawValue): \(error)" }
 }
+
+/// An app on a file whose first account, `root`, is an admin made by the command line; `body`
+/// gets root's token.
+func withAdminApp(_ body: @Sendable @escaping (RouterClient, String) async throws -> Void) async throws {
+    try await withSeededDatabase(admin: "root") { url in
+        try await withTestApp({ $0.databaseURL = url }) { api in
+            try await body(api, try await api.login("root"))
+        }
+    }
+}
