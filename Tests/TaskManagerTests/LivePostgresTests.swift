@@ -19,6 +19,40 @@ struct LivePostgresTests {
         try await server.send(.POST, "/token", form: formBody([("username", username), ("password", password)]))
     }
 
+    /// The sign-in page rendered by one process is posted to another (behind a load balancer), its
+    /// code exchanged on the first, and a reuse on the second ends the session on both.
+    @Test func twoProcessesShareTheSignInFlow() async throws {
+        try await TestPostgres.withDatabase { url in
+            let first = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            defer { first.stop() }
+            let second = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            defer { second.stop() }
+            #expect(try await register(first, "alice").status == 201)
+            let (verifier, challenge) = AuthorizationRouterTests.pkce()
+            let page = try await first.send(
+                .GET, AuthorizationRouterTests.authorizeURI(client: "swagger-ui", redirect: nil, challenge: challenge))
+            #expect(page.status == 200)
+            let cookie = String(try #require(page.header("Set-Cookie")).prefix { $0 != ";" })
+            let answer = try await second.send(
+                .POST, "/authorize",
+                form: formBody([
+                    ("request", try #require(AuthorizationRouterTests.formID(page))), ("username", "alice"),
+                    ("password", Self.password), ("action", "allow"),
+                ]), headers: [("Cookie", cookie)])
+            #expect(answer.status == 303, "\(answer.body)")
+            let code = try #require(AuthorizationRouterTests.query(answer.header("Location"))["code"])
+            let exchange = formBody([("grant_type", "authorization_code"), ("code", code), ("code_verifier", verifier), ("client_id", "swagger-ui")])
+            let tokens = try await first.send(.POST, "/token", form: exchange)
+            #expect(tokens.status == 200, "\(tokens.body)")
+            let access = try #require(tokens.string("access_token"))
+            #expect(try await second.send(.GET, "/me", token: access).status == 200)
+            #expect(try await second.send(.POST, "/token", form: exchange).string("error") == "invalid_grant")
+            try await Task.sleep(for: .milliseconds(1_100))  // the contract's second, for the first's cache
+            #expect(try await first.send(.GET, "/me", token: access).status == 401)
+            #expect(try await second.send(.GET, "/me", token: access).status == 401)
+        }
+    }
+
     @Test func twoProcessesShareAccountsSessionsAndLocks() async throws {
         try await TestPostgres.withDatabase { url in
             // Both started at the same moment on an empty database: it is migrated once, one key is made.

@@ -143,6 +143,10 @@ final class LiveServer: @unchecked Sendable {
         String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
     }
 
+    /// Redirects are answers to look at (the sign-in page's 303), not to follow.
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+
     func send(
         _ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil, form: String? = nil,
         body: ByteBuffer? = nil, headers: [(String, String)] = []
@@ -160,7 +164,7 @@ final class LiveServer: @unchecked Sendable {
         }
         if let body { request.body = .bytes(body) }
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await Self.client.execute(request, timeout: .seconds(30))
         var fields = HTTPFields()
         for header in response.headers { fields.append(HTTPField(name: .init(header.name)!, value: header.value)) }
         let bytes = try await response.body.collect(upTo: 16 << 20)
