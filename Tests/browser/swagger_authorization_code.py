@@ -6,14 +6,13 @@ Usage: python3 swagger_authorization_code.py BASE_URL USERNAME PASSWORD
 Needs selenium (PyPI) and Debian's chromium and chromium-driver.
 """
 
-import json
 import sys
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from swagger_authorize import browser, close, try_it_out
+from swagger_authorize import browser, close, close_dialog_and_get_me
 
 
 def main(base: str, username: str, password: str) -> int:
@@ -54,13 +53,7 @@ def main(base: str, username: str, password: str) -> int:
         if errors and errors[0].text.strip():
             print("dialog errors:", errors[0].text)
             return 1
-        driver.find_element(By.CSS_SELECTOR, ".modal-ux .close-modal").click()
-
-        status, body = try_it_out(driver, wait, "operations-me-getMe")
-        print("GET /me ->", status, body[:200])
-        if status != "200" or json.loads(body).get("username") != username:
-            return 1
-        return 0
+        return 0 if close_dialog_and_get_me(driver, wait, username) else 1
     finally:
         close(driver)
 

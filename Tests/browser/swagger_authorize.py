@@ -48,11 +48,7 @@ def main(base: str, username: str, password: str) -> int:
         if "Authorized" not in dialog.text and "Logout" not in dialog.text:
             print("not authorized:", dialog.text)
             return 1
-        driver.find_element(By.CSS_SELECTOR, ".modal-ux .close-modal").click()
-
-        status, body = try_it_out(driver, wait, "operations-me-getMe")
-        print("GET /me ->", status, body[:200])
-        if status != "200" or json.loads(body).get("username") != username:
+        if not close_dialog_and_get_me(driver, wait, username):
             return 1
 
         status, body = try_it_out(
@@ -64,6 +60,14 @@ def main(base: str, username: str, password: str) -> int:
         return 0
     finally:
         close(driver)
+
+
+def close_dialog_and_get_me(driver, wait, username: str) -> bool:
+    """Closes the Authorize dialog and tries GET /me: True when it answers 200 for `username`."""
+    driver.find_element(By.CSS_SELECTOR, ".modal-ux .close-modal").click()
+    status, body = try_it_out(driver, wait, "operations-me-getMe")
+    print("GET /me ->", status, body[:200])
+    return status == "200" and json.loads(body).get("username") == username
 
 
 def close(driver) -> None:
