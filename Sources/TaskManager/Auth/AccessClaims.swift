@@ -14,6 +14,8 @@ struct AccessClaims: JWTPayload, Equatable {
     var iat: IssuedAtClaim
     var exp: ExpirationClaim
     var jti: IDClaim
+    /// RFC 8176: how the user signed in. Optional so that tokens signed before it existed still verify.
+    var amr: [String]? = nil
 
     /// Expiry is checked by `TokenService`, against its clock.
     func verify(using algorithm: some JWTAlgorithm) async throws {

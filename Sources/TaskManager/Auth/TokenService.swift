@@ -73,7 +73,9 @@ final class TokenService: Sendable {
         return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
-    func issueAccessToken(userID: String, sessionID: String, scopes: [Scope], now: Date? = nil) async throws -> String {
+    func issueAccessToken(userID: String, sessionID: String, scopes: [Scope], amr: [AuthMethod] = [.password], now: Date? = nil)
+        async throws -> String
+    {
         let now = now ?? clock.now()
         await reloadIfStale(now: now)
         let (collection, kid) = ring.withLock { ($0.collection, $0.signingKid) }
@@ -85,7 +87,8 @@ final class TokenService: Sendable {
             aud: AudienceClaim(value: AccessClaims.audience),
             iat: IssuedAtClaim(value: now),
             exp: ExpirationClaim(value: now.addingTimeInterval(Double(accessTokenTTL))),
-            jti: IDClaim(value: UUID().uuidString.lowercased()))
+            jti: IDClaim(value: UUID().uuidString.lowercased()),
+            amr: amr.map(\.rawValue))
         var header = JWTHeader()
         header.alg = Self.algorithm
         header.typ = "JWT"

@@ -17,4 +17,6 @@ struct AuthorizationCode: Sendable, Equatable {
     var request: AuthorizationRequest
     var userID: String
     var expiresAt: Date
+    /// How the user signed in on the page: the session the code opens carries it.
+    var amr: [AuthMethod] = [.password]
 }

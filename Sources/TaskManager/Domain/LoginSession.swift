@@ -13,4 +13,20 @@ struct LoginSession: Sendable, Equatable {
     var revokedAt: Date?
     /// The client it was made through; `nil` for the password grant.
     var clientID: String? = nil
+    /// How the user signed in (RFC 8176), carried into every access token of the session.
+    var amr: [AuthMethod] = [.password]
+}
+
+/// RFC 8176 authentication method references, as access tokens carry them in `amr`.
+enum AuthMethod: String, Sendable, Equatable {
+    case password = "pwd"
+    case oneTimePassword = "otp"
+
+    static func parseList(_ text: String?) -> [AuthMethod] {
+        guard let text else { return [.password] }
+        let methods = text.split(separator: " ").compactMap { AuthMethod(rawValue: String($0)) }
+        return methods.isEmpty ? [.password] : methods
+    }
+
+    static func joined(_ methods: [AuthMethod]) -> String { methods.map(\.rawValue).joined(separator: " ") }
 }

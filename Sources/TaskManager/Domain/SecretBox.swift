@@ -28,6 +28,9 @@ struct SecretBox: Sendable {
         return "v1:" + combined.base64EncodedString()
     }
 
+    /// Whether `stored` is encrypted (rather than kept as `plain:`).
+    static func isSealed(_ stored: String) -> Bool { stored.hasPrefix("v1:") }
+
     func open(_ stored: String, context: String) throws -> [UInt8] {
         if stored.hasPrefix("plain:"), let data = Data(base64Encoded: String(stored.dropFirst(6))) { return Array(data) }
         guard stored.hasPrefix("v1:"), let key, let data = Data(base64Encoded: String(stored.dropFirst(3))) else {

@@ -10,6 +10,8 @@ struct User: Sendable, Equatable {
     var isActive: Bool
     var isAdmin: Bool
     var createdAt: Date
+    /// A confirmed second factor (TOTP): the password alone no longer signs in.
+    var mfaEnabled = false
 }
 
 /// The fields `PATCH /me` may change: `.some(nil)` clears a field, `nil` leaves it alone.

@@ -16,6 +16,9 @@ enum APIError: Error, Equatable {
     /// RFC 6749 §5.2 `invalid_client`: 401 with `WWW-Authenticate: Basic` when the client sent
     /// Basic credentials, else 400.
     case invalidClient(viaBasic: Bool)
+    /// The password was right and the user has a second factor: 403 in the shape of Auth0's MFA
+    /// API, with the token that the MFA grants finish the login with.
+    case mfaRequired(mfaToken: String)
     /// Too many failed logins: 429 with `Retry-After` (seconds).
     case throttled(retryAfter: Int)
     case serviceUnavailable

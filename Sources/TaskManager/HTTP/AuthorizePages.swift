@@ -74,6 +74,7 @@ struct AuthorizePages: Sendable {
             "username": page.username ?? "", "redirectOrigin": origin(of: page.request.redirectURI),
         ]
         if let error = page.error { form["error"] = error }
+        if page.asksForCode { form["asksForCode"] = true }
         return template.render(["style": style, "form": form])
     }
 

@@ -133,6 +133,12 @@ enum ErrorResponse {
             headers[.pragma] = "no-cache"
             let description = "Client authentication failed"
             body = OAuthDetail(error: "invalid_client", error_description: description, detail: description)
+        case .mfaRequired(let token):
+            status = .forbidden
+            headers[.cacheControl] = "no-store"
+            headers[.pragma] = "no-cache"
+            let description = "Multifactor authentication required"
+            body = MFARequiredDetail(error: "mfa_required", error_description: description, detail: description, mfa_token: token)
         case .throttled(let seconds):
             status = .tooManyRequests
             headers[.retryAfter] = String(seconds)
@@ -162,6 +168,12 @@ enum ErrorResponse {
 
     private struct Detail: Encodable { var detail: String }
     private struct ValidationDetail: Encodable { var detail: [ValidationIssue] }
+    private struct MFARequiredDetail: Encodable {
+        var error: String
+        var error_description: String
+        var detail: String
+        var mfa_token: String
+    }
     private struct OAuthDetail: Encodable {
         var error: String
         var error_description: String

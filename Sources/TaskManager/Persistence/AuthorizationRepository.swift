@@ -5,34 +5,51 @@ import Foundation
 struct AuthorizationRepository: Sendable {
     let database: Database
 
+    /// A rendered page's request; on a second step, the user whose password was right and the
+    /// wrong codes entered so far.
+    struct StoredPage: Sendable {
+        var request: AuthorizationRequest
+        var browserHash: String
+        var expiresAt: Date
+        var pendingUserID: String? = nil
+        var failures = 0
+    }
+
     /// Stores a rendered page's request; drops pages and codes past their time while at it, so the
     /// tables stay as small as ten minutes of traffic.
-    func savePage(idHash: String, browserHash: String, request: AuthorizationRequest, expiresAt: Date, now: Date) async throws {
+    func savePage(idHash: String, _ page: StoredPage, now: Date) async throws {
         let nowValue = Microseconds.from(now)
+        let request = page.request
         try await database.write { sql in
             try await sql.execute("DELETE FROM authorize_requests WHERE expires_at <= \(bind: nowValue)")
             // A code stays a while after its 60 seconds, so that its reuse is still recognised.
             try await sql.execute("DELETE FROM authorization_codes WHERE expires_at <= \(bind: nowValue - 3_600_000_000)")
             try await sql.execute(
                 """
-                INSERT INTO authorize_requests (id_hash, browser_hash, client_id, redirect_uri, redirect_given, scope, state, code_challenge, expires_at)
-                VALUES (\(bind: idHash), \(bind: browserHash), \(bind: request.clientID), \(bind: request.redirectURI),
+                INSERT INTO authorize_requests (id_hash, browser_hash, client_id, redirect_uri, redirect_given, scope, state,
+                                                code_challenge, expires_at, user_id, failures)
+                VALUES (\(bind: idHash), \(bind: page.browserHash), \(bind: request.clientID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.state),
-                        \(bind: request.codeChallenge), \(bind: Microseconds.from(expiresAt)))
+                        \(bind: request.codeChallenge), \(bind: Microseconds.from(page.expiresAt)), \(bind: page.pendingUserID),
+                        \(bind: page.failures))
                 """)
         }
     }
 
     /// Takes the page's request out (once: a second POST of the same page finds nothing).
-    func takePage(idHash: String) async throws -> (request: AuthorizationRequest, browserHash: String, expiresAt: Date)? {
+    func takePage(idHash: String) async throws -> StoredPage? {
         try await database.write { sql in
             try await sql.first(
                 """
                 DELETE FROM authorize_requests WHERE id_hash = \(bind: idHash)
-                RETURNING client_id, redirect_uri, redirect_given, scope, state, code_challenge, browser_hash, expires_at
+                RETURNING client_id, redirect_uri, redirect_given, scope, state, code_challenge, browser_hash, expires_at,
+                          user_id, failures
                 """
             ) { row in
-                (try Self.decodeRequest(row), try row.string(6), Microseconds.date(try row.int64(7)))
+                StoredPage(
+                    request: try Self.decodeRequest(row), browserHash: try row.string(6),
+                    expiresAt: Microseconds.date(try row.int64(7)), pendingUserID: try row.optionalString(8),
+                    failures: try row.int(9))
             }
         }
     }
@@ -42,10 +59,11 @@ struct AuthorizationRepository: Sendable {
         try await database.write { sql in
             try await sql.execute(
                 """
-                INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, redirect_given, scope, code_challenge, expires_at)
+                INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, redirect_given, scope, code_challenge,
+                                                 expires_at, amr)
                 VALUES (\(bind: hash), \(bind: request.clientID), \(bind: code.userID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.codeChallenge),
-                        \(bind: Microseconds.from(code.expiresAt)))
+                        \(bind: Microseconds.from(code.expiresAt)), \(bind: AuthMethod.joined(code.amr)))
                 """)
         }
     }
@@ -72,12 +90,12 @@ struct AuthorizationRepository: Sendable {
                 """
                 UPDATE authorization_codes SET used_at = \(bind: nowValue)
                 WHERE code_hash = \(bind: hash) AND used_at IS NULL
-                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at
+                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at, amr
                 """
             ) { row in
                 AuthorizationCode(
                     request: try Self.decodeRequest(row, state: false), userID: try row.string(5),
-                    expiresAt: Microseconds.date(try row.int64(6)))
+                    expiresAt: Microseconds.date(try row.int64(6)), amr: AuthMethod.parseList(try row.optionalString(7)))
             }
             guard let code = marked else {
                 let earlier = try await sql.first(

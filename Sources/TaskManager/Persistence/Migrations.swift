@@ -148,6 +148,52 @@ enum Migrations {
                 """,
                 "CREATE INDEX authorization_codes_expiry ON authorization_codes (expires_at)",
             ]),
+        Migration(
+            version: 5, name: "second factor: TOTP, recovery codes, MFA tokens, authentication methods",
+            statements: [
+                // One TOTP secret per user, sealed by `SecretBox`; on once confirmed. `last_step` is
+                // the newest 30-second step a code was accepted for: no code of it or before is
+                // accepted again, on any process.
+                """
+                CREATE TABLE mfa_totp (
+                    user_id    TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    secret     TEXT NOT NULL,
+                    confirmed  BOOLEAN NOT NULL,
+                    last_step  BIGINT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                // Kept by their SHA-256 (with the user id): each good once.
+                """
+                CREATE TABLE mfa_recovery_codes (
+                    code_hash TEXT PRIMARY KEY,
+                    user_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    used_at   BIGINT
+                )
+                """,
+                "CREATE INDEX mfa_recovery_codes_user ON mfa_recovery_codes (user_id)",
+                // A password grant's pending login, waiting for its second factor.
+                """
+                CREATE TABLE mfa_tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    scope      TEXT NOT NULL,
+                    client_id  TEXT,
+                    failures   INTEGER NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    used_at    BIGINT
+                )
+                """,
+                "CREATE INDEX mfa_tokens_expiry ON mfa_tokens (expires_at)",
+                // Kept beside `mfa_totp` in the same transactions: every user read carries it for free.
+                "ALTER TABLE users ADD COLUMN mfa_enabled BOOLEAN NOT NULL DEFAULT FALSE",
+                // RFC 8176 methods, space-separated; NULL: a session or code from before, "pwd".
+                "ALTER TABLE sessions ADD COLUMN amr TEXT",
+                "ALTER TABLE authorization_codes ADD COLUMN amr TEXT",
+                // A sign-in page's second step: the user whose password was right, and wrong codes so far.
+                "ALTER TABLE authorize_requests ADD COLUMN user_id TEXT",
+                "ALTER TABLE authorize_requests ADD COLUMN failures INTEGER NOT NULL DEFAULT 0",
+            ]),
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

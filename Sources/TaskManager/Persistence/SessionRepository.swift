@@ -45,12 +45,13 @@ struct SessionRepository: Sendable {
             expiresAt: Microseconds.date(try row.int64(start + 5)),
             userAgent: try row.optionalString(start + 6),
             revokedAt: try row.optionalInt64(start + 7).map(Microseconds.date),
-            clientID: try row.optionalString(start + 8))
+            clientID: try row.optionalString(start + 8),
+            amr: AuthMethod.parseList(try row.optionalString(start + 9)))
     }
 
     static let sessionColumns =
-        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at, s.client_id"
-    static let sessionColumnCount = 9
+        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at, s.client_id, s.amr"
+    static let sessionColumnCount = 10
 }
 
 extension SessionRepository {
@@ -172,11 +173,12 @@ extension SessionRepository {
     fileprivate static func insert(_ session: LoginSession, on sql: SQLConnection) async throws {
         try await sql.execute(
             """
-            INSERT INTO sessions (id, user_id, scope, created_at, last_used_at, expires_at, user_agent, revoked_at, client_id)
+            INSERT INTO sessions (id, user_id, scope, created_at, last_used_at, expires_at, user_agent, revoked_at, client_id, amr)
             VALUES (\(bind: session.id), \(bind: session.userID), \(bind: Scope.joined(session.scopes)),
                     \(bind: Microseconds.from(session.createdAt)), \(bind: Microseconds.from(session.lastUsedAt)),
                     \(bind: Microseconds.from(session.expiresAt)), \(bind: session.userAgent),
-                    \(bind: session.revokedAt.map(Microseconds.from)), \(bind: session.clientID))
+                    \(bind: session.revokedAt.map(Microseconds.from)), \(bind: session.clientID),
+                    \(bind: AuthMethod.joined(session.amr)))
             """)
     }
 }

@@ -51,7 +51,7 @@ struct UserRepository: Sendable {
 
     static func key(_ username: String) -> String { username.lowercased() }
 
-    private static let columnNames = ["id", "username", "email", "full_name", "password_hash", "is_active", "is_admin", "created_at"]
+    private static let columnNames = ["id", "username", "email", "full_name", "password_hash", "is_active", "is_admin", "created_at", "mfa_enabled"]
     /// The column list `decode` reads by index.
     static let columns = columnNames.joined(separator: ", ")
     /// The same columns of `users u` in a join.
@@ -67,7 +67,8 @@ struct UserRepository: Sendable {
             passwordHash: try row.string(start + 4),
             isActive: try row.bool(start + 5),
             isAdmin: try row.bool(start + 6),
-            createdAt: Microseconds.date(try row.int64(start + 7)))
+            createdAt: Microseconds.date(try row.int64(start + 7)),
+            mfaEnabled: try row.bool(start + 8))
     }
 }
 

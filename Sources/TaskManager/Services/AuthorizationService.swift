@@ -11,6 +11,8 @@ struct AuthorizationService: Sendable {
     let clock: AppClock
 
     static let pageLifetime: TimeInterval = 600
+    /// A second step waits as long as an `mfa_token` does, and dies after as many wrong codes.
+    static let codeStepLifetime = LoginService.mfaTokenLifetime
     static let codeLifetime: TimeInterval = 60
     static let maximumStateLength = 1_024
     static let formGone = "This sign-in form was used already, has expired, or was not made by this server for this browser. Go back to the app and start again."
@@ -22,6 +24,8 @@ struct AuthorizationService: Sendable {
         var formID: String
         var error: String?
         var username: String?
+        /// The second step: the password was right; the page asks for the code only.
+        var asksForCode = false
     }
 
     enum Answer: Sendable {
@@ -114,6 +118,9 @@ struct AuthorizationService: Sendable {
         default:
             return .refused("The form was not sent by its Allow or Deny button.")
         }
+        if let userID = taken.pendingUserID {
+            return try await secondStep(taken, userID: userID, code: fields.single("code"), client: client, browser: browser, address: address)
+        }
         let username = fields.single("username") ?? ""
         func again(_ error: String) async throws -> Page {
             var page = try await newPage(client: client, request: request, browser: browser)
@@ -132,6 +139,53 @@ struct AuthorizationService: Sendable {
         } catch APIError.oauth(_, let message) {
             return .page(try await again(message))
         }
+        guard user.mfaEnabled else { return try await issueCode(request, user: user, amr: [.password]) }
+        // The next page carries no password: its form names a stored page that knows the user.
+        var page = try await newPage(client: client, request: request, browser: browser, pendingUserID: user.id)
+        page.asksForCode = true
+        page.username = user.username
+        return .page(page)
+    }
+
+    /// The second step's form: a TOTP or recovery code for the user whose password was right.
+    private func secondStep(
+        _ taken: AuthorizationRepository.StoredPage, userID: String, code: String?, client: OAuthClient, browser: String, address: String
+    ) async throws -> Answer {
+        guard let user = try await login.users.find(id: userID), user.isActive, user.mfaEnabled else { return .refused(Self.formGone) }
+        func again(_ error: String, failures: Int) async throws -> Page {
+            var page = try await newPage(
+                client: client, request: taken.request, browser: browser, pendingUserID: userID, failures: failures)
+            page.asksForCode = true
+            page.username = user.username
+            page.error = error
+            return page
+        }
+        guard let code else {
+            return .page(try await again("Enter the code from your authenticator app, or a recovery code.", failures: taken.failures))
+        }
+        let right: Bool
+        do {
+            right = try await login.checkSecondFactor(user: user, SecondFactorCode(entered: code), address: address)
+        } catch APIError.throttled(let seconds) {
+            return .throttled(
+                retryAfter: seconds,
+                try await again("Too many failed sign-ins; try again in \(seconds) seconds.", failures: taken.failures))
+        }
+        guard right else {
+            let failures = taken.failures + 1
+            guard failures < LoginService.mfaMaximumFailures else {
+                return .refused("Too many wrong codes. Go back to the app and sign in again.")
+            }
+            return .page(try await again("That code is not right, or was used already.", failures: failures))
+        }
+        return try await issueCode(taken.request, user: user, amr: [.password, .oneTimePassword])
+    }
+
+    /// The user is signed in: a code for the scopes they may have, sent back to the client.
+    private func issueCode(_ request: AuthorizationRequest, user: User, amr: [AuthMethod]) async throws -> Answer {
+        func back(_ pairs: [(String, String?)]) -> Answer {
+            .redirect(redirect(to: request.redirectURI, pairs + [("state", request.state)]))
+        }
         let granted = request.scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains)
         guard !granted.isEmpty else {
             return back([("error", "invalid_scope"), ("error_description", "None of the requested scopes is available to this user")])
@@ -141,16 +195,23 @@ struct AuthorizationService: Sendable {
         let code = OpaqueToken.generate()
         try await authorizations.saveCode(
             hash: OpaqueToken.hash(code),
-            AuthorizationCode(request: approved, userID: user.id, expiresAt: clock.now().addingTimeInterval(Self.codeLifetime)))
+            AuthorizationCode(
+                request: approved, userID: user.id, expiresAt: clock.now().addingTimeInterval(Self.codeLifetime), amr: amr))
         return back([("code", code)])
     }
 
-    private func newPage(client: OAuthClient, request: AuthorizationRequest, browser: String) async throws -> Page {
+    private func newPage(
+        client: OAuthClient, request: AuthorizationRequest, browser: String, pendingUserID: String? = nil, failures: Int = 0
+    ) async throws -> Page {
         let formID = OpaqueToken.generate()
         let now = clock.now()
+        let lifetime = pendingUserID == nil ? Self.pageLifetime : Self.codeStepLifetime
         try await authorizations.savePage(
-            idHash: OpaqueToken.hash(formID), browserHash: OpaqueToken.hash(browser), request: request,
-            expiresAt: now.addingTimeInterval(Self.pageLifetime), now: now)
+            idHash: OpaqueToken.hash(formID),
+            .init(
+                request: request, browserHash: OpaqueToken.hash(browser), expiresAt: now.addingTimeInterval(lifetime),
+                pendingUserID: pendingUserID, failures: failures),
+            now: now)
         return Page(client: client, request: request, formID: formID)
     }
 
@@ -179,11 +240,14 @@ struct AuthorizationService: Sendable {
             },
             makeSession: { issued, user in
                 let scopes = issued.request.scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains)
-                return (login.newSession(userID: user.id, scopes: scopes, clientID: client.id, userAgent: userAgent, now: now), OpaqueToken.hash(refresh))
+                var session = login.newSession(userID: user.id, scopes: scopes, clientID: client.id, userAgent: userAgent, now: now)
+                session.amr = issued.amr
+                return (session, OpaqueToken.hash(refresh))
             })
         switch redemption {
         case .redeemed(let session, let user):
-            return try await login.grant(userID: user.id, sessionID: session.id, scopes: session.scopes, refreshToken: refresh, now: now)
+            return try await login.grant(
+                userID: user.id, sessionID: session.id, scopes: session.scopes, amr: session.amr, refreshToken: refresh, now: now)
         case .refused:
             throw APIError.oauth(.invalidGrant, "Invalid authorization code, or not issued to this client, redirect URI and code_verifier")
         case .reused:

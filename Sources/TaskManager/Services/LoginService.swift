@@ -9,6 +9,7 @@ struct LoginService: Sendable {
     let policy: ThrottlePolicy
     let hasher: PasswordHasher
     let tokens: TokenService
+    let secondFactor: SecondFactorService
     /// How long a login session (and so its refresh tokens) lives.
     let sessionTTL: Int
     let clock: AppClock
@@ -22,10 +23,15 @@ struct LoginService: Sendable {
         var sessionID: String
     }
 
-    /// Every refusal is `APIError.oauth` (RFC 6749 §5.2) or `.throttled`.
-    func passwordGrant(username: String?, password: String?, scope: String?, userAgent: String?, address: String)
-        async throws -> Grant
-    {
+    /// How long an `mfa_token` waits for its code, and how many wrong codes kill it.
+    static let mfaTokenLifetime: TimeInterval = 300
+    static let mfaMaximumFailures = 5
+
+    /// Every refusal is `APIError.oauth` (RFC 6749 §5.2) or `.throttled`; a user with the second
+    /// factor on gets `.mfaRequired`, and finishes with `mfaGrant`.
+    func passwordGrant(
+        username: String?, password: String?, scope: String?, clientID: String? = nil, userAgent: String?, address: String
+    ) async throws -> Grant {
         guard let username, !username.isEmpty, let password, !password.isEmpty else {
             throw APIError.oauth(.invalidRequest, "Form fields username and password are required")
         }
@@ -39,10 +45,76 @@ struct LoginService: Sendable {
         }
         let granted = requested.isEmpty ? allowed : requested
         let now = clock.now()
-        let session = newSession(userID: user.id, scopes: granted, clientID: nil, userAgent: userAgent, now: now)
+        if user.mfaEnabled {
+            let token = OpaqueToken.generate()
+            try await secondFactor.repository.savePendingLogin(
+                hash: OpaqueToken.hash(token),
+                .init(userID: user.id, scopes: granted, clientID: clientID, expiresAt: now.addingTimeInterval(Self.mfaTokenLifetime)),
+                now: now)
+            throw APIError.mfaRequired(mfaToken: token)
+        }
+        return try await openSession(user: user, scopes: granted, amr: [.password], userAgent: userAgent, now: now)
+    }
+
+    /// The Auth0 MFA grants (`mfa-otp`, `mfa-recovery-code`): the `mfa_token` of a password grant
+    /// and a code finish the login, with the scope (and client) that grant asked for.
+    func mfaGrant(
+        mfaToken: String?, code: SecondFactorCode?, scope: String?, clientID: String?, userAgent: String?, address: String
+    ) async throws -> Grant {
+        guard let mfaToken, !mfaToken.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field mfa_token is required") }
+        guard let code else { throw APIError.oauth(.invalidRequest, "The code is required: form field otp or recovery_code") }
+        guard let requested = Scope.parseList(scope ?? "") else {
+            throw APIError.oauth(.invalidScope, "Unknown scope requested")
+        }
+        let hash = OpaqueToken.hash(mfaToken)
+        let expired = APIError.oauth(.invalidGrant, "Invalid or expired mfa_token")
+        guard let pending = try await secondFactor.repository.pendingLogin(hash: hash), !pending.used,
+            pending.expiresAt > clock.now(), pending.failures < Self.mfaMaximumFailures
+        else { throw expired }
+        guard pending.clientID == clientID else {
+            throw APIError.oauth(.invalidGrant, "The mfa_token was issued to another client")
+        }
+        guard requested.allSatisfy(pending.scopes.contains) else {
+            throw APIError.oauth(.invalidScope, "Requested scope exceeds the scope of the password grant")
+        }
+        guard let user = try await users.find(id: pending.userID), user.isActive, user.mfaEnabled else { throw expired }
+        guard try await checkSecondFactor(user: user, code, address: address) else {
+            try await secondFactor.repository.recordWrongCode(hash: hash)
+            throw APIError.oauth(.invalidGrant, SecondFactorService.invalidCode)
+        }
+        let now = clock.now()
+        guard try await secondFactor.repository.finishPendingLogin(hash: hash, now: now, maximumFailures: Self.mfaMaximumFailures)
+        else { throw expired }
+        return try await openSession(
+            user: user, scopes: requested.isEmpty ? pending.scopes : requested, amr: [.password, .oneTimePassword],
+            userAgent: userAgent, now: now)
+    }
+
+    /// The second-factor check of every sign-in (the MFA grants and the `/authorize` page), after
+    /// a right password: throttled like the password, and a wrong code counts as a failed login
+    /// for the username and the address.
+    func checkSecondFactor(user: User, _ code: SecondFactorCode, address: String) async throws -> Bool {
+        let key = Self.throttleKey(user.username)
+        if let wait = try await throttle.lockRemaining(usernameKey: key, address: address, policy: policy, now: clock.now()) {
+            metrics.recordLogin(.throttled)
+            throw APIError.throttled(retryAfter: max(1, Int(wait.rounded(.up))))
+        }
+        guard try await secondFactor.verify(userID: user.id, code) else {
+            try await throttle.recordFailure(usernameKey: key, address: address, policy: policy, now: clock.now())
+            metrics.recordLogin(.failure)
+            return false
+        }
+        try await throttle.recordSuccess(usernameKey: key)
+        metrics.recordLogin(.success)
+        return true
+    }
+
+    private func openSession(user: User, scopes: [Scope], amr: [AuthMethod], userAgent: String?, now: Date) async throws -> Grant {
+        var session = newSession(userID: user.id, scopes: scopes, clientID: nil, userAgent: userAgent, now: now)
+        session.amr = amr
         let refresh = OpaqueToken.generate()
         try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
-        return try await grant(userID: user.id, sessionID: session.id, scopes: granted, refreshToken: refresh, now: now)
+        return try await grant(userID: user.id, sessionID: session.id, scopes: scopes, amr: amr, refreshToken: refresh, now: now)
     }
 
     /// The password check of every sign-in (this grant and the `/authorize` page): throttled before
@@ -62,11 +134,15 @@ struct LoginService: Sendable {
             metrics.recordLogin(.failure)
             throw APIError.oauth(.invalidGrant, Self.incorrectPassword)
         }
-        try await throttle.recordSuccess(usernameKey: key)
         guard user.isActive else {
+            try await throttle.recordSuccess(usernameKey: key)
             metrics.recordLogin(.failure)
             throw APIError.oauth(.invalidGrant, "Inactive user")
         }
+        // With a second factor on, the login is not done yet: the failures so far still count
+        // until a right code ends them, so the password cannot reset the lock between code guesses.
+        guard !user.mfaEnabled else { return user }
+        try await throttle.recordSuccess(usernameKey: key)
         metrics.recordLogin(.success)
         return user
     }
@@ -127,7 +203,7 @@ struct LoginService: Sendable {
         }
         return try await grant(
             userID: record.user.id, sessionID: record.session.id, scopes: requested.isEmpty ? allowed : requested,
-            refreshToken: next, now: now)
+            amr: record.session.amr, refreshToken: next, now: now)
     }
 
     /// RFC 7009: ends the session of a refresh token or of an access token. Unknown tokens are
@@ -142,10 +218,10 @@ struct LoginService: Sendable {
         }
     }
 
-    func grant(userID: String, sessionID: String, scopes: [Scope], refreshToken: String, now: Date) async throws
-        -> Grant
+    func grant(userID: String, sessionID: String, scopes: [Scope], amr: [AuthMethod], refreshToken: String, now: Date)
+        async throws -> Grant
     {
-        let token = try await tokens.issueAccessToken(userID: userID, sessionID: sessionID, scopes: scopes, now: now)
+        let token = try await tokens.issueAccessToken(userID: userID, sessionID: sessionID, scopes: scopes, amr: amr, now: now)
         return Grant(
             accessToken: token, expiresIn: tokens.accessTokenTTL, refreshToken: refreshToken, scopes: scopes,
             sessionID: sessionID)
