@@ -45,12 +45,19 @@ struct Dependencies: Sendable {
             database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock, metrics: metrics)
     }
 
+    /// TOTP enrolment and checks, over the secrets sealed with `--secrets-key`.
+    var secondFactor: SecondFactorService {
+        SecondFactorService(
+            repository: SecondFactorRepository(database: database), box: SecretBox(key: configuration.secretsKey), clock: clock)
+    }
+
     /// What runs beside the HTTP server, in start order (they stop in reverse, after it).
     var services: [any Service] { [database, hasher] }
 
     /// With the database running: a wrong URL fails here in one line, then migrations, then the
     /// signing key generated once and kept in the database (unless `TASKMANAGER_JWT_SECRET` is set),
-    /// so that restarts and other processes on the same database agree.
+    /// so that restarts and other processes on the same database agree; then the stored TOTP
+    /// secrets must open with `--secrets-key` (a wrong key stops the start here).
     func prepare() async throws {
         do {
             try await database.checkReachable()
@@ -60,6 +67,7 @@ struct Dependencies: Sendable {
                 let stored = try await SigningKeyRepository(database: database).createIfEmpty(generated)
                 await tokens.install(stored.map(TokenService.SigningKey.init))
             }
+            try await secondFactor.checkStoredSecrets()
         } catch {
             throw StartFailure(reason: error)
         }

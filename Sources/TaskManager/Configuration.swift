@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import Logging
 
@@ -34,6 +35,8 @@ struct Configuration: Sendable {
     var trustedProxies: [IPNetwork] = []
     /// Login throttling limits (the contract's defaults; no flags).
     var throttle = ThrottlePolicy()
+    /// `--secrets-key`: seals TOTP secrets at rest; `nil`: they are stored unencrypted.
+    var secretsKey: SymmetricKey? = nil
     /// Where `/docs` and `/redoc` load their JavaScript and CSS from: the CDN, or a local folder.
     var docs = DocsPages(assets: [:])
 
@@ -122,6 +125,12 @@ struct ServerOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "32 bytes, base64 (e.g. `openssl rand -base64 32`): TOTP secrets are encrypted at rest with it (TASKMANAGER_SECRETS_KEY). Default: none, stored unencrypted.",
+            valueName: "key"))
+    var secretsKey: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Folder with swagger-ui-bundle.js, swagger-ui.css and redoc.standalone.js for /docs and /redoc (TASKMANAGER_DOCS_ASSETS). Default: the public CDN.",
             valueName: "dir"))
     var docsAssets: String?
@@ -202,6 +211,14 @@ struct ServerOptions: ParsableArguments {
                 }
                 config.trustedProxies.append(network)
             }
+        }
+        if let text = settings.value(secretsKey, "TASKMANAGER_SECRETS_KEY") {
+            guard let key = SecretBox.parseKey(text) else {
+                throw .init(
+                    description:
+                        "--secrets-key (TASKMANAGER_SECRETS_KEY) must be 32 bytes in base64, e.g. the output of `openssl rand -base64 32`")
+            }
+            config.secretsKey = key
         }
         config.docs = try DocsPages.load(directory: settings.value(docsAssets, "TASKMANAGER_DOCS_ASSETS"))
         return config

@@ -12,7 +12,7 @@ import Testing
             #expect(reply.status == 201)
             #expect(reply.header("Cache-Control") == "no-store")
             #expect(reply.header("X-Content-Type-Options") == "nosniff")
-            #expect(Set(reply.json.keys) == ["id", "username", "email", "full_name", "is_active", "is_admin", "created_at"])
+            #expect(Set(reply.json.keys) == ["id", "username", "email", "full_name", "is_active", "is_admin", "mfa_enabled", "created_at"])
             #expect(reply.string("username") == "Alice")
             #expect(reply["is_active"] as? Bool == true)
             #expect(reply["is_admin"] as? Bool == false)

@@ -57,7 +57,8 @@ import TaskManagerAPI
         mutating func user() -> Components.Schemas.User {
             .init(
                 id: UUID().uuidString.lowercased(), username: text(), email: nullableString(), fullName: nullableString(),
-                isActive: .random(using: &self), isAdmin: .random(using: &self), createdAt: date())
+                isActive: .random(using: &self), isAdmin: .random(using: &self), mfaEnabled: .random(using: &self),
+                createdAt: date())
         }
     }
 

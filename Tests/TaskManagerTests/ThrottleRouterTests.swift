@@ -45,7 +45,8 @@ import Testing
                 let login = LoginService(
                     users: UserRepository(database: dependencies.database), sessions: SessionRepository(database: dependencies.database),
                     throttle: ThrottleRepository(database: dependencies.database), policy: ThrottlePolicy(),
-                    hasher: dependencies.hasher, tokens: dependencies.tokens, sessionTTL: 60, clock: .system,
+                    hasher: dependencies.hasher, tokens: dependencies.tokens, secondFactor: dependencies.secondFactor,
+                    sessionTTL: 60, clock: .system,
                     metrics: dependencies.metrics)
                 for _ in 0..<5 {
                     await #expect(throws: APIError.self) {

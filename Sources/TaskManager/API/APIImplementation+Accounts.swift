@@ -24,8 +24,14 @@ extension APIImplementation {
         switch form.grantType ?? "password" {
         case "password", "":
             grant = try await login.passwordGrant(
-                username: form.username, password: form.password, scope: form.scope, userAgent: request.userAgent,
-                address: request.clientAddress)
+                username: form.username, password: form.password, scope: form.scope, clientID: form.clientId,
+                userAgent: request.userAgent, address: request.clientAddress)
+        case TokenEndpoint.mfaOTPGrant, TokenEndpoint.mfaRecoveryCodeGrant:
+            let code = form.grantType == TokenEndpoint.mfaOTPGrant
+                ? form.otp.map(SecondFactorCode.totp) : form.recoveryCode.map(SecondFactorCode.recovery)
+            grant = try await login.mfaGrant(
+                mfaToken: form.mfaToken, code: code, scope: form.scope, clientID: form.clientId,
+                userAgent: request.userAgent, address: request.clientAddress)
         case "refresh_token":
             let credentials = try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret)
             let clients = authorization.clients

@@ -61,7 +61,10 @@ extension APIImplementation {
                     .init(
                         issuer: issuer, authorizationEndpoint: issuer + "/authorize", tokenEndpoint: issuer + "/token",
                         revocationEndpoint: issuer + "/token/revoke", scopesSupported: Scope.allCases.map(\.rawValue),
-                        responseTypesSupported: ["code"], grantTypesSupported: ["authorization_code", "refresh_token", "password"],
+                        responseTypesSupported: ["code"], grantTypesSupported: [
+                            "authorization_code", "refresh_token", "password", TokenEndpoint.mfaOTPGrant,
+                            TokenEndpoint.mfaRecoveryCodeGrant,
+                        ],
                         codeChallengeMethodsSupported: ["S256"],
                         tokenEndpointAuthMethodsSupported: ["none", "client_secret_basic", "client_secret_post"],
                         revocationEndpointAuthMethodsSupported: ["none"],

@@ -8,6 +8,7 @@ struct APIImplementation: APIProtocol {
     let accounts: AccountService
     let clients: ClientService
     let login: LoginService
+    let secondFactor: SecondFactorService
     let authorization: AuthorizationService
     let sessions: SessionRepository
     let tasks: TaskRepository
@@ -28,13 +29,14 @@ extension APIImplementation {
         let login = LoginService(
             users: users, sessions: sessions, throttle: ThrottleRepository(database: database),
             policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,
-            sessionTTL: config.refreshTokenTTL, clock: dependencies.clock, metrics: dependencies.metrics)
+            secondFactor: dependencies.secondFactor, sessionTTL: config.refreshTokenTTL, clock: dependencies.clock, metrics: dependencies.metrics)
         let clients = ClientRepository(database: database)
         let authenticator = ClientAuthenticator(clients: clients, publicURL: config.publicURL)
         self.init(
             accounts: AccountService(users: users, hasher: dependencies.hasher),
             clients: ClientService(clients: clients),
             login: login,
+            secondFactor: dependencies.secondFactor,
             authorization: AuthorizationService(
                 clients: authenticator, authorizations: AuthorizationRepository(database: database), login: login,
                 issuer: config.publicURL, clock: dependencies.clock),

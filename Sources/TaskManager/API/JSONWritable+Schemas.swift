@@ -53,6 +53,8 @@ extension Components.Schemas.User: JSONWritable {
         json.bool(isActive)
         json.key("is_admin")
         json.bool(isAdmin)
+        json.key("mfa_enabled")
+        json.bool(mfaEnabled)
         json.key("username")
         json.string(username)
         json.raw("}")

@@ -6,7 +6,7 @@ extension Components.Schemas.User {
     init(_ user: User) {
         self.init(
             id: user.id, username: user.username, email: .init(user.email), fullName: .init(user.fullName),
-            isActive: user.isActive, isAdmin: user.isAdmin, createdAt: user.createdAt)
+            isActive: user.isActive, isAdmin: user.isAdmin, mfaEnabled: user.mfaEnabled, createdAt: user.createdAt)
     }
 }
 

@@ -4,7 +4,9 @@ import Foundation
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage accounts.",
-        subcommands: [CreateUserCommand.self, ListUsersCommand.self, DisableUserCommand.self, SetPasswordCommand.self])
+        subcommands: [CreateUserCommand.self, ListUsersCommand.self, DisableUserCommand.self, SetPasswordCommand.self,
+            ResetMFACommand.self,
+        ])
 }
 
 struct CreateUserCommand: AsyncParsableCommand {
@@ -71,13 +73,16 @@ struct ListUsersCommand: AsyncParsableCommand {
         try await withDatabase(database) { db in
             let users = UserRepository(database: db)
             var cursor: PageCursor?
-            print("USERNAME".padding(toLength: 24, withPad: " ", startingAt: 0), "ACTIVE", "ADMIN", "CREATED", "ID", separator: "\t")
+            print(
+                "USERNAME".padding(toLength: 24, withPad: " ", startingAt: 0), "ACTIVE", "ADMIN", "MFA", "CREATED", "ID",
+                separator: "\t")
             repeat {
                 let page = try await users.list(after: cursor, limit: 100)
                 for user in page.items {
                     print(
                         user.username.padding(toLength: 24, withPad: " ", startingAt: 0), user.isActive ? "yes" : "no",
-                        user.isAdmin ? "yes" : "no", user.createdAt.formatted(.iso8601), user.id, separator: "\t")
+                        user.isAdmin ? "yes" : "no", user.mfaEnabled ? "yes" : "no", user.createdAt.formatted(.iso8601), user.id,
+                        separator: "\t")
                 }
                 cursor = page.next
             } while cursor != nil
@@ -131,6 +136,27 @@ struct SetPasswordCommand: AsyncParsableCommand {
             } catch APIError.notFound {
                 throw fail("no user named \(name)", code: 1)
             }
+        }
+    }
+}
+
+struct ResetMFACommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset-mfa",
+        abstract: "Turn off an account's second factor (a lost authenticator app and recovery codes): the next login needs the password only.")
+
+    @Argument(help: "The username.")
+    var name: String
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await withDatabase(database) { db in
+            guard let user = try await UserRepository(database: db).find(username: name) else {
+                throw fail("no user named \(name)", code: 1)
+            }
+            let removed = try await SecondFactorRepository(database: db).remove(userID: user.id)
+            print(removed ? "Turned off the second factor of \(user.username)." : "\(user.username) had no second factor; nothing changed.")
         }
     }
 }

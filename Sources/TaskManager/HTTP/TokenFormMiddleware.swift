@@ -7,6 +7,9 @@ enum TokenEndpoint {
     static let operationIDs: Set<String> = ["createToken", "revokeToken"]
     static let formExpected =
         "The request body must be form data (application/x-www-form-urlencoded), as OAuth2 token requests are"
+    /// The grant types of Auth0's MFA API, whose wire format the second factor speaks.
+    static let mfaOTPGrant = "http://auth0.com/oauth/grant-type/mfa-otp"
+    static let mfaRecoveryCodeGrant = "http://auth0.com/oauth/grant-type/mfa-recovery-code"
 }
 
 /// RFC 6749 §3.2: a token request is form data, named so by its media type. Without this, a body
