@@ -20,9 +20,9 @@ import Testing
         (["--access-token-ttl", "0"], "--access-token-ttl"),
         (["--public-url", "tasks.example.com"], "--public-url"),
     ])
-    func badSettingsStopTheStartWithOneLine(_ arguments: [String], _ mention: String) throws {
+    func badSettingsStopTheStartWithOneLine(_ arguments: [String], _ mention: String) async throws {
         let directory = try TemporaryDirectory()
-        let result = try Binary.run(["serve", "--port", "0"] + arguments, in: directory.url)
+        let result = try await Binary.run(["serve", "--port", "0"] + arguments, in: directory.url)
         #expect(result.status != 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
@@ -32,20 +32,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("taskmanager.sqlite").path))
     }
 
-    @Test func settingsComeFromTheEnvironmentAndFlagsWin() throws {
+    @Test func settingsComeFromTheEnvironmentAndFlagsWin() async throws {
         let directory = try TemporaryDirectory()
-        var result = try Binary.run(["serve"], environment: ["TASKMANAGER_JWT_SECRET": "short"], in: directory.url)
+        var result = try await Binary.run(["serve"], environment: ["TASKMANAGER_JWT_SECRET": "short"], in: directory.url)
         #expect(result.status != 0)
         #expect(result.stderr.contains("TASKMANAGER_JWT_SECRET"))
-        result = try Binary.run(["serve", "--bcrypt-cost", "99"], environment: ["TASKMANAGER_BCRYPT_COST": "5"], in: directory.url)
+        result = try await Binary.run(["serve", "--bcrypt-cost", "99"], environment: ["TASKMANAGER_BCRYPT_COST": "5"], in: directory.url)
         #expect(result.stderr.contains("'99'"))
     }
 
     @Test func aPortInUseIsOneClearLine() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         let directory = try TemporaryDirectory()
-        let result = try Binary.run(["--port", String(server.port), "--database-url", directory.databaseURL])
+        let result = try await Binary.run(["--port", String(server.port), "--database-url", directory.databaseURL])
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stderr.contains("already in use"))
@@ -63,7 +63,7 @@ import Testing
         try process.run()
         defer {
             kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+            Thread.detachNewThread { process.waitUntilExit() }  // not on a cooperative thread
         }
         var up = false
         for _ in 0..<200 where !up {
@@ -77,76 +77,76 @@ import Testing
         #expect(up)
     }
 
-    @Test func openapiPrintsTheServedDocument() throws {
-        let result = try Binary.run(["openapi"])
+    @Test func openapiPrintsTheServedDocument() async throws {
+        let result = try await Binary.run(["openapi"])
         #expect(result.status == 0)
         #expect(result.stdout == OpenAPIDocument.compiled.json + "\n")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         #expect(object?["openapi"] as? String == "3.1.0")
     }
 
-    @Test func migrateCreatesAndThenFindsNothingToDo() throws {
+    @Test func migrateCreatesAndThenFindsNothingToDo() async throws {
         let directory = try TemporaryDirectory()
-        var result = try Binary.run(["migrate", "--database-url", directory.databaseURL])
+        var result = try await Binary.run(["migrate", "--database-url", directory.databaseURL])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Applied migrations: 1, 2"), "\(result.stdout)")
         #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("live.sqlite").path))
-        result = try Binary.run(["migrate", "--database-url", directory.databaseURL])
+        result = try await Binary.run(["migrate", "--database-url", directory.databaseURL])
         #expect(result.status == 0)
         #expect(result.stdout.contains("up to date"))
     }
 
     /// The password commands read only the settings they use: a server setting that would stop
     /// `serve` (a bad port, a missing docs folder) does not stop `user create`.
-    @Test func userCreateIgnoresTheServersSettings() throws {
+    @Test func userCreateIgnoresTheServersSettings() async throws {
         let directory = try TemporaryDirectory()
-        let result = try Binary.run(
+        let result = try await Binary.run(
             ["user", "create", "erin", "--password-stdin", "--database-url", directory.databaseURL],
             stdin: "erin's long password\n",
             environment: ["TASKMANAGER_PORT": "not a port", "TASKMANAGER_DOCS_ASSETS": "/no/such/folder", "TASKMANAGER_BCRYPT_COST": "4"])
         #expect(result.status == 0, "\(result.stderr)")
-        let badCost = try Binary.run(
+        let badCost = try await Binary.run(
             ["user", "create", "frank", "--password-stdin", "--database-url", directory.databaseURL],
             stdin: "frank's long password\n", environment: ["TASKMANAGER_BCRYPT_COST": "99"])
         #expect(badCost.status != 0)
         #expect(badCost.stderr.contains("'99'"), "\(badCost.stderr)")
     }
 
-    @Test func clientCommandsRegisterListAndDelete() throws {
+    @Test func clientCommandsRegisterListAndDelete() async throws {
         let directory = try TemporaryDirectory()
         let url = directory.databaseURL
-        var result = try Binary.run(
+        var result = try await Binary.run(
             ["client", "create", "Sync", "--redirect-uri", "https://sync.example.com/cb", "--confidential", "--scopes", "tasks:read me", "--database-url", url])
         #expect(result.status == 0, "\(result.stderr)")
         let id = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("client_id: ") }?.dropFirst(11))
         #expect(result.stdout.contains("client_secret: "))
-        result = try Binary.run(["client", "list", "--database-url", url])
+        result = try await Binary.run(["client", "list", "--database-url", url])
         #expect(result.stdout.contains("\(id)\tconfidential\tSync\tme tasks:read\thttps://sync.example.com/cb"), "\(result.stdout)")
         #expect(!result.stdout.contains("client_secret"))
 
-        result = try Binary.run(["client", "create", "Bad", "--redirect-uri", "http://evil.example.com/cb", "--database-url", url])
+        result = try await Binary.run(["client", "create", "Bad", "--redirect-uri", "http://evil.example.com/cb", "--database-url", url])
         #expect(result.status != 0)
         #expect(result.stderr.contains("redirect_uris"))
         #expect(result.stderr.split(separator: "\n").count == 1)
-        result = try Binary.run(["client", "create", "Bad", "--redirect-uri", "https://a.example/cb", "--scopes", "root", "--database-url", url])
+        result = try await Binary.run(["client", "create", "Bad", "--redirect-uri", "https://a.example/cb", "--scopes", "root", "--database-url", url])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--scopes"))
 
-        result = try Binary.run(["client", "delete", String(id), "--database-url", url])
+        result = try await Binary.run(["client", "delete", String(id), "--database-url", url])
         #expect(result.status == 0, "\(result.stderr)")
-        result = try Binary.run(["client", "delete", String(id), "--database-url", url])
+        result = try await Binary.run(["client", "delete", String(id), "--database-url", url])
         #expect(result.status != 0)
         #expect(result.stderr.contains("Client not found"))
-        result = try Binary.run(["client", "delete", "taskmanager-web", "--database-url", url])
+        result = try await Binary.run(["client", "delete", "taskmanager-web", "--database-url", url])
         #expect(result.stderr.contains("built-in"))
-        #expect(try Binary.run(["client", "list", "--database-url", url]).stdout.split(separator: "\n").count == 1)
+        #expect(try await Binary.run(["client", "list", "--database-url", url]).stdout.split(separator: "\n").count == 1)
     }
 
     @Test func userCreateMakesTheFirstAdmin() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         let url = server.directory.databaseURL
-        var result = try Binary.run(
+        var result = try await Binary.run(
             ["user", "create", "root", "--admin", "--email", "root@example.com", "--password-stdin", "--database-url", url],
             stdin: "an admin password\n")
         #expect(result.status == 0, "\(result.stderr)")
@@ -155,20 +155,20 @@ import Testing
         let reply = try await server.send(.POST, "/token", form: formBody([("username", "root"), ("password", "an admin password")]))
         #expect(reply.string("scope") == "me tasks:read tasks:write admin")
 
-        result = try Binary.run(["user", "create", "ROOT", "--password-stdin", "--database-url", url], stdin: "another password\n")
+        result = try await Binary.run(["user", "create", "ROOT", "--password-stdin", "--database-url", url], stdin: "another password\n")
         #expect(result.status != 0)
         #expect(result.stderr.contains("Username already registered"))
-        result = try Binary.run(["user", "create", "x", "--password-stdin", "--database-url", url], stdin: "short\n")
+        result = try await Binary.run(["user", "create", "x", "--password-stdin", "--database-url", url], stdin: "short\n")
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1)
-        result = try Binary.run(["user", "create", "nopass", "--database-url", url], stdin: "whatever password\n")
+        result = try await Binary.run(["user", "create", "nopass", "--database-url", url], stdin: "whatever password\n")
         #expect(result.status != 0)
         #expect(result.stderr.contains("--password-stdin"))
     }
 
     @Test func userAdministrationFromTheCommandLine() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         let url = server.directory.databaseURL
         for name in ["alice", "bob"] {
             _ = try await server.send(.POST, "/users", json: jsonBody(["username": name, "password": "correct horse battery"]))
@@ -179,34 +179,34 @@ import Testing
         let alice = try #require(try await login("alice", "correct horse battery").string("access_token"))
         let bob = try #require(try await login("bob", "correct horse battery").string("access_token"))
 
-        var result = try Binary.run(["user", "list", "--database-url", url])
+        var result = try await Binary.run(["user", "list", "--database-url", url])
         #expect(result.status == 0)
         #expect(result.stdout.contains("alice"))
         #expect(result.stdout.contains("bob"))
 
-        result = try Binary.run(["user", "disable", "alice", "--database-url", url])
+        result = try await Binary.run(["user", "disable", "alice", "--database-url", url])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try await server.send(.GET, "/me", token: alice).status == 401)
         #expect(try await login("alice", "correct horse battery").string("detail") == "Inactive user")
 
-        result = try Binary.run(
+        result = try await Binary.run(
             ["user", "set-password", "bob", "--password-stdin", "--database-url", url], stdin: "a new password for bob\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try await server.send(.GET, "/me", token: bob).status == 401)  // every session ends
         #expect(try await login("bob", "a new password for bob").status == 200)
 
-        result = try Binary.run(["user", "disable", "nobody", "--database-url", url])
+        result = try await Binary.run(["user", "disable", "nobody", "--database-url", url])
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func keysRotateReachesARunningServer() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         _ = try await server.send(.POST, "/users", json: jsonBody(["username": "alice", "password": "correct horse battery"]))
         let form = formBody([("username", "alice"), ("password", "correct horse battery")])
         let before = try #require(try await server.send(.POST, "/token", form: form).string("access_token"))
-        let result = try Binary.run(["keys", "rotate", "--database-url", server.directory.databaseURL])
+        let result = try await Binary.run(["keys", "rotate", "--database-url", server.directory.databaseURL])
         #expect(result.status == 0, "\(result.stderr)")
         try await Task.sleep(for: .milliseconds(1100))
         let after = try #require(try await server.send(.POST, "/token", form: form).string("access_token"))
@@ -221,8 +221,8 @@ import Testing
         ["user", "list", "--help"], ["user", "disable", "--help"], ["user", "set-password", "--help"], ["keys", "rotate", "--help"],
         ["openapi", "--help"],
     ])
-    func everyCommandHasHelp(_ arguments: [String]) throws {
-        let result = try Binary.run(arguments)
+    func everyCommandHasHelp(_ arguments: [String]) async throws {
+        let result = try await Binary.run(arguments)
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE"))
     }

@@ -26,7 +26,7 @@ import Testing
         if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
         let assets = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_DOCS_ASSETS"] ?? ""
         let server = try await LiveServer.start(["--docs-assets", assets])
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         let password = "correct horse battery"
         let registration = try await server.send(.POST, "/users", json: jsonBody(["username": "browser", "password": password]))
         #expect(registration.status == 201)
@@ -49,7 +49,7 @@ import Testing
         if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
         let assets = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_DOCS_ASSETS"] ?? ""
         let server = try await LiveServer.start(["--docs-assets", assets])
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         let password = "correct horse battery"
         let registration = try await server.send(.POST, "/users", json: jsonBody(["username": "coder", "password": password]))
         #expect(registration.status == 201)

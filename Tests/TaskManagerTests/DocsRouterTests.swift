@@ -94,17 +94,17 @@ import Testing
         }
     }
 
-    @Test func aFolderWithoutTheAssetsStopsTheStart() throws {
+    @Test func aFolderWithoutTheAssetsStopsTheStart() async throws {
         let directory = try TemporaryDirectory()
         try Data("x".utf8).write(to: directory.url.appendingPathComponent("swagger-ui-bundle.js"))
         #expect(throws: Configuration.Invalid.self) {
             try ServerOptions.parse(["--docs-assets", directory.url.path]).configuration(environment: [:])
         }
-        let result = try Binary.run(["serve", "--port", "0", "--docs-assets", directory.url.path], in: directory.url)
+        let result = try await Binary.run(["serve", "--port", "0", "--docs-assets", directory.url.path], in: directory.url)
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains("swagger-ui.css"))
-        let missing = try Binary.run(["serve", "--port", "0"], environment: ["TASKMANAGER_DOCS_ASSETS": "/nonexistent"], in: directory.url)
+        let missing = try await Binary.run(["serve", "--port", "0"], environment: ["TASKMANAGER_DOCS_ASSETS": "/nonexistent"], in: directory.url)
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("TASKMANAGER_DOCS_ASSETS"))
     }

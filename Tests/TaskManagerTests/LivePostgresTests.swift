@@ -24,9 +24,9 @@ struct LivePostgresTests {
     @Test func twoProcessesShareTheSignInFlow() async throws {
         try await TestPostgres.withDatabase { url in
             let first = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
-            defer { first.stop() }
+            defer { first.stopInBackground() }
             let second = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
-            defer { second.stop() }
+            defer { second.stopInBackground() }
             #expect(try await register(first, "alice").status == 201)
             let (verifier, challenge) = AuthorizationRouterTests.pkce()
             let page = try await first.send(
@@ -60,8 +60,8 @@ struct LivePostgresTests {
             async let startingToo = LiveServer.start(databaseURL: TestPostgres.urlText(url))
             let (first, second) = try await (starting, startingToo)
             defer {
-                first.stop()
-                second.stop()
+                first.stopInBackground()
+                second.stopInBackground()
             }
             try await Database.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
                 let versions = try await database.read { try await $0.all("SELECT version FROM schema_migrations") { try $0.int64(0) } }
@@ -111,13 +111,13 @@ struct LivePostgresTests {
 
     @Test func migrateRunsAheadOfARollout() async throws {
         try await TestPostgres.withDatabase { url in
-            var result = try Binary.run(["migrate", "--database-url", TestPostgres.urlText(url)])
+            var result = try await Binary.run(["migrate", "--database-url", TestPostgres.urlText(url)])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("Applied migrations: 1, 2"), "\(result.stdout)")
-            result = try Binary.run(["migrate", "--database-url", TestPostgres.urlText(url)])
+            result = try await Binary.run(["migrate", "--database-url", TestPostgres.urlText(url)])
             #expect(result.stdout.contains("up to date"), "\(result.stdout)")
             let server = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             #expect(try await server.send(.GET, "/readyz").status == 200)
         }
     }
@@ -126,12 +126,12 @@ struct LivePostgresTests {
     func anOutageIsServiceUnavailableAndTheServerRecoversWithoutARestart() async throws {
         let cluster = try await PostgresCluster.create()
         let server = try await LiveServer.start(["--database-timeout", "2"], databaseURL: cluster.url)
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         #expect(try await register(server, "alice").status == 201)
         let token = try #require(try await login(server, "alice").string("access_token"))
         #expect(try await server.send(.POST, "/tasks", token: token, json: #"{"title": "kept"}"#).status == 201)
 
-        try cluster.stop()
+        try await cluster.stop()
         // Every request that needs the database is answered 503 within the timeout, none hangs.
         for _ in 0..<3 {
             let started = ContinuousClock.now

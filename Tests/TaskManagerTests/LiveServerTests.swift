@@ -10,7 +10,7 @@ import Testing
 
     @Test func theSeedWalkThrough() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         var reply = try await server.send(.GET, "/me")
         #expect(reply.status == 401)
         #expect(reply.body == #"{"detail":"Not authenticated"}"#)
@@ -39,7 +39,7 @@ import Testing
 
     @Test func formBodiesAndBasicClientCredentials() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         let password = "pässwörd + ünïcode & 100%"
         _ = try await server.send(.POST, "/users", json: jsonBody(["username": "jane", "password": password]))
         // Encoded as a browser does (`+` for space, %XX for the rest), with Basic client credentials.
@@ -70,7 +70,7 @@ import Testing
 
     @Test func authenticationHeadersOnTheWire() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         _ = try await server.send(.POST, "/users", json: jsonBody(["username": "max", "password": Self.password]))
         let login = try await server.send(.POST, "/token", form: formBody([("username", "max"), ("password", Self.password), ("scope", "tasks:read")]))
         let token = try #require(login.string("access_token"))
@@ -90,7 +90,7 @@ import Testing
 
     @Test func methodsLimitsAndMalformedBodies() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         _ = try await server.send(.POST, "/users", json: jsonBody(["username": "kim", "password": Self.password]))
         let token = try #require(
             try await server.send(.POST, "/token", form: formBody([("username", "kim"), ("password", Self.password)])).string("access_token"))
@@ -129,7 +129,7 @@ import Testing
 
     @Test func aStreamedBodyOverTheLimitIs413() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/users")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -155,7 +155,7 @@ import Testing
         let server = try await LiveServer.start()
         #expect(try await server.send(.GET, "/healthz").status == 200)
         let started = ContinuousClock.now
-        #expect(server.stop(signal: signal) == 0)
+        #expect(await server.stop(signal: signal) == 0)
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(await !server.acceptsConnections())
     }
@@ -170,7 +170,7 @@ import Testing
         kill(server.process.processIdentifier, SIGTERM)
         let reply = try await registration
         #expect(reply.status == 201)
-        #expect(server.stop() == 0)
+        #expect(await server.stop() == 0)
     }
 
     @Test func acknowledgedWritesSurviveKill9() async throws {
@@ -184,10 +184,10 @@ import Testing
             if reply.status == 201, let id = reply.string("id") { created.append(id) }
         }
         #expect(created.count == 20)
-        #expect(server.stop(signal: SIGKILL) != 0)
+        #expect(await server.stop(signal: SIGKILL) != 0)
 
         let restarted = try await LiveServer.start(in: server.directory)
-        defer { restarted.stop() }
+        defer { restarted.stopInBackground() }
         let listed = try await restarted.send(.GET, "/tasks?limit=100", token: token)
         #expect(listed.status == 200)  // the generated signing key and the session survived too
         #expect(Set(listed.items.compactMap { $0["id"] as? String }) == Set(created))
@@ -195,7 +195,7 @@ import Testing
 
     @Test func everyResponseIsNosniff() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         for (method, path) in [(HTTPMethod.GET, "/healthz"), (.GET, "/readyz"), (.GET, "/openapi.json"), (.GET, "/nope"), (.GET, "/me"), (.DELETE, "/token")] {
             let reply = try await server.send(method, path)
             #expect(reply.header("X-Content-Type-Options") == "nosniff", "\(method) \(path)")

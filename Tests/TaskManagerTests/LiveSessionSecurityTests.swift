@@ -16,7 +16,7 @@ import Testing
 
     @Test func refreshRotationReuseAndRevocation() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         _ = try await server.send(.POST, "/users", json: jsonBody(["username": "alice", "password": Self.password]))
         let login = try await Self.login(server, "alice")
         let stolen = try #require(login.string("refresh_token"))
@@ -37,7 +37,7 @@ import Testing
 
     @Test func aLockedAccountRefusesTheRightPassword() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         _ = try await server.send(.POST, "/users", json: jsonBody(["username": "alice", "password": Self.password]))
         for _ in 0..<5 { #expect(try await Self.login(server, "alice", "wrong password").status == 400) }
         let locked = try await Self.login(server, "alice")
@@ -50,7 +50,7 @@ import Testing
     @Test func forwardedForCountsOnlyFromTrustedProxies() async throws {
         // Behind a trusted proxy, each client address has its own window.
         let proxied = try await LiveServer.start(["--trusted-proxies", "127.0.0.1, ::1"])
-        defer { proxied.stop() }
+        defer { proxied.stopInBackground() }
         _ = try await proxied.send(.POST, "/users", json: jsonBody(["username": "alice", "password": Self.password]))
         for index in 0..<50 {
             _ = try await Self.login(proxied, "guess\(index)", "wrong password", forwardedFor: "198.51.100.7")
@@ -62,7 +62,7 @@ import Testing
 
         // Without trusted proxies the header is ignored: the peer is the client.
         let direct = try await LiveServer.start()
-        defer { direct.stop() }
+        defer { direct.stopInBackground() }
         _ = try await direct.send(.POST, "/users", json: jsonBody(["username": "alice", "password": Self.password]))
         for index in 0..<50 {
             _ = try await Self.login(direct, "guess\(index)", "wrong password", forwardedFor: "198.51.100.\(index)")

@@ -18,19 +18,19 @@ import Testing
         try await engine.withEmptyDatabase { url in
             let databaseURL = engine == .postgres ? TestPostgres.urlText(url) : "sqlite://" + (url.sqlitePath ?? "")
             let server = try await LiveServer.start(databaseURL: databaseURL)
-            defer { server.stop() }
+            defer { server.stopInBackground() }
             let password = "correct horse battery"
             #expect(try await server.send(.POST, "/users", json: jsonBody(["username": "app-user", "password": password])).status == 201)
-            func create(_ arguments: [String]) throws -> (id: String, secret: String?) {
-                let result = try Binary.run(["client", "create"] + arguments + ["--database-url", databaseURL])
+            func create(_ arguments: [String]) async throws -> (id: String, secret: String?) {
+                let result = try await Binary.run(["client", "create"] + arguments + ["--database-url", databaseURL])
                 #expect(result.status == 0, "\(result.stderr)")
                 let lines = result.stdout.split(separator: "\n")
                 let id = lines.first { $0.hasPrefix("client_id: ") }.map { String($0.dropFirst(11)) } ?? ""
                 let secret = lines.first { $0.hasPrefix("client_secret: ") }.map { String($0.dropFirst(15).prefix { $0 != " " }) }
                 return (id, secret)
             }
-            let publicClient = try create(["Script", "--redirect-uri", "http://127.0.0.1/callback"])
-            let confidential = try create(["Server", "--redirect-uri", "http://127.0.0.1/callback", "--confidential"])
+            let publicClient = try await create(["Script", "--redirect-uri", "http://127.0.0.1/callback"])
+            let confidential = try await create(["Server", "--redirect-uri", "http://127.0.0.1/callback", "--confidential"])
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../oauth/authlib_flow.py").standardizedFileURL.path
             let result = try await Binary.runLongTool(

@@ -130,7 +130,7 @@ import Testing
             }
         }
         while await acknowledged.count < 40 { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(server.stop(signal: SIGKILL) != 0)
+        #expect(await server.stop(signal: SIGKILL) != 0)
         await writers.value
 
         let file = DatabaseURL.sqliteFile(path: server.directory.url.appendingPathComponent("live.sqlite").path)
@@ -140,7 +140,7 @@ import Testing
         #expect(check == "ok")
 
         let restarted = try await LiveServer.start(in: server.directory)
-        defer { restarted.stop() }
+        defer { restarted.stopInBackground() }
         var stored = Set<String>()
         var cursor: String?
         repeat {
@@ -155,7 +155,7 @@ import Testing
 
     @Test func sixteenClientsWriteAtOnceWithoutErrors() async throws {
         let server = try await LiveServer.start()
-        defer { server.stop() }
+        defer { server.stopInBackground() }
         var tokens: [String] = []
         for client in 0..<16 { tokens.append(try await Self.token(server, "client\(client)")) }
         let statuses = await withTaskGroup(of: [Int].self) { group in
@@ -190,7 +190,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(200))
         #expect(await !server.acceptsConnections())
         #expect(try await registration.status == 201)
-        #expect(server.stop() == 0)
+        #expect(await server.stop() == 0)
     }
 }
 

@@ -239,10 +239,10 @@ import Testing
                 _ = try await Self.mfaToken(api, "carol")
                 let text: String
                 if case .sqliteFile(let path) = url { text = "sqlite://" + path } else { text = TestPostgres.urlText(url) }
-                let result = try Binary.run(["user", "reset-mfa", "carol", "--database-url", text])
+                let result = try await Binary.run(["user", "reset-mfa", "carol", "--database-url", text])
                 #expect(result.status == 0, "\(result.stderr)")
                 #expect(try await api.loginReply("carol").status == 200)
-                #expect(try Binary.run(["user", "reset-mfa", "nobody", "--database-url", text]).status != 0)
+                #expect(try await Binary.run(["user", "reset-mfa", "nobody", "--database-url", text]).status != 0)
             }
         }
     }

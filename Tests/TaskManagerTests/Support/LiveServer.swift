@@ -19,28 +19,35 @@ enum Binary {
         var stderr: String
     }
 
-    /// Runs the binary to completion (for the non-server commands).
+    /// Runs the binary to completion (for the non-server commands), waiting on a thread of its own.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], in directory: URL? = nil)
-        throws -> Result
+        async throws -> Result
     {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         process.environment = testEnvironment(environment)
         if let directory { process.currentDirectoryURL = directory }
-        return try complete(process, stdin: stdin)
+        return try await offCooperativeThreads { try complete(process, stdin: stdin) }
     }
 
-    /// `runTool` on a thread of its own, for programs that run for seconds (a browser, an OAuth
-    /// client): waiting for them on one of Swift's few cooperative threads would stall the tests
-    /// running beside them.
+    /// `runTool` on a thread of its own, for programs that run for a while (a browser, an OAuth
+    /// client, `initdb`).
     static func runLongTool(_ name: String, _ arguments: [String]) async throws -> Result {
+        try await offCooperativeThreads { try runTool(name, arguments) }
+    }
+
+    /// Runs `body`, which blocks, on a thread of its own. Swift runs every test's async code on as
+    /// many cooperative threads as there are cores (two here): a test blocking one of them while a
+    /// program runs or a server stops stalls every test beside it, and their timers with them.
+    static func offCooperativeThreads<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Swift.Result { try runTool(name, arguments) }) }
+            Thread.detachNewThread { continuation.resume(with: Swift.Result { try body() }) }
         }
     }
 
-    /// Runs another program found on the PATH, to completion.
+    /// Runs another program found on the PATH, to completion, blocking the caller: only for quick
+    /// checks outside async code (whether a tool is installed); else `runLongTool`.
     static func runTool(_ name: String, _ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -133,7 +140,7 @@ final class LiveServer: @unchecked Sendable {
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        server.stop()
+        await server.stop()
         throw LiveServerError.didNotStart(server.errorOutput)
     }
 
@@ -171,9 +178,19 @@ final class LiveServer: @unchecked Sendable {
         return Reply(status: Int(response.status.code), headers: fields, body: String(buffer: bytes))
     }
 
-    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    /// Sends `signal` and waits (on a thread of its own) for the process to exit; returns its exit
+    /// status, or -1 when it had to be killed after `timeout`.
     @discardableResult
-    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) -> Int32 {
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) async -> Int32 {
+        (try? await Binary.offCooperativeThreads { self.waitForExit(signal: signal, timeout: timeout) }) ?? -1
+    }
+
+    /// For `defer`, which cannot wait: sends SIGTERM and leaves the waiting to a thread of its own.
+    func stopInBackground() {
+        Thread.detachNewThread { _ = self.waitForExit(signal: SIGTERM, timeout: .seconds(15)) }
+    }
+
+    private func waitForExit(signal: Int32, timeout: Duration) -> Int32 {
         if process.isRunning { kill(process.processIdentifier, signal) }
         let deadline = ContinuousClock.now + timeout
         while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }

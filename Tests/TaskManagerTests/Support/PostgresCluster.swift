@@ -38,10 +38,10 @@ final class PostgresCluster: @unchecked Sendable {
         let bin = try #require(binDirectory, "no PostgreSQL server programs (set TASKMANAGER_TEST_POSTGRES_BIN)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tm-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        if getuid() == 0 { try check(Binary.runTool("chown", ["postgres:", directory.path]), "chown") }
+        if getuid() == 0 { try check(await Binary.runLongTool("chown", ["postgres:", directory.path]), "chown") }
         let cluster = PostgresCluster(directory: directory, port: try await LiveServer.freePort(), bin: bin)
         try check(
-            Binary.runTool(cluster.command("initdb"), cluster.arguments("initdb", ["-D", cluster.dataDirectory, "-A", "trust", "-U", "postgres", "--no-sync"])),
+            await Binary.runLongTool(cluster.command("initdb"), cluster.arguments("initdb", ["-D", cluster.dataDirectory, "-A", "trust", "-U", "postgres", "--no-sync"])),
             "initdb")
         try await cluster.start()
         return cluster
@@ -59,21 +59,25 @@ final class PostgresCluster: @unchecked Sendable {
         try process.run()
         server = process
         for _ in 0..<300 {
-            if try Binary.runTool("\(bin)/pg_isready", ["-q", "-h", "127.0.0.1", "-p", String(port)]).status == 0 { return }
+            if try await Binary.runLongTool("\(bin)/pg_isready", ["-q", "-h", "127.0.0.1", "-p", String(port)]).status == 0 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("PostgreSQL did not start on port \(port)")
     }
 
     /// A fast shutdown: open connections are ended, as when an operator stops the server.
-    func stop(mode: String = "fast") throws {
+    func stop(mode: String = "fast") async throws {
+        try await Binary.offCooperativeThreads { try self.stopNow(mode: mode) }
+    }
+
+    private func stopNow(mode: String) throws {
         try Self.check(Binary.runTool(command("pg_ctl"), arguments("pg_ctl", ["-D", dataDirectory, "-m", mode, "-w", "stop"])), "pg_ctl stop")
         server?.waitUntilExit()
         server = nil
     }
 
     deinit {
-        if server != nil { try? stop(mode: "immediate") }
+        if server != nil { try? stopNow(mode: "immediate") }
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -49,8 +49,11 @@ enum TestPostgres {
     static let url = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     static let target: PostgresTarget? = url.flatMap { try? PostgresTarget.parse($0) }
     static let skipped = "TASKMANAGER_TEST_POSTGRES_URL is not set: the PostgreSQL tests are skipped"
-    /// Small pools: many tests run at once against one server.
-    static let pool = DatabasePool(size: 4, timeout: .seconds(10))
+    /// Small pools: many tests run at once against one server. The wait is long because the test
+    /// process, not PostgreSQL, is the bottleneck: with every test running at once on two cores,
+    /// transactions sit idle for seconds waiting for their next statement (pg_stat_activity shows
+    /// them in ClientRead), and a test's own connections queue behind them.
+    static let pool = DatabasePool(size: 4, timeout: .seconds(60))
 
     /// A new empty database on the server; `body` gets its URL.
     static func withDatabase(_ body: (DatabaseURL) async throws -> Void) async throws {
