@@ -138,7 +138,7 @@ struct LivePostgresTests {
             let reply = try await server.send(.GET, "/tasks", token: token)
             #expect(reply.status == 503)
             #expect(reply.json["detail"] as? String == "Service unavailable")
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(10))  // 2 s, plus the test process's own delays under load
         }
         #expect(try await login(server, "alice").status == 503)
         #expect(try await server.send(.GET, "/readyz").status == 503)
