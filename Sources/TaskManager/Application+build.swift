@@ -106,6 +106,7 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
             body: .init(byteBuffer: ByteBuffer(string: document.json)))
     }
     dependencies.configuration.docs.addRoutes(to: router)
+    WebAppPages(publicURL: dependencies.configuration.publicURL).addRoutes(to: router)
     let api = APIImplementation(dependencies)
     AuthorizePages(service: api.authorization, secureCookie: dependencies.configuration.publicURL.hasPrefix("https://"))
         .addRoutes(to: router)

@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+/// The web app: `/` sends browsers to `/app`, whose page and ES modules (`Sources/TaskManager/WebApp`,
+/// embedded in the binary) are served here. The assets live under a path named for a hash of all of
+/// them, so they are cached for a year and a new build is fetched at once; the page itself is
+/// `no-cache`. No script or style in the page: the policy is `default-src 'self'`.
+struct WebAppPages: Sendable {
+    /// The assets by name, with their types. The modules import each other by relative path, so they
+    /// share one fingerprinted folder instead of each carrying its own hash.
+    static let assets: [String: (type: String, bytes: [UInt8])] = [
+        "app.css": ("text/css; charset=utf-8", PackageResources.app_css),
+        "app.js": (javascript, PackageResources.app_js),
+        "api.js": (javascript, PackageResources.api_js),
+        "auth.js": (javascript, PackageResources.auth_js),
+        "dom.js": (javascript, PackageResources.dom_js),
+        "tasks.js": (javascript, PackageResources.tasks_js),
+        "account.js": (javascript, PackageResources.account_js),
+        "qr.js": (javascript, PackageResources.qr_js),
+        "icon.svg": ("image/svg+xml", PackageResources.icon_svg),
+    ]
+    private static let javascript = "text/javascript; charset=utf-8"
+
+    /// The first 16 hex digits of SHA-256 over every asset, in name order.
+    static let version: String = {
+        var hash = SHA256()
+        for name in assets.keys.sorted() {
+            hash.update(data: Array(name.utf8))
+            hash.update(data: assets[name]!.bytes)
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined().prefix(16).lowercased()
+    }()
+
+    /// The client-side screens: each is the same page, which reads its path.
+    static let pagePaths = ["/app", "/app/callback", "/app/account"]
+
+    static let policy =
+        "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    /// The page, with the asset folder and the public URL (the app moves to that origin first, so
+    /// that the redirect URI and the issuer it checks are the registered ones).
+    let page: ByteBuffer
+
+    init(publicURL: String) {
+        let template = String(decoding: PackageResources.index_html, as: UTF8.self)
+        let html = template
+            .replacingOccurrences(of: "/app/assets/VERSION/", with: "/app/assets/\(Self.version)/")
+            .replacingOccurrences(of: "PUBLIC_URL", with: HTMLText.escape(publicURL))
+        page = ByteBuffer(string: html)
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/") { _, _ in
+            Response(status: .seeOther, headers: [.location: "/app", .cacheControl: "no-cache"])
+        }
+        let page = self.page
+        for path in Self.pagePaths {
+            router.get(RouterPath(path)) { _, _ in
+                Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
+                        .contentSecurityPolicy: Self.policy, .init("X-Frame-Options")!: "DENY",
+                        // The callback's address carries the code until the app removes it.
+                        .init("Referrer-Policy")!: "no-referrer",
+                    ],
+                    body: .init(byteBuffer: page))
+            }
+        }
+        router.get("/app/assets/{version}/{name}") { _, context in
+            // Only the embedded files of this build: nothing from the request reaches the filesystem.
+            guard context.parameters.get("version") == Self.version, let name = context.parameters.get("name"),
+                let asset = Self.assets[name]
+            else { throw APIError.notFound("Not Found") }
+            return Response(
+                status: .ok,
+                headers: [.contentType: asset.type, .cacheControl: "public, max-age=31536000, immutable"],
+                body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+        }
+    }
+}
+
+/// Escaping for text placed in HTML by hand (the mustache pages escape by themselves).
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,112 @@
+// The web app's entry: finish or resume the sign-in, then show the screen the address names.
+import { accountScreen } from "./account.js";
+import { api } from "./api.js";
+import { currentAccessToken, finishSignIn, hasSession, issuer, refresh, signIn, signOut } from "./auth.js";
+import { field, fill, h, messageBox, setFieldError } from "./dom.js";
+import { tasksScreen } from "./tasks.js";
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+
+async function start() {
+  // The registered redirect URI and the issuer are the server's public URL: work from there.
+  if (location.origin !== new URL(issuer).origin) {
+    location.replace(issuer + location.pathname + location.search);
+    return;
+  }
+  if (location.pathname === "/app/callback") {
+    try {
+      history.replaceState(null, "", await finishSignIn());
+    } catch (error) {
+      return signedOut(error.message, "/app");
+    }
+  } else if (!currentAccessToken()) {
+    if (!hasSession()) return signedOut();
+    try {
+      await refresh();
+    } catch {
+      return signedOut("Your session has ended. Sign in again.");
+    }
+  }
+  nav.hidden = false;
+  show();
+}
+
+/** The screen for the current address. */
+function show() {
+  const account = location.pathname === "/app/account";
+  for (const link of nav.querySelectorAll("a[data-route]")) {
+    if ((link.getAttribute("href") === "/app/account") === account) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  (account ? accountScreen : tasksScreen)(main);
+}
+
+/** Moves within the app without loading the page again. */
+export function go(path) {
+  history.pushState(null, "", path);
+  show();
+  main.focus();
+}
+
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-route]");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  go(link.getAttribute("href"));
+});
+window.addEventListener("popstate", () => currentAccessToken() && show());
+
+document.getElementById("sign-out").addEventListener("click", async () => {
+  await signOut();
+  signedOut("You are signed out.", "/app");
+});
+
+/** The screen of someone not signed in: sign in (back to `returnTo` afterwards) or make an account. */
+function signedOut(message, returnTo = location.pathname + location.search) {
+  nav.hidden = true;
+  const problem = messageBox();
+  const begin = async () => {
+    try {
+      await signIn(returnTo);
+    } catch (error) {
+      problem.show(error.message);
+    }
+  };
+  fill(
+    main,
+    h("section", { class: "card narrow" },
+      h("h1", {}, "Your tasks, yours alone"),
+      message ? h("p", { class: "notice", role: "status" }, message) : null,
+      h("p", {}, "Sign in on the server's own page; this app never sees your password."),
+      h("button", { type: "button", id: "sign-in", onclick: begin }, "Sign in"),
+      problem),
+    registration(begin));
+  main.querySelector("#sign-in").focus();
+}
+
+function registration(thenSignIn) {
+  const username = field("Username", h("input", { name: "username", autocomplete: "username", required: true }));
+  const password = field("Password", h("input", { name: "password", type: "password", autocomplete: "new-password", required: true }),
+    "At least 8 characters.");
+  const problem = messageBox();
+  const form = h("form", { class: "card narrow", id: "register" },
+    h("h2", {}, "New here?"), username.wrap, password.wrap,
+    h("button", { type: "submit", class: "secondary" }, "Create the account and sign in"), problem);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const item of [username, password]) setFieldError(item, "");
+    problem.show("");
+    try {
+      await api("POST", "/users", { username: username.input.value, password: password.input.value });
+      await thenSignIn();
+    } catch (error) {
+      setFieldError(username, error.fields?.username);
+      setFieldError(password, error.fields?.password);
+      problem.show(error.message);
+    }
+  });
+  return form;
+}
+
+start();

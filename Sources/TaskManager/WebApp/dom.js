@@ -1,0 +1,75 @@
+// Building the page from data: text always goes in as text (never as HTML), so a task titled
+// "<script>" shows those characters and runs nothing.
+
+/** h("button", {type: "button", onclick: f}, "Save") */
+export function h(tag, props = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
+    else if (key === "class") element.className = value;
+    else if (key === "value") element.value = value;
+    else if (key === "checked") element.checked = value;
+    else element.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+function append(element, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+}
+
+/** Replaces what `element` holds. */
+export function fill(element, ...children) {
+  element.replaceChildren();
+  append(element, children);
+  return element;
+}
+
+let fieldCount = 0;
+
+/** A labelled control with a place for its error: {wrap, input, error}. */
+export function field(label, control, hint) {
+  const id = control.id || `f${++fieldCount}`;
+  control.id = id;
+  const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
+  const hintText = hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null;
+  control.setAttribute("aria-describedby", [hintText && hintText.id, error.id].filter(Boolean).join(" "));
+  const wrap = h("div", { class: "field" }, h("label", { for: id }, label), control, hintText, error);
+  return { wrap, input: control, error };
+}
+
+/** Shows `message` under a field (or clears it), marking the control invalid for screen readers. */
+export function setFieldError(item, message) {
+  item.error.hidden = !message;
+  item.error.textContent = message || "";
+  if (message) item.input.setAttribute("aria-invalid", "true");
+  else item.input.removeAttribute("aria-invalid");
+}
+
+/** A message box for a form or a screen: role=alert so that it is read out when it appears. */
+export function messageBox() {
+  const box = h("p", { class: "form-error", role: "alert", hidden: true });
+  box.show = (text) => {
+    box.hidden = !text;
+    box.textContent = text || "";
+  };
+  return box;
+}
+
+/** Tells screen-reader users what just happened, without moving the focus. */
+export function announce(text) {
+  const region = document.getElementById("announce");
+  region.textContent = "";
+  setTimeout(() => (region.textContent = text), 30);
+}
+
+export function formatDate(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}
