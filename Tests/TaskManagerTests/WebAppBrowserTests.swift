@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// The web app in real browsers: headless Chromium driven by selenium (Tests/browser/web_app.py)
+/// signs in through the real `/authorize` page, works the task list, the account and the second
+/// factor, and after each step checks the API's own view; a second user in a second browser
+/// profile sees none of it. Screenshots at 360 and 1280 pixels go to `.build/screenshots/` (or
+/// `TASKMANAGER_TEST_SCREENSHOTS`). Skipped without a browser, except in CI.
+@Suite struct WebAppBrowserTests {
+    static let missing: String? = {
+        if findExecutable("chromium") == nil { return "no chromium (apt-get install chromium)" }
+        if findExecutable("chromedriver") == nil { return "no chromedriver (apt-get install chromium-driver)" }
+        if (try? Binary.runTool("python3", ["-c", "import selenium, pyotp, qrcode"]))?.status != 0 {
+            return "no selenium, pyotp or qrcode for python3 (pip install selenium pyotp qrcode)"
+        }
+        return nil
+    }()
+
+    static let screenshots: URL = {
+        if let configured = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_SCREENSHOTS"], !configured.isEmpty {
+            return URL(fileURLWithPath: configured)
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../.build/screenshots").standardizedFileURL
+    }()
+
+    @Test(.enabled(if: missing == nil || DocsBrowserTests.inCI, "browser test skipped: \(missing ?? "")"))
+    func aPersonUsesTheWebApp() async throws {
+        if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        for name in ["tasks-360.png", "tasks-1280.png"] {
+            try? FileManager.default.removeItem(at: Self.screenshots.appendingPathComponent(name))
+        }
+        let server = try await LiveServer.start()
+        defer { server.stopInBackground() }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../browser/web_app.py").standardizedFileURL.path
+        let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", Self.screenshots.path])
+        print(result.stdout, result.stderr)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("all steps passed"))
+        #expect(result.stdout.contains("qr: version"))
+        for name in ["tasks-360.png", "tasks-1280.png", "account-1280.png", "second-factor-360.png"] {
+            let size = (try? FileManager.default.attributesOfItem(atPath: Self.screenshots.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+            #expect(size > 10_000, "screenshot \(name): \(size) bytes")
+        }
+        // The API's view after the run: alice's and bob's tasks apart, the web client's sessions.
+        let alice = try await server.send(.POST, "/token", form: formBody([("username", "alice"), ("password", "a new password of hers")]))
+        #expect(alice.status == 200)
+        let tasks = try await server.send(.GET, "/tasks?limit=100", token: alice.string("access_token"))
+        #expect(tasks.items.count == 45)
+        #expect(!tasks.items.contains { $0["title"] as? String == "Bob's own task" })
+        let sessions = try await server.send(.GET, "/me/sessions", token: alice.string("access_token"))
+        #expect(sessions.items.contains { $0["client_id"] as? String == "taskmanager-web" })
+    }
+}

@@ -1,0 +1,450 @@
+"""Drives the web app at /app in headless Chromium as its users would, and after each step checks
+the API's own view of the data (with tokens of its own from the password grant).
+
+Usage: python3 web_app.py BASE_URL SCREENSHOT_DIR
+Two accounts are made here: alice (who does everything) and bob (in a second browser profile).
+Needs selenium, pyotp and qrcode (PyPI) and Debian's chromium and chromium-driver.
+Prints one line per step; exits 0 when every step held.
+"""
+
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyotp
+import qrcode
+import qrcode.util
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from swagger_authorize import browser, close
+
+BASE = sys.argv[1]
+SHOTS = sys.argv[2]
+ALICE, ALICE_PASSWORD, NEW_PASSWORD = "alice", "correct horse battery", "a new password of hers"
+BOB, BOB_PASSWORD = "bob", "bobs own password"
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failed(what)
+
+
+def call(method, path, token=None, body=None, form=None):
+    headers = {"User-Agent": "web_app.py"}
+    data = None
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body).encode()
+    if form is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        data = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(BASE + path, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request) as response:
+            text = response.read().decode()
+            return response.status, (json.loads(text) if text else None), response.headers
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, (json.loads(text) if text else None), error.headers
+
+
+def token(username, password):
+    status, body, _ = call("POST", "/token", form={"username": username, "password": password})
+    check(status == 200, f"password grant for {username}: {status} {body}")
+    return body["access_token"]
+
+
+def tasks_of(access):
+    items, cursor = [], None
+    while True:
+        status, page, _ = call("GET", "/tasks?limit=100" + (f"&cursor={cursor}" if cursor else ""), access)
+        check(status == 200, f"GET /tasks {status}")
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor or not page["items"]:
+            return items
+
+
+def step(text):
+    print("step:", text, flush=True)
+
+
+class App:
+    def __init__(self, driver):
+        self.driver = driver
+        self.wait = WebDriverWait(driver, 20)
+
+    def find(self, css):
+        return self.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, css))
+
+    def texts(self, css):
+        # In one script, so that a list redrawn meanwhile cannot leave a stale element behind.
+        return self.driver.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText)", css)
+
+    def titles(self):
+        return self.texts("#task-list .task .title")
+
+    def wait_for(self, condition, what):
+        try:
+            self.wait.until(lambda d: condition())
+        except Exception:
+            body = self.driver.find_element(By.TAG_NAME, "body").text
+            logs = [entry["message"] for entry in self.driver.get_log("browser")]
+            raise Failed(f"{what}; the page says: {body[:1500]!r}; console: {logs[-5:]}")
+
+    def sign_in(self, username, password, code=None):
+        self.find("#sign-in").click()
+        self.wait_for(lambda: self.driver.find_elements(By.ID, "password"), "the /authorize sign-in page")
+        check("/authorize" in self.driver.current_url, "the sign-in page is the server's /authorize")
+        self.driver.find_element(By.ID, "username").send_keys(username)
+        self.driver.find_element(By.ID, "password").send_keys(password)
+        self.driver.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+        if code is not None:
+            self.wait_for(lambda: self.driver.find_elements(By.ID, "code"), "the sign-in page asks for the code")
+            self.driver.find_element(By.ID, "code").send_keys(code)
+            self.driver.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+        self.wait_for(lambda: self.find("#nav").is_displayed() and self.driver.find_elements(By.CSS_SELECTOR, "main h1"),
+                      "the app after signing in")
+        check("code=" not in self.driver.current_url, "the code is gone from the address")
+
+    def add_task(self, title, priority="normal", due=None):
+        form = self.find("#new-task")
+        before = len(self.titles())
+        form.find_element(By.NAME, "title").send_keys(title)
+        Select(form.find_element(By.NAME, "priority")).select_by_value(priority)
+        if due:
+            self.driver.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "due_date"), due)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_for(lambda: len(self.titles()) == before + 1, f"the new task {title!r} in the list")
+
+    def item(self, title):
+        for element in self.driver.find_elements(By.CSS_SELECTOR, "#task-list .task"):
+            if element.find_element(By.CSS_SELECTOR, ".title").text == title:
+                return element
+        raise Failed(f"no task {title!r} in the list: {self.titles()}")
+
+    def filter(self, **values):
+        form = self.find("#filters")
+        for name, value in values.items():
+            control = form.find_element(By.NAME, name)
+            if control.tag_name == "select":
+                Select(control).select_by_value(value)
+            elif control.get_attribute("type") == "date":
+                self.driver.execute_script("arguments[0].value = arguments[1]", control, value)
+            else:
+                control.clear()
+                control.send_keys(value)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+    def clear_filters(self):
+        self.find("#clear-filters").click()
+        self.wait_for(lambda: "?" not in self.driver.current_url, "the filters cleared from the address")
+
+    def go(self, name):
+        self.driver.find_element(By.LINK_TEXT, name).click()
+
+    def shot(self, name, width):
+        self.driver.set_window_size(width, 900)
+        time.sleep(0.3)
+        overflow = self.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        check(overflow <= 0, f"{name} at {width} px is wider than the screen by {overflow} px")
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(width, min(max(height + 120, 600), 4000))
+        self.driver.execute_script("window.scrollTo(0, 0)")
+        time.sleep(0.3)
+        path = os.path.join(SHOTS, f"{name}-{width}.png")
+        self.driver.save_screenshot(path)
+        print("screenshot:", path, flush=True)
+        self.driver.set_window_size(1280, 1000)
+
+
+def unlabelled_controls(driver):
+    """Every control on the page has a label a screen reader can read."""
+    return driver.execute_script("""
+        return [...document.querySelectorAll('input, select, textarea, button')].filter(e => {
+          if (e.type === 'hidden' || e.closest('[hidden]')) return false;
+          const name = (e.labels && [...e.labels].map(l => l.textContent).join('')) || e.getAttribute('aria-label') || e.textContent;
+          return !name || !name.trim();
+        }).map(e => e.outerHTML.slice(0, 120));""")
+
+
+def qr_matches(driver, secret):
+    """The QR code drawn by our encoder has the modules python-qrcode makes for the same URI."""
+    drawn = driver.execute_script("""const svg = document.querySelector('.qr-code');
+        return {modules: svg.modules, version: +svg.dataset.version, mask: +svg.dataset.mask};""")
+    uri = f"otpauth://totp/TaskManager:{ALICE}?secret={secret}&issuer=TaskManager&algorithm=SHA1&digits=6&period=30"
+    reference = qrcode.QRCode(version=drawn["version"], error_correction=qrcode.constants.ERROR_CORRECT_M, border=0,
+                              mask_pattern=drawn["mask"])
+    reference.add_data(qrcode.util.QRData(uri.encode(), mode=qrcode.util.MODE_8BIT_BYTE))
+    reference.make(fit=False)
+    return reference.get_matrix() == drawn["modules"], drawn["version"], drawn["mask"]
+
+
+def main():
+    for username, password in ((ALICE, ALICE_PASSWORD), (BOB, BOB_PASSWORD)):
+        status, body, _ = call("POST", "/users", body={"username": username, "password": password})
+        check(status == 201, f"POST /users {username}: {status} {body}")
+    driver = browser()
+    app = App(driver)
+    driver.set_window_size(1280, 1000)
+    try:
+        step("GET / leads to /app, which offers to sign in")
+        driver.get(BASE + "/")
+        app.find("#sign-in")
+        check(urllib.parse.urlparse(driver.current_url).path == "/app", f"/ went to {driver.current_url}")
+        app.shot("signed-out", 360)
+
+        step("sign in through /authorize with PKCE")
+        app.sign_in(ALICE, ALICE_PASSWORD)
+        app.wait_for(lambda: app.find("#list-status").text.startswith("No tasks yet"), "an empty list for a new user")
+        helper = token(ALICE, ALICE_PASSWORD)
+        _, sessions, _ = call("GET", "/me/sessions", helper)
+        check(any(s.get("client_id") == "taskmanager-web" for s in sessions["items"]), f"a taskmanager-web session: {sessions}")
+        print("api: a login session of taskmanager-web", flush=True)
+
+        step("create three tasks")
+        script_title = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">"
+        app.add_task("Buy milk", "high", "2026-12-24")
+        app.add_task("Write report")
+        app.add_task(script_title, "low")
+        check(app.titles() == [script_title, "Write report", "Buy milk"], f"newest first: {app.titles()}")
+        check(driver.execute_script("return window.pwned") is None, "a script in a title ran")
+        check(not driver.find_elements(By.CSS_SELECTOR, "#task-list img, #task-list script"), "a title became markup")
+        stored = tasks_of(helper)
+        check([t["title"] for t in stored] == [script_title, "Write report", "Buy milk"], f"api: {stored}")
+        milk = next(t for t in stored if t["title"] == "Buy milk")
+        check(milk["priority"] == "high" and milk["due_date"] == "2026-12-24", f"api: {milk}")
+        print("api: the three tasks, a <script> title shown as text", flush=True)
+
+        step("filter by priority; the address keeps it across a reload")
+        app.filter(priority="high")
+        app.wait_for(lambda: app.titles() == ["Buy milk"], "only the high-priority task")
+        check("priority=high" in driver.current_url, f"the address: {driver.current_url}")
+        driver.refresh()
+        app.wait_for(lambda: app.titles() == ["Buy milk"], "still filtered and signed in after a reload")
+        app.filter(q="REPORT")
+        app.wait_for(lambda: app.find("#list-status").text.startswith("No tasks match"), "no task is high and says report")
+        app.clear_filters()
+        app.filter(q="report")
+        app.wait_for(lambda: app.titles() == ["Write report"], "the text filter")
+        app.clear_filters()
+        app.filter(due_before="2027-01-01")
+        app.wait_for(lambda: app.titles() == ["Buy milk"], "the due-before filter")
+        app.clear_filters()
+        app.wait_for(lambda: len(app.titles()) == 3, "all three again")
+
+        step("mark one done")
+        app.item("Buy milk").find_element(By.CSS_SELECTOR, "input.done").click()
+        app.wait_for(lambda: "is-done" in app.item("Buy milk").get_attribute("class"), "shown as done")
+        check(next(t for t in tasks_of(helper) if t["title"] == "Buy milk")["done"] is True, "api: done")
+        app.filter(done="true")
+        app.wait_for(lambda: app.titles() == ["Buy milk"], "the done filter")
+        app.filter(done="false")
+        app.wait_for(lambda: app.titles() == [script_title, "Write report"], "the not-done filter")
+        app.clear_filters()
+        app.wait_for(lambda: len(app.titles()) == 3, "all three again")
+        print("api: done is true", flush=True)
+
+        step("edit one inline; an error is shown next to its field")
+        app.item("Write report").find_element(By.CSS_SELECTOR, "button.edit").click()
+        form = app.find("#task-list .edit-form")
+        title = form.find_element(By.NAME, "title")
+        title.clear()
+        title.send_keys("   ")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        app.wait_for(lambda: form.find_element(By.CSS_SELECTOR, ".field-error").text, "the blank title's error next to it")
+        print("error shown:", form.find_element(By.CSS_SELECTOR, ".field-error").text, flush=True)
+        title.clear()
+        title.send_keys("Write the report")
+        form.find_element(By.NAME, "description").send_keys("Two pages")
+        driver.execute_script("arguments[0].value = '2027-01-15'", form.find_element(By.NAME, "due_date"))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        app.wait_for(lambda: "Write the report" in app.titles(), "the edited title")
+        edited = next(t for t in tasks_of(helper) if t["title"] == "Write the report")
+        check(edited["description"] == "Two pages" and edited["due_date"] == "2027-01-15", f"api: {edited}")
+        print("api: the edit", flush=True)
+
+        step("delete one, after the confirmation")
+        app.item(script_title).find_element(By.CSS_SELECTOR, "button.delete").click()
+        keep = app.find("#task-list .confirm button.secondary")
+        check(driver.switch_to.active_element == keep, "the focus is on Keep")
+        keep.click()
+        check(len(app.titles()) == 3 and len(tasks_of(helper)) == 3, "Keep deletes nothing")
+        app.item(script_title).find_element(By.CSS_SELECTOR, "button.delete").click()
+        app.find("#task-list .confirm-delete").click()
+        app.wait_for(lambda: len(app.titles()) == 2, "two left")
+        check([t["title"] for t in tasks_of(helper)] == ["Write the report", "Buy milk"], "api: deleted")
+        print("api: two tasks left", flush=True)
+
+        step("a task made with the keyboard alone")
+        driver.refresh()
+        app.find("#new-task")
+        check(not unlabelled_controls(driver), f"controls without a label: {unlabelled_controls(driver)}")
+        body = driver.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        for _ in range(12):
+            if driver.switch_to.active_element.get_attribute("name") == "title":
+                break
+            driver.switch_to.active_element.send_keys(Keys.TAB)
+        check(driver.switch_to.active_element.get_attribute("name") == "title", "Tab reaches the title field")
+        driver.switch_to.active_element.send_keys("Typed without a mouse", Keys.ENTER)
+        app.wait_for(lambda: app.titles()[:1] == ["Typed without a mouse"], "the keyboard's task")
+        check(tasks_of(helper)[0]["title"] == "Typed without a mouse", "api: the keyboard's task")
+        print("api: the keyboard's task", flush=True)
+
+        step("page through 45 tasks with More")
+        for number in range(42):
+            status, _, _ = call("POST", "/tasks", helper, {"title": f"Task number {number + 1}"})
+            check(status == 201, "POST /tasks")
+        check(len(tasks_of(helper)) == 45, "api: 45 tasks")
+        driver.refresh()
+        app.wait_for(lambda: len(app.titles()) == 20, "the first page of 20")
+        check(app.titles()[0] == "Task number 42", f"newest first: {app.titles()[:2]}")
+        app.find("#more").click()
+        app.wait_for(lambda: len(app.titles()) == 40, "40 after More")
+        check(driver.switch_to.active_element.get_attribute("class") == "done", "the focus moves to the first new task")
+        app.find("#more").click()
+        app.wait_for(lambda: len(app.titles()) == 45, "45 after More again")
+        app.wait_for(lambda: not app.find("#more").is_displayed(), "no More at the end")
+        check(app.titles() == [t["title"] for t in tasks_of(helper)], "the list is the API's, in its order")
+        check(len(set(app.titles())) == 45, "no task twice")
+        print("api: the 45 tasks, in the API's order", flush=True)
+        app.filter(q="number 1")
+        app.wait_for(lambda: len(app.titles()) == 11, "Task number 1 and 10-19")
+        app.shot("tasks", 1280)
+        app.shot("tasks", 360)
+        app.clear_filters()
+
+        step("end another session")
+        other = token(ALICE, ALICE_PASSWORD)
+        check(call("GET", "/me", other)[0] == 200, "the other session works")
+        app.go("Account")
+        app.wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#sessions .session")) >= 3, "the sessions")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#sessions .current")) == 1, "this browser is marked")
+        _, me_sessions, _ = call("GET", "/me/sessions", other)
+        other_id = next(s["id"] for s in me_sessions["items"] if s["current"])
+        app.find(f'#sessions .session[data-id="{other_id}"] button.end-session').click()
+        app.wait_for(lambda: not driver.find_elements(By.CSS_SELECTOR, f'#sessions .session[data-id="{other_id}"]'), "the session gone")
+        check(call("GET", "/me", other)[0] == 401, "api: the ended session's token is refused")
+        check(call("GET", "/me", helper)[0] == 200, "api: the helper's session goes on")
+        print("api: the ended session answers 401", flush=True)
+
+        step("change the password")
+        form = app.find("#password")
+        form.find_element(By.NAME, "current_password").send_keys("not the password")
+        form.find_element(By.NAME, "new_password").send_keys(NEW_PASSWORD)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        app.wait_for(lambda: "Incorrect password" in form.text, "the wrong current password said in words")
+        form.find_element(By.NAME, "current_password").clear()
+        form.find_element(By.NAME, "current_password").send_keys(ALICE_PASSWORD)
+        form.find_element(By.NAME, "new_password").clear()
+        form.find_element(By.NAME, "new_password").send_keys(NEW_PASSWORD)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        app.wait_for(lambda: "Password changed" in form.text, "the password changed")
+        app.wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#sessions .session")) == 1, "only this browser's session")
+        check(call("GET", "/me", helper)[0] == 401, "api: the other sessions ended")
+        check(call("POST", "/token", form={"username": ALICE, "password": ALICE_PASSWORD})[0] == 400, "api: the old password is refused")
+        helper = token(ALICE, NEW_PASSWORD)
+        print("api: the new password works, the old one not", flush=True)
+
+        step("turn on the second factor with the QR code")
+        app.find("#mfa-start").click()
+        secret = app.find("#mfa-secret").text.replace(" ", "")
+        same, version, mask = qr_matches(driver, secret)
+        check(same, "the QR code's modules differ from python-qrcode's")
+        print(f"qr: version {version}, mask {mask}, the same modules as python-qrcode", flush=True)
+        app.shot("second-factor", 360)
+        totp = pyotp.TOTP(secret)
+        field = app.find("#mfa-confirm input[name=code]")
+        field.send_keys("000000" if totp.now() != "000000" else "111111")
+        app.find("#mfa-confirm button[type=submit]").click()
+        app.wait_for(lambda: app.find("#mfa-confirm .form-error").text, "a wrong code said in words")
+        print("error shown:", app.find("#mfa-confirm .form-error").text, flush=True)
+        field.clear()
+        field.send_keys(totp.now())
+        app.find("#mfa-confirm button[type=submit]").click()
+        app.wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li")) == 10, "ten recovery codes")
+        recovery = app.texts("#recovery-codes li")
+        check(call("GET", "/me", helper)[1]["mfa_enabled"] is True, "api: mfa_enabled")
+        app.shot("account", 1280)
+        app.find("#second-factor button").click()
+        app.wait_for(lambda: "On:" in app.find("#mfa-status").text, "the factor shown as on")
+        print("api: mfa_enabled is true", flush=True)
+
+        step("sign out, then back in with a recovery code, then the factor off")
+        app.find("#sign-out").click()
+        app.wait_for(lambda: "signed out" in app.find("main").text, "signed out")
+        _, sessions, _ = call("GET", "/me/sessions", helper)
+        check(not any(s.get("client_id") == "taskmanager-web" for s in sessions["items"]), f"api: the web session ended: {sessions}")
+        driver.refresh()
+        app.find("#sign-in")
+        check(not driver.find_elements(By.ID, "task-list"), "a reload after sign-out stays signed out")
+        driver.get(BASE + "/app/account")
+        app.sign_in(ALICE, NEW_PASSWORD, code=recovery[0])
+        app.wait_for(lambda: urllib.parse.urlparse(driver.current_url).path == "/app/account", "back where the user was going")
+        app.wait_for(lambda: driver.find_elements(By.ID, "mfa-off"), "the turn-off form")
+        off = app.find("#mfa-off")
+        off.find_element(By.NAME, "password").send_keys(NEW_PASSWORD)
+        off.find_element(By.NAME, "code").send_keys(totp.at(time.time() + 30))
+        off.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        app.wait_for(lambda: "Off:" in app.find("#mfa-status").text, "the factor off")
+        check(call("GET", "/me", helper)[1]["mfa_enabled"] is False, "api: mfa_enabled false")
+        print("api: signed in with a recovery code, the factor off", flush=True)
+
+        step("a 401 leads back to sign-in and then to where the user was")
+        driver.get(BASE + "/app?q=number+4")
+        app.wait_for(lambda: len(app.titles()) == 4, "Task number 4 and 40-42")
+        _, sessions, _ = call("GET", "/me/sessions", helper)
+        for session in sessions["items"]:
+            if session.get("client_id") == "taskmanager-web":
+                check(call("DELETE", f"/me/sessions/{session['id']}", helper)[0] == 204, "ending the web session")
+        app.filter(q="number 5")  # the next call answers 401; the refresh is refused too
+        app.wait_for(lambda: driver.find_elements(By.ID, "password"), "the sign-in page after the 401")
+        driver.find_element(By.ID, "username").send_keys(ALICE)
+        driver.find_element(By.ID, "password").send_keys(NEW_PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+        app.wait_for(lambda: "q=number+5" in driver.current_url, "back at the filtered list")
+        app.wait_for(lambda: app.titles() == ["Task number 5"], "the filtered list")
+        print("api: a new session, back at", urllib.parse.urlparse(driver.current_url).query, flush=True)
+    finally:
+        close(driver)
+
+    step("a second user in a second browser profile")
+    second = browser()
+    other_app = App(second)
+    try:
+        second.set_window_size(1280, 1000)
+        second.get(BASE + "/app")
+        other_app.sign_in(BOB, BOB_PASSWORD)
+        other_app.wait_for(lambda: other_app.find("#list-status").text.startswith("No tasks yet"), "bob sees none of alice's tasks")
+        other_app.add_task("Bob's own task")
+        bob = token(BOB, BOB_PASSWORD)
+        check([t["title"] for t in tasks_of(bob)] == ["Bob's own task"], "api: bob's task")
+        check("Bob's own task" not in [t["title"] for t in tasks_of(helper)], "api: alice does not see bob's task")
+        status, _, _ = call("GET", f"/tasks/{tasks_of(helper)[0]['id']}", bob)
+        check(status == 404, "api: alice's task is 404 for bob")
+        print("api: bob sees only his own task", flush=True)
+    finally:
+        close(second)
+    print("all steps passed", flush=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Failed as failure:
+        print("FAILED:", failure, flush=True)
+        sys.exit(1)
