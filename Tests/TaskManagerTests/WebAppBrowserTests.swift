@@ -53,4 +53,18 @@ import Testing
         let sessions = try await server.send(.GET, "/me/sessions", token: alice.string("access_token"))
         #expect(sessions.items.contains { $0["client_id"] as? String == "taskmanager-web" })
     }
+
+    @Test(.enabled(if: missing == nil || DocsBrowserTests.inCI, "browser test skipped: \(missing ?? "")"))
+    func theAppRefreshesBeforeTheAccessTokenExpires() async throws {
+        if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
+        let server = try await LiveServer.start(["--access-token-ttl", "5"])
+        defer { server.stopInBackground() }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../browser/web_app.py").standardizedFileURL.path
+        let result = try await Binary.runLongTool(
+            "python3", [script, "http://127.0.0.1:\(server.port)", Self.screenshots.path, "refresh"])
+        print(result.stdout, result.stderr)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("refreshed before expiry"))
+    }
 }

@@ -1,7 +1,8 @@
 """Drives the web app at /app in headless Chromium as its users would, and after each step checks
 the API's own view of the data (with tokens of its own from the password grant).
 
-Usage: python3 web_app.py BASE_URL SCREENSHOT_DIR
+Usage: python3 web_app.py BASE_URL SCREENSHOT_DIR [refresh]
+With "refresh" (against a server whose access tokens live a few seconds): the refresh check alone.
 Two accounts are made here: alice (who does everything) and bob (in a second browser profile).
 Needs selenium, pyotp and qrcode (PyPI) and Debian's chromium and chromium-driver.
 Prints one line per step; exits 0 when every step held.
@@ -210,6 +211,10 @@ def main():
         step("sign in through /authorize with PKCE")
         app.sign_in(ALICE, ALICE_PASSWORD)
         app.wait_for(lambda: app.find("#list-status").text.startswith("No tasks yet"), "an empty list for a new user")
+        calls = driver.execute_script("""return performance.getEntriesByType('resource')
+            .filter(e => e.initiatorType === 'fetch').map(e => new URL(e.name).pathname)""")
+        check(calls[:2] == ["/token", "/tasks"], f"after the code exchange, the list in one request: {calls}")
+        print("requests after the sign-in:", calls, flush=True)
         helper = token(ALICE, ALICE_PASSWORD)
         _, sessions, _ = call("GET", "/me/sessions", helper)
         check(any(s.get("client_id") == "taskmanager-web" for s in sessions["items"]), f"a taskmanager-web session: {sessions}")
@@ -304,6 +309,14 @@ def main():
         app.wait_for(lambda: app.titles()[:1] == ["Typed without a mouse"], "the keyboard's task")
         check(tasks_of(helper)[0]["title"] == "Typed without a mouse", "api: the keyboard's task")
         print("api: the keyboard's task", flush=True)
+        app.shot("tasks", 1280)
+        app.shot("tasks", 360)
+        background = "return getComputedStyle(document.body).backgroundColor"
+        check(driver.execute_script(background) == "rgb(246, 247, 249)", "light by default")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        check(driver.execute_script(background) == "rgb(21, 24, 28)", "dark when the system prefers it")
+        app.shot("tasks-dark", 360)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
 
         step("page through 45 tasks with More")
         for number in range(42):
@@ -324,8 +337,6 @@ def main():
         print("api: the 45 tasks, in the API's order", flush=True)
         app.filter(q="number 1")
         app.wait_for(lambda: len(app.titles()) == 11, "Task number 1 and 10-19")
-        app.shot("tasks", 1280)
-        app.shot("tasks", 360)
         app.clear_filters()
 
         step("end another session")
@@ -387,6 +398,7 @@ def main():
         step("sign out, then back in with a recovery code, then the factor off")
         app.find("#sign-out").click()
         app.wait_for(lambda: "signed out" in app.find("main").text, "signed out")
+        check(driver.execute_script("return sessionStorage.length") == 0, "the refresh token forgotten")
         _, sessions, _ = call("GET", "/me/sessions", helper)
         check(not any(s.get("client_id") == "taskmanager-web" for s in sessions["items"]), f"api: the web session ended: {sessions}")
         driver.refresh()
@@ -442,9 +454,37 @@ def main():
     print("all steps passed", flush=True)
 
 
+def refresh_before_expiry():
+    """With access tokens of a few seconds (the server's --access-token-ttl), the app gets new ones
+    before they expire: after several lifetimes no call has met a 401, and the kept refresh token
+    has been rotated."""
+    status, body, _ = call("POST", "/users", body={"username": "carol", "password": "carols password"})
+    check(status == 201, f"POST /users carol: {status} {body}")
+    driver = browser()
+    app = App(driver)
+    try:
+        driver.get(BASE + "/app")
+        app.sign_in("carol", "carols password")
+        app.wait_for(lambda: app.find("#list-status").text.startswith("No tasks yet"), "the list")
+        first = driver.execute_script("return sessionStorage.getItem('taskmanager.refresh-token')")
+        time.sleep(15)
+        app.add_task("After three lifetimes")
+        tokens = driver.execute_script("""return performance.getEntriesByType('resource')
+            .filter(e => new URL(e.name).pathname === '/token').length""")
+        check(tokens >= 3, f"the code exchange and at least two refreshes: {tokens}")
+        refused = [entry["message"] for entry in driver.get_log("browser") if "401" in entry["message"]]
+        check(not refused, f"a call met a 401: {refused}")
+        check(driver.execute_script("return sessionStorage.getItem('taskmanager.refresh-token')") != first, "the refresh token rotated")
+        check([t["title"] for t in tasks_of(token("carol", "carols password"))] == ["After three lifetimes"], "api: the task")
+        print(f"refreshed before expiry: {tokens} token requests, no 401", flush=True)
+    finally:
+        close(driver)
+    print("all steps passed", flush=True)
+
+
 if __name__ == "__main__":
     try:
-        main()
+        refresh_before_expiry() if sys.argv[3:] == ["refresh"] else main()
     except Failed as failure:
         print("FAILED:", failure, flush=True)
         sys.exit(1)

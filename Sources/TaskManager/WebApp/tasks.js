@@ -192,7 +192,9 @@ function taskItem(task) {
           problem.show(error.message);
         }
       } }, "Delete");
-      fill(actions, h("span", { class: "confirm", role: "group", "aria-label": "Confirm delete" }, "Delete this task?", yes, keep));
+      const group = h("span", { class: "confirm", role: "group", "aria-label": "Confirm delete" }, "Delete this task?", yes, keep);
+      group.addEventListener("keydown", (event) => event.key === "Escape" && view("edit"));
+      fill(actions, group);
       keep.focus();
     }
   }
