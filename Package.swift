@@ -66,7 +66,7 @@ let package = Package(
             resources: [
                 .embedInCode("Pages/sign-in.mustache"), .embedInCode("Pages/sign-in.css"),
                 // The web app at /app: our own page, style and ES modules, no build step.
-                .embedInCode("WebApp/index.html"), .embedInCode("WebApp/app.css"), .embedInCode("WebApp/app.js"),
+                .embedInCode("WebApp/index.mustache"), .embedInCode("WebApp/app.css"), .embedInCode("WebApp/app.js"),
                 .embedInCode("WebApp/api.js"), .embedInCode("WebApp/auth.js"), .embedInCode("WebApp/dom.js"),
                 .embedInCode("WebApp/tasks.js"), .embedInCode("WebApp/account.js"), .embedInCode("WebApp/qr.js"),
                 .embedInCode("WebApp/icon.svg"),

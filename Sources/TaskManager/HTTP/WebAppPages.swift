@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Mustache
 
 /// The web app: `/` sends browsers to `/app`, whose page and ES modules (`Sources/TaskManager/WebApp`,
 /// embedded in the binary) are served here. The assets live under a path named for a hash of all of
@@ -43,11 +44,9 @@ struct WebAppPages: Sendable {
     let page: ByteBuffer
 
     init(publicURL: String) {
-        let template = String(decoding: PackageResources.index_html, as: UTF8.self)
-        let html = template
-            .replacingOccurrences(of: "/app/assets/VERSION/", with: "/app/assets/\(Self.version)/")
-            .replacingOccurrences(of: "PUBLIC_URL", with: HTMLText.escape(publicURL))
-        page = ByteBuffer(string: html)
+        // Rendered once; the template engine HTML-escapes both values.
+        let template = try! MustacheTemplate(string: String(decoding: PackageResources.index_mustache, as: UTF8.self))
+        page = ByteBuffer(string: template.render(["version": Self.version, "publicURL": publicURL]))
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -78,23 +77,5 @@ struct WebAppPages: Sendable {
                 headers: [.contentType: asset.type, .cacheControl: "public, max-age=31536000, immutable"],
                 body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
         }
-    }
-}
-
-/// Escaping for text placed in HTML by hand (the mustache pages escape by themselves).
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
