@@ -19,6 +19,7 @@ import urllib.request
 import pyotp
 import qrcode
 import qrcode.util
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -85,10 +86,19 @@ def step(text):
 class App:
     def __init__(self, driver):
         self.driver = driver
-        self.wait = WebDriverWait(driver, 20)
+        # The app redraws parts of the page after each call: an element found just before a redraw
+        # is looked for again, not taken as a failure.
+        self.wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,))
 
     def find(self, css):
         return self.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, css))
+
+    def click(self, css):
+        """Clicks what `css` names once it is there, finding it again if it is redrawn meanwhile."""
+        def attempt(driver):
+            driver.find_element(By.CSS_SELECTOR, css).click()
+            return True
+        self.wait.until(attempt)
 
     def texts(self, css):
         # In one script, so that a list redrawn meanwhile cannot leave a stale element behind.
@@ -107,7 +117,7 @@ class App:
             raise Failed(f"{what}; the page says: {body[:1500]!r}; console: {logs[-5:]}")
 
     def sign_in(self, username, password, code=None):
-        self.find("#sign-in").click()
+        self.click("#sign-in")
         self.wait_for(lambda: self.driver.find_elements(By.ID, "password"), "the /authorize sign-in page")
         check("/authorize" in self.driver.current_url, "the sign-in page is the server's /authorize")
         self.driver.find_element(By.ID, "username").send_keys(username)
@@ -151,7 +161,7 @@ class App:
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
     def clear_filters(self):
-        self.find("#clear-filters").click()
+        self.click("#clear-filters")
         self.wait_for(lambda: "?" not in self.driver.current_url, "the filters cleared from the address")
 
     def go(self, name):
@@ -207,6 +217,20 @@ def main():
         app.find("#sign-in")
         check(urllib.parse.urlparse(driver.current_url).path == "/app", f"/ went to {driver.current_url}")
         app.shot("signed-out", 360)
+
+        step("Deny, and an answer this tab did not ask for, are refused in words")
+        app.click("#sign-in")
+        app.wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "button[value=deny]"), "the sign-in page")
+        driver.find_element(By.CSS_SELECTOR, "button[value=deny]").click()
+        app.wait_for(lambda: "Sign-in was cancelled." in app.find("main").text, "Deny said in words")
+        check(urllib.parse.urlparse(driver.current_url).query == "", f"the answer left the address: {driver.current_url}")
+        app.click("#sign-in")
+        app.wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "button[value=deny]"), "the sign-in page")
+        driver.get(BASE + "/app/callback?code=forged&state=forged")
+        app.wait_for(lambda: "state differs" in app.find("main").text, "a forged state refused")
+        driver.get(BASE + "/app/callback?code=forged&state=forged")
+        app.wait_for(lambda: "no sign-in in progress" in app.find("main").text, "an answer with no sign-in started refused")
+        check(not driver.find_elements(By.ID, "task-list"), "no list without a sign-in")
 
         step("sign in through /authorize with PKCE")
         app.sign_in(ALICE, ALICE_PASSWORD)
@@ -289,7 +313,7 @@ def main():
         keep.click()
         check(len(app.titles()) == 3 and len(tasks_of(helper)) == 3, "Keep deletes nothing")
         app.item(script_title).find_element(By.CSS_SELECTOR, "button.delete").click()
-        app.find("#task-list .confirm-delete").click()
+        app.click("#task-list .confirm-delete")
         app.wait_for(lambda: len(app.titles()) == 2, "two left")
         check([t["title"] for t in tasks_of(helper)] == ["Write the report", "Buy milk"], "api: deleted")
         print("api: two tasks left", flush=True)
@@ -326,10 +350,10 @@ def main():
         driver.refresh()
         app.wait_for(lambda: len(app.titles()) == 20, "the first page of 20")
         check(app.titles()[0] == "Task number 42", f"newest first: {app.titles()[:2]}")
-        app.find("#more").click()
+        app.click("#more")
         app.wait_for(lambda: len(app.titles()) == 40, "40 after More")
         check(driver.switch_to.active_element.get_attribute("class") == "done", "the focus moves to the first new task")
-        app.find("#more").click()
+        app.click("#more")
         app.wait_for(lambda: len(app.titles()) == 45, "45 after More again")
         app.wait_for(lambda: not app.find("#more").is_displayed(), "no More at the end")
         check(app.titles() == [t["title"] for t in tasks_of(helper)], "the list is the API's, in its order")
@@ -347,7 +371,7 @@ def main():
         check(len(driver.find_elements(By.CSS_SELECTOR, "#sessions .current")) == 1, "this browser is marked")
         _, me_sessions, _ = call("GET", "/me/sessions", other)
         other_id = next(s["id"] for s in me_sessions["items"] if s["current"])
-        app.find(f'#sessions .session[data-id="{other_id}"] button.end-session').click()
+        app.click(f'#sessions .session[data-id="{other_id}"] button.end-session')
         app.wait_for(lambda: not driver.find_elements(By.CSS_SELECTOR, f'#sessions .session[data-id="{other_id}"]'), "the session gone")
         check(call("GET", "/me", other)[0] == 401, "api: the ended session's token is refused")
         check(call("GET", "/me", helper)[0] == 200, "api: the helper's session goes on")
@@ -372,7 +396,7 @@ def main():
         print("api: the new password works, the old one not", flush=True)
 
         step("turn on the second factor with the QR code")
-        app.find("#mfa-start").click()
+        app.click("#mfa-start")
         secret = app.find("#mfa-secret").text.replace(" ", "")
         same, version, mask = qr_matches(driver, secret)
         check(same, "the QR code's modules differ from python-qrcode's")
@@ -381,22 +405,22 @@ def main():
         totp = pyotp.TOTP(secret)
         field = app.find("#mfa-confirm input[name=code]")
         field.send_keys("000000" if totp.now() != "000000" else "111111")
-        app.find("#mfa-confirm button[type=submit]").click()
+        app.click("#mfa-confirm button[type=submit]")
         app.wait_for(lambda: app.find("#mfa-confirm .form-error").text, "a wrong code said in words")
         print("error shown:", app.find("#mfa-confirm .form-error").text, flush=True)
         field.clear()
         field.send_keys(totp.now())
-        app.find("#mfa-confirm button[type=submit]").click()
+        app.click("#mfa-confirm button[type=submit]")
         app.wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#recovery-codes li")) == 10, "ten recovery codes")
         recovery = app.texts("#recovery-codes li")
         check(call("GET", "/me", helper)[1]["mfa_enabled"] is True, "api: mfa_enabled")
         app.shot("account", 1280)
-        app.find("#second-factor button").click()
+        app.click("#second-factor button")
         app.wait_for(lambda: "On:" in app.find("#mfa-status").text, "the factor shown as on")
         print("api: mfa_enabled is true", flush=True)
 
         step("sign out, then back in with a recovery code, then the factor off")
-        app.find("#sign-out").click()
+        app.click("#sign-out")
         app.wait_for(lambda: "signed out" in app.find("main").text, "signed out")
         check(driver.execute_script("return sessionStorage.length") == 0, "the refresh token forgotten")
         _, sessions, _ = call("GET", "/me/sessions", helper)
