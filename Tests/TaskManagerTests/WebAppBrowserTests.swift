@@ -4,8 +4,9 @@ import Testing
 /// The web app in real browsers: headless Chromium driven by selenium (Tests/browser/web_app.py)
 /// signs in through the real `/authorize` page, works the task list, the account and the second
 /// factor, and after each step checks the API's own view; a second user in a second browser
-/// profile sees none of it. Screenshots at 360 and 1280 pixels go to `.build/screenshots/` (or
-/// `TASKMANAGER_TEST_SCREENSHOTS`). Skipped without a browser, except in CI.
+/// profile sees none of it; on a SQLite file and on PostgreSQL. Screenshots at 360 and 1280 pixels
+/// go to `.build/screenshots/<engine>/` (or under `TASKMANAGER_TEST_SCREENSHOTS`). Skipped without a
+/// browser, except in CI.
 @Suite struct WebAppBrowserTests {
     static let missing: String? = {
         if findExecutable("chromium") == nil { return "no chromium (apt-get install chromium)" }
@@ -24,24 +25,32 @@ import Testing
             .appendingPathComponent("../../.build/screenshots").standardizedFileURL
     }()
 
-    @Test(.enabled(if: missing == nil || DocsBrowserTests.inCI, "browser test skipped: \(missing ?? "")"))
-    func aPersonUsesTheWebApp() async throws {
+    @Test(.enabled(if: missing == nil || DocsBrowserTests.inCI, "browser test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
+    func aPersonUsesTheWebApp(_ engine: TestEngine) async throws {
         if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
-        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
-        for name in ["tasks-360.png", "tasks-1280.png"] {
-            try? FileManager.default.removeItem(at: Self.screenshots.appendingPathComponent(name))
+        try await engine.withEmptyDatabase { url in
+            let directory = try TemporaryDirectory()
+            let server = try await LiveServer.start(
+                in: directory, databaseURL: engine == .postgres ? TestPostgres.urlText(url) : directory.databaseURL)
+            defer { server.stopInBackground() }
+            try await Self.usesTheWebApp(server, screenshots: Self.screenshots.appendingPathComponent(engine.rawValue))
         }
-        let server = try await LiveServer.start()
-        defer { server.stopInBackground() }
+    }
+
+    static func usesTheWebApp(_ server: LiveServer, screenshots: URL) async throws {
+        try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: screenshots.path) where name.hasSuffix(".png") {
+            try FileManager.default.removeItem(at: screenshots.appendingPathComponent(name))
+        }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../browser/web_app.py").standardizedFileURL.path
-        let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", Self.screenshots.path])
+        let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", screenshots.path])
         print(result.stdout, result.stderr)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("all steps passed"))
         #expect(result.stdout.contains("qr: version"))
-        for name in ["tasks-360.png", "tasks-1280.png", "account-1280.png", "second-factor-360.png"] {
-            let size = (try? FileManager.default.attributesOfItem(atPath: Self.screenshots.appendingPathComponent(name).path)[.size] as? Int) ?? 0
+        for name in ["tasks-360.png", "tasks-1280.png", "tasks-dark-360.png", "account-1280.png", "second-factor-360.png"] {
+            let size = (try? FileManager.default.attributesOfItem(atPath: screenshots.appendingPathComponent(name).path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "screenshot \(name): \(size) bytes")
         }
         // The API's view after the run: alice's and bob's tasks apart, the web client's sessions.
