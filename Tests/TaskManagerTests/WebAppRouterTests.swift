@@ -10,6 +10,9 @@ import Testing
             let root = try await api.send(.get, "/")
             #expect(root.status == 303)
             #expect(root.header("Location") == "/app")
+            let icon = try await api.send(.get, "/favicon.ico")
+            #expect(icon.status == 301)
+            #expect(icon.header("Location") == "/app/assets/\(WebAppPages.version)/icon.svg")
         }
     }
 

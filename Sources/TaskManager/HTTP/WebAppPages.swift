@@ -53,6 +53,12 @@ struct WebAppPages: Sendable {
         router.get("/") { _, _ in
             Response(status: .seeOther, headers: [.location: "/app", .cacheControl: "no-cache"])
         }
+        // Pages without an icon of their own (the sign-in page, the docs) make browsers ask here.
+        router.get("/favicon.ico") { _, _ in
+            Response(
+                status: .movedPermanently,
+                headers: [.location: "/app/assets/\(Self.version)/icon.svg", .cacheControl: "public, max-age=86400"])
+        }
         let page = self.page
         for path in Self.pagePaths {
             router.get(RouterPath(path)) { _, _ in
