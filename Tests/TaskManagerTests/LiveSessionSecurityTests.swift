@@ -42,7 +42,9 @@ import Testing
         for _ in 0..<5 { #expect(try await Self.login(server, "alice", "wrong password").status == 400) }
         let locked = try await Self.login(server, "alice")
         #expect(locked.status == 429)
-        #expect(locked.header("Retry-After") == "60")
+        // The lock is 60 s from the fifth failure; a loaded machine may take a second to ask again.
+        let retryAfter = try #require(locked.header("Retry-After").flatMap { Int($0) })
+        #expect((55...60).contains(retryAfter), "\(retryAfter)")
         #expect(locked.json["detail"] is String)
         #expect(locked.header("X-Content-Type-Options") == "nosniff")
     }
