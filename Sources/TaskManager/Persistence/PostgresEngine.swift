@@ -13,6 +13,10 @@ final class PostgresEngine: Sendable {
     private let acquireTimeout: Duration
     private let logger: Logger
     private let leased = Atomic<Int>(0)
+    /// Whether `run()` has begun: the application starts the pool and the first query (the start's
+    /// reachability check) side by side, and a lease asked for before the pool runs makes
+    /// postgres-nio log a warning, a second line on a start that fails.
+    private let running = Atomic<Bool>(false)
 
     /// Connections lent out right now (the pool keeps more open when idle).
     var connectionCount: Int { leased.load(ordering: .relaxed) }
@@ -36,6 +40,7 @@ final class PostgresEngine: Sendable {
 
     /// The pool, until graceful shutdown or cancellation.
     func run() async {
+        running.store(true, ordering: .releasing)
         await client.run()
     }
 
@@ -96,6 +101,8 @@ final class PostgresEngine: Sendable {
                 try await withThrowingTaskGroup(of: T?.self) { group in
                     group.addTask {
                         do {
+                            // Only before the pool runs (the first moments of a start); under the timer.
+                            while !self.running.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
                             return try await client.withConnection { connection in
                                 guard state.claim(.leased) else { throw Database.Failure.unavailable("no database connection in time") }
                                 self.leased.add(1, ordering: .relaxed)
