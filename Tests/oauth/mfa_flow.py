@@ -45,11 +45,12 @@ def enrol(base, token):
     print(f"secret: {secret}")
     totp = pyotp.TOTP(secret)
     expect(pyotp.parse_uri(reply.json()["otpauth_uri"]).secret == secret, "the URI carries the secret")
-    confirmed = requests.post(f"{base}/me/mfa/totp/confirm", headers=bearer, json={"code": totp.now()})
+    confirming = totp.now()
+    confirmed = requests.post(f"{base}/me/mfa/totp/confirm", headers=bearer, json={"code": confirming})
     expect(confirmed.status_code == 200, f"confirm: {confirmed.status_code} {confirmed.text}")
     codes = confirmed.json()["recovery_codes"]
     expect(len(codes) == 10 and len(set(codes)) == 10, "ten recovery codes")
-    return totp, codes
+    return totp, codes, confirming
 
 
 def claims(access_token):
@@ -60,12 +61,13 @@ def claims(access_token):
 def main(base, username, password):
     login = password_grant(base, username, password)
     expect(login.status_code == 200, f"password grant: {login.status_code} {login.text}")
-    totp, codes = enrol(base, login.json()["access_token"])
+    totp, codes, confirming = enrol(base, login.json()["access_token"])
     print("enrolled and confirmed")
 
-    # The confirming code is spent: the same code again is a replay, also within its window.
+    # The confirming code is spent: the same code again is a replay, also within its window (the
+    # very code, not totp.now(): a loaded run may have crossed into the next 30 seconds meanwhile).
     token = mfa_token(base, username, password)
-    replay = requests.post(f"{base}/token", data={"grant_type": OTP_GRANT, "mfa_token": token, "otp": totp.now()})
+    replay = requests.post(f"{base}/token", data={"grant_type": OTP_GRANT, "mfa_token": token, "otp": confirming})
     expect(replay.status_code == 400 and replay.json().get("error") == "invalid_grant", f"replay: {replay.status_code} {replay.text}")
     print("a replayed code: invalid_grant")
     # The next step's code is inside the window (+1) and not yet used.
@@ -98,7 +100,7 @@ def main(base, username, password):
     other = username + "-2"
     created = requests.post(f"{base}/users", json={"username": other, "password": password})
     expect(created.status_code == 201, f"second user: {created.status_code} {created.text}")
-    totp, _ = enrol(base, password_grant(base, other, password).json()["access_token"])
+    totp, _, _ = enrol(base, password_grant(base, other, password).json()["access_token"])
     token = mfa_token(base, other, password)
     valid = {totp.at(time.time() + offset) for offset in (-30, 0, 30)}
     wrong_codes = [code for code in (f"{n:06d}" for n in range(100000, 100100)) if code not in valid][:5]
