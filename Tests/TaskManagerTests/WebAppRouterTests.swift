@@ -34,6 +34,9 @@ import Testing
             // No inline script or style: every script has a src, no style element or attribute.
             #expect(page.body.components(separatedBy: "<script").count == 2)
             #expect(page.body.contains(#"<script type="module" src="/app/assets/\#(WebAppPages.version)/app.js"></script>"#))
+            for name in WebAppPages.assets.keys where name.hasSuffix(".js") && name != "app.js" {
+                #expect(page.body.contains(#"<link rel="modulepreload" href="/app/assets/\#(WebAppPages.version)/\#(name)">"#), "\(name)")
+            }
             #expect(!page.body.contains("<style"))
             #expect(!page.body.contains("style="))
             #expect(!page.body.contains("{{"))

@@ -10,18 +10,30 @@ import Mustache
 struct WebAppPages: Sendable {
     /// The assets by name, with their types. The modules import each other by relative path, so they
     /// share one fingerprinted folder instead of each carrying its own hash.
-    static let assets: [String: (type: String, bytes: [UInt8])] = [
-        "app.css": ("text/css; charset=utf-8", PackageResources.app_css),
-        "app.js": (javascript, PackageResources.app_js),
-        "api.js": (javascript, PackageResources.api_js),
-        "auth.js": (javascript, PackageResources.auth_js),
-        "dom.js": (javascript, PackageResources.dom_js),
-        "tasks.js": (javascript, PackageResources.tasks_js),
-        "account.js": (javascript, PackageResources.account_js),
-        "qr.js": (javascript, PackageResources.qr_js),
-        "icon.svg": ("image/svg+xml", PackageResources.icon_svg),
+    static let assets: [String: Asset] = [
+        "app.css": Asset("text/css; charset=utf-8", PackageResources.app_css),
+        "app.js": Asset(javascript, PackageResources.app_js),
+        "api.js": Asset(javascript, PackageResources.api_js),
+        "auth.js": Asset(javascript, PackageResources.auth_js),
+        "dom.js": Asset(javascript, PackageResources.dom_js),
+        "tasks.js": Asset(javascript, PackageResources.tasks_js),
+        "account.js": Asset(javascript, PackageResources.account_js),
+        "qr.js": Asset(javascript, PackageResources.qr_js),
+        "icon.svg": Asset("image/svg+xml", PackageResources.icon_svg),
     ]
     private static let javascript = "text/javascript; charset=utf-8"
+
+    struct Asset: Sendable {
+        let type: String
+        let bytes: [UInt8]
+        /// Made once: every request hands out the same buffer.
+        let body: ByteBuffer
+        init(_ type: String, _ bytes: [UInt8]) {
+            self.type = type
+            self.bytes = bytes
+            body = ByteBuffer(bytes: bytes)
+        }
+    }
 
     /// The first 16 hex digits of SHA-256 over every asset, in name order.
     static let version: String = {
@@ -46,7 +58,9 @@ struct WebAppPages: Sendable {
     init(publicURL: String) {
         // Rendered once; the template engine HTML-escapes both values.
         let template = try! MustacheTemplate(string: String(decoding: PackageResources.index_mustache, as: UTF8.self))
-        page = ByteBuffer(string: template.render(["version": Self.version, "publicURL": publicURL]))
+        // Every module but the entry is preloaded; the list is the assets', not written again.
+        let modules = Self.assets.keys.filter { $0.hasSuffix(".js") && $0 != "app.js" }.sorted()
+        page = ByteBuffer(string: template.render(["version": Self.version, "publicURL": publicURL, "modules": modules]))
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -81,7 +95,7 @@ struct WebAppPages: Sendable {
             return Response(
                 status: .ok,
                 headers: [.contentType: asset.type, .cacheControl: "public, max-age=31536000, immutable"],
-                body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+                body: .init(byteBuffer: asset.body))
         }
     }
 }
