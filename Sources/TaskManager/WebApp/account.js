@@ -1,6 +1,6 @@
 // The account: profile, password, login sessions and the second factor.
 import { api } from "./api.js";
-import { announce, field, fill, formatDate, h, messageBox, setFieldError } from "./dom.js";
+import { announce, field, fill, formatDate, h, messageBox, submitting } from "./dom.js";
 import { qrSVG } from "./qr.js";
 
 export async function accountScreen(main) {
@@ -17,25 +17,6 @@ export async function accountScreen(main) {
   main.append(profileForm(me), passwordForm(me, () => loadSessions(sessions)), sessions, factor);
   loadSessions(sessions);
   secondFactor(factor, me);
-}
-
-/** Runs `action` for a form, putting the API's errors next to the fields they are about. */
-function submitting(form, items, problem, action) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    for (const item of Object.values(items)) setFieldError(item, "");
-    problem.show("");
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
-      await action();
-    } catch (error) {
-      for (const [name, item] of Object.entries(items)) setFieldError(item, error.fields?.[name]);
-      problem.show(error.message);
-    } finally {
-      button.disabled = false;
-    }
-  });
 }
 
 /** For password managers: whose password a form asks for. */

@@ -2,7 +2,7 @@
 import { accountScreen } from "./account.js";
 import { api } from "./api.js";
 import { currentAccessToken, finishSignIn, hasSession, issuer, refresh, signIn, signOut } from "./auth.js";
-import { field, fill, h, messageBox, setFieldError } from "./dom.js";
+import { field, fill, h, messageBox, submitting } from "./dom.js";
 import { tasksScreen } from "./tasks.js";
 
 const main = document.getElementById("main");
@@ -93,18 +93,9 @@ function registration(thenSignIn) {
   const form = h("form", { class: "card narrow", id: "register" },
     h("h2", {}, "New here?"), username.wrap, password.wrap,
     h("button", { type: "submit", class: "secondary" }, "Create the account and sign in"), problem);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    for (const item of [username, password]) setFieldError(item, "");
-    problem.show("");
-    try {
-      await api("POST", "/users", { username: username.input.value, password: password.input.value });
-      await thenSignIn();
-    } catch (error) {
-      setFieldError(username, error.fields?.username);
-      setFieldError(password, error.fields?.password);
-      problem.show(error.message);
-    }
+  submitting(form, { username, password }, problem, async () => {
+    await api("POST", "/users", { username: username.input.value, password: password.input.value });
+    await thenSignIn();
   });
   return form;
 }

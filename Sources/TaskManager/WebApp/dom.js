@@ -44,11 +44,33 @@ export function field(label, control, hint) {
 }
 
 /** Shows `message` under a field (or clears it), marking the control invalid for screen readers. */
-export function setFieldError(item, message) {
+function setFieldError(item, message) {
   item.error.hidden = !message;
   item.error.textContent = message || "";
   if (message) item.input.setAttribute("aria-invalid", "true");
   else item.input.removeAttribute("aria-invalid");
+}
+
+/** Runs `action` when `form` is sent, with its button disabled meanwhile; an error goes next to
+ *  the field it is about (`items` by body field name; the first such field gets the focus) and
+ *  in words in `problem`. */
+export function submitting(form, items, problem, action) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const item of Object.values(items)) setFieldError(item, "");
+    problem.show("");
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await action();
+    } catch (error) {
+      for (const [name, item] of Object.entries(items)) setFieldError(item, error.fields?.[name]);
+      problem.show(error.message);
+      Object.entries(items).find(([name]) => error.fields?.[name])?.[1].input.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
 }
 
 /** A message box for a form or a screen: role=alert so that it is read out when it appears. */

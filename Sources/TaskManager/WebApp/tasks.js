@@ -1,7 +1,7 @@
 // The task list: newest first, more on demand through the cursor, filters kept in the address,
 // create, inline edit, mark done, delete after a confirmation.
 import { api } from "./api.js";
-import { announce, field, fill, h, messageBox, setFieldError } from "./dom.js";
+import { announce, field, fill, h, messageBox, submitting } from "./dom.js";
 
 const PAGE = 20;
 const priorities = ["low", "normal", "high"];
@@ -109,18 +109,6 @@ function taskFields(task = {}) {
   };
 }
 
-/** Shows each API error next to the field it is about; the rest in the form's message. */
-function showErrors(items, problem, error) {
-  let placed = false;
-  for (const [name, item] of Object.entries(items)) {
-    const message = error?.fields?.[name];
-    setFieldError(item, message);
-    placed ||= Boolean(message);
-  }
-  problem.show(error ? error.message : "");
-  if (placed) Object.entries(items).find(([name]) => error.fields[name])[1].input.focus();
-}
-
 function createForm(added) {
   const items = taskFields();
   const problem = messageBox();
@@ -129,19 +117,13 @@ function createForm(added) {
     h("div", { class: "row" }, items.title.wrap, items.priority.wrap, items.due_date.wrap),
     items.description.wrap,
     h("button", { type: "submit" }, "Add task"), problem);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  submitting(form, items, problem, async () => {
     const body = { title: items.title.input.value, priority: items.priority.input.value, description: items.description.input.value };
     if (items.due_date.input.value) body.due_date = items.due_date.input.value;
-    try {
-      const task = await api("POST", "/tasks", body);
-      showErrors(items, problem, null);
-      form.reset();
-      added(task);
-      items.title.input.focus();
-    } catch (error) {
-      showErrors(items, problem, error);
-    }
+    const task = await api("POST", "/tasks", body);
+    form.reset();
+    added(task);
+    items.title.input.focus();
   });
   return form;
 }
@@ -207,8 +189,7 @@ function taskItem(task) {
       items.title.wrap, h("div", { class: "row" }, items.priority.wrap, items.due_date.wrap), items.description.wrap,
       h("div", { class: "buttons" }, h("button", { type: "submit" }, "Save"), cancel), problem);
     form.addEventListener("keydown", (event) => event.key === "Escape" && view("edit"));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    submitting(form, items, problem, async () => {
       // Only what changed; an emptied due date clears it.
       const change = {};
       for (const name of ["title", "priority", "description"]) {
@@ -216,13 +197,9 @@ function taskItem(task) {
       }
       const due = items.due_date.input.value || null;
       if (due !== (task.due_date ?? null)) change.due_date = due;
-      try {
-        if (Object.keys(change).length) task = await api("PATCH", `/tasks/${task.id}`, change);
-        view("edit");
-        announce(`Saved “${task.title}”.`);
-      } catch (error) {
-        showErrors(items, problem, error);
-      }
+      if (Object.keys(change).length) task = await api("PATCH", `/tasks/${task.id}`, change);
+      view("edit");
+      announce(`Saved “${task.title}”.`);
     });
     fill(item, form);
     items.title.input.focus();
