@@ -21,15 +21,18 @@ struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
 /// services of the application, and `prepare` (before the server listens) migrates the database
 /// and loads the signing keys.
 struct Dependencies: Sendable {
-    let database: Database
+    let database: AppDatabase
     let hasher: PasswordHasher
     let tokens: TokenService
-    let configuration: Configuration
+    let settings: ServerSettings
+    /// `/docs` and `/redoc`, with their files read from `--docs-assets` at start-up.
+    let docs: DocsPages
     let clock: AppClock
     let metrics: AppMetrics
 
-    static func make(_ config: Configuration, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
-        let database = try Database(config.databaseURL, pool: config.databasePool, logger: logger)
+    static func make(_ config: ServerSettings, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
+        let docs = try DocsPages.load(directory: config.docsAssets)
+        let database = try AppDatabase(config.databaseURL, pool: config.connectionPool, logger: logger)
         let keys = SigningKeyRepository(database: database)
         // A configured secret never changes; database-kept keys are re-read (key rotation).
         var reload: (@Sendable () async throws -> [TokenService.SigningKey])?
@@ -42,13 +45,13 @@ struct Dependencies: Sendable {
         let hasher = try await PasswordHasher.start(
             cost: config.bcryptCost, threads: config.bcryptThreads, nice: config.bcryptNice, queueLimit: config.loginQueueLimit, metrics: metrics)
         return Dependencies(
-            database: database, hasher: hasher, tokens: tokens, configuration: config, clock: clock, metrics: metrics)
+            database: database, hasher: hasher, tokens: tokens, settings: config, docs: docs, clock: clock, metrics: metrics)
     }
 
     /// TOTP enrolment and checks, over the secrets sealed with `--secrets-key`.
     var secondFactor: SecondFactorService {
         SecondFactorService(
-            repository: SecondFactorRepository(database: database), box: SecretBox(key: configuration.secretsKey), clock: clock)
+            repository: SecondFactorRepository(database: database), box: SecretBox(key: settings.secretsKey), clock: clock)
     }
 
     /// What runs beside the HTTP server, in start order (they stop in reverse, after it).
@@ -62,7 +65,7 @@ struct Dependencies: Sendable {
         do {
             try await database.checkReachable()
             try await Migrations.run(on: database)
-            if configuration.jwtSecret == nil {
+            if settings.jwtSecret == nil {
                 let generated = SigningKeyRepository.StoredKey.generate(at: Microseconds.now())
                 let stored = try await SigningKeyRepository(database: database).createIfEmpty(generated)
                 await tokens.install(stored.map(TokenService.SigningKey.init))
@@ -73,7 +76,7 @@ struct Dependencies: Sendable {
         }
     }
 
-    private static func configuredKeys(_ config: Configuration) -> [TokenService.SigningKey] {
+    private static func configuredKeys(_ config: ServerSettings) -> [TokenService.SigningKey] {
         guard let secret = config.jwtSecret else { return [] }
         let bytes = Array(secret.utf8)
         return [.init(kid: TokenService.kid(forSecret: bytes), secret: bytes)]
@@ -94,21 +97,23 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     // Before every route, in the order a request meets them.
     router.addMiddleware {
         RequestLogMiddleware(
-            clientAddress: ClientAddressResolver(trustedProxies: dependencies.configuration.trustedProxies), logger: logger)
+            clientAddress: ClientAddressResolver(trustedProxies: dependencies.settings.trustedProxies), logger: logger)
         RequestMetricsMiddleware(metrics: dependencies.metrics)
-        CORSMiddleware(policy: CORSPolicy(origins: Set(dependencies.configuration.corsOrigins)), routes: routes)
+        CORSMiddleware(policy: CORSPolicy(origins: Set(dependencies.settings.corsOrigins)), routes: routes)
+        ResponseHeadersMiddleware()
         ErrorMiddleware(routes: routes)
         BodyLimitMiddleware()
+        IgnoreAcceptMiddleware()
     }
     router.get("/openapi.json") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: document.json)))
     }
-    dependencies.configuration.docs.addRoutes(to: router)
-    WebAppPages(publicURL: dependencies.configuration.publicURL).addRoutes(to: router)
+    dependencies.docs.addRoutes(to: router)
+    WebAppPages(publicURL: dependencies.settings.publicURL).addRoutes(to: router)
     let api = APIImplementation(dependencies)
-    AuthorizePages(service: api.authorization, secureCookie: dependencies.configuration.publicURL.hasPrefix("https://"))
+    AuthorizePages(service: api.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"))
         .addRoutes(to: router)
     let authenticator = BearerAuthenticator(
         operations: document.operations, tokens: dependencies.tokens,
@@ -127,12 +132,13 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
 extension OpenAPIRuntime.Configuration {
     /// How the generated code writes JSON. Keys sorted: unsorted, `JSONEncoder` writes them in hash
     /// order, which differs from process to process; sorted, every answer has one order, the same as
-    /// `JSONWriter` writes for the hot ones. Dates by integer arithmetic, `/` unescaped.
+    /// `JSONWriter` writes for the hot ones. Dates by integer arithmetic, `/` unescaped; the date
+    /// transcoder is also the fast path's hand-off (`DirectJSONHandOff`).
     static let taskManager = OpenAPIRuntime.Configuration(
-        dateTranscoder: MillisecondDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+        dateTranscoder: DirectJSONHandOff(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
 }
 
-func buildApplication(_ config: Configuration, clock: AppClock = .system) async throws -> some ApplicationProtocol {
+func buildApplication(_ config: ServerSettings, clock: AppClock = .system) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "taskmanager")
     logger.logLevel = config.logLevel
     let dependencies = try await Dependencies.make(config, clock: clock, logger: logger)

@@ -45,7 +45,7 @@ import Testing
         ) async throws -> (HTTPResponse, HTTPBody?) {
             do {
                 return try await next(request, body, metadata)
-            } catch let error as ServerError where error.underlyingError is DirectJSONMiddleware.Deferred {
+            } catch let error as ServerError where error.underlyingError is DirectJSONHandOff.Signal {
                 stopped.withLock { $0 += 1 }
                 throw error
             }

@@ -7,7 +7,7 @@ import Mustache
 /// flow, rendered from `Pages/sign-in.mustache` (every value HTML-escaped by the template engine).
 /// HTML rather than the API's JSON, so these two are plain routes; the document describes them.
 struct AuthorizePages: Sendable {
-    let service: AuthorizationService
+    let service: SignInService
     /// `Secure` on the browser cookie when the public URL is https.
     let secureCookie: Bool
 
@@ -33,7 +33,7 @@ struct AuthorizePages: Sendable {
             return response
         }
         router.post("/authorize") { request, context in
-            guard TokenFormMiddleware.isForm(request.headers[.contentType]) else {
+            guard FormFields.isForm(contentType: request.headers[.contentType]) else {
                 return self.respond(.refused("The sign-in form must be sent as a form."))
             }
             let body = try await request.body.collect(upTo: Self.formLimit)
@@ -49,13 +49,12 @@ struct AuthorizePages: Sendable {
         "\(Self.browserCookie)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000" + (secureCookie ? "; Secure" : "")
     }
 
-    func respond(_ answer: AuthorizationService.Answer) -> Response {
-        var headers: HTTPFields = [
-            .cacheControl: "no-store", .pragma: "no-cache", .init("X-Frame-Options")!: "DENY", .init("Referrer-Policy")!: "no-referrer",
-            .contentSecurityPolicy: Self.policy,
-        ]
+    func respond(_ answer: SignInService.Answer) -> Response {
+        var headers = PageHeaders.html(policy: Self.policy, cacheControl: "no-store")
+        headers[.pragma] = "no-cache"
         switch answer {
         case .redirect(let location):
+            headers[.contentType] = nil
             headers[.location] = location
             return Response(status: .seeOther, headers: headers)
         case .page(let page):
@@ -68,7 +67,7 @@ struct AuthorizePages: Sendable {
         }
     }
 
-    static func render(page: AuthorizationService.Page) -> String {
+    static func render(page: SignInService.Page) -> String {
         var form: [String: Any] = [
             "clientName": page.client.name, "scopes": page.request.scopes.map(\.inWords), "formID": page.formID,
             "username": page.username ?? "", "redirectOrigin": origin(of: page.request.redirectURI),
@@ -85,8 +84,6 @@ struct AuthorizePages: Sendable {
     }
 
     private func html(_ status: HTTPResponse.Status, _ text: String, _ headers: HTTPFields) -> Response {
-        var headers = headers
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

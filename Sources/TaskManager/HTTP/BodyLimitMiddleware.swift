@@ -12,13 +12,6 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var request = request
         _ = try await request.collectBody(upTo: RequestLimits.maximumBodySize)
-        // Every operation answers JSON; like FastAPI, ignore `Accept` rather than fail after the
-        // handler has already changed data.
-        if request.headers[.accept] != nil {
-            var head = request.head
-            head.headerFields[.accept] = nil
-            request = Request(head: head, body: request.body)
-        }
         return try await next(request, context)
     }
 }

@@ -15,7 +15,7 @@ struct DocsPages: Sendable {
     let assets: [String: ByteBuffer]
 
     /// Reads the asset folder, or refuses it with the one line the server prints before exiting.
-    static func load(directory: String?) throws(Configuration.Invalid) -> DocsPages {
+    static func load(directory: String?) throws(ServerSettings.Invalid) -> DocsPages {
         guard let directory else { return DocsPages(assets: [:]) }
         var assets: [String: ByteBuffer] = [:]
         for name in assetNames {

@@ -25,7 +25,7 @@ enum ErrorResponse {
             return .validation(ValidationIssue.issues(from: error, in: "body"))
         case is CancellationError:  // shutting down past --shutdown-timeout
             return .serviceUnavailable
-        case Database.Failure.unavailable(let reason):
+        case AppDatabase.Failure.unavailable(let reason):
             logger.error("database unavailable", metadata: ["reason": "\(reason)"])
             return .serviceUnavailable
         case let error as HTTPError where error.status == .contentTooLarge:
@@ -40,7 +40,7 @@ enum ErrorResponse {
 
     private static func apiError(for error: ServerError, logger: Logger) -> APIError {
         let underlying = error.underlyingError
-        if underlying is APIError || underlying is InvalidFields || underlying is Database.Failure || underlying is CancellationError {
+        if underlying is APIError || underlying is InvalidFields || underlying is AppDatabase.Failure || underlying is CancellationError {
             return apiError(for: underlying, logger: logger)
         }
         // The request did not become the operation's input: its body or query is not what the

@@ -51,4 +51,11 @@ enum FormFields {
         default: nil
         }
     }
+
+    /// `application/x-www-form-urlencoded`, in any case, with or without parameters (`; charset=utf-8`).
+    static func isForm(contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
+    }
 }

@@ -8,11 +8,7 @@ import OpenAPIRuntime
 struct MillisecondDateTranscoder: DateTranscoder {
     private let reader = ISO8601DateTranscoder.iso8601WithFractionalSeconds
 
-    func encode(_ date: Date) throws -> String {
-        // `DirectJSONMiddleware` writes this response itself; the generated encoding stops here.
-        if DirectJSONMiddleware.defersDates { throw DirectJSONMiddleware.Deferred() }
-        return Self.format(date)
-    }
+    func encode(_ date: Date) -> String { Self.format(date) }
 
     func decode(_ string: String) throws -> Date { try reader.decode(string) }
 

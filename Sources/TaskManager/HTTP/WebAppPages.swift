@@ -78,12 +78,7 @@ struct WebAppPages: Sendable {
             router.get(RouterPath(path)) { _, _ in
                 Response(
                     status: .ok,
-                    headers: [
-                        .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
-                        .contentSecurityPolicy: Self.policy, .init("X-Frame-Options")!: "DENY",
-                        // The callback's address carries the code until the app removes it.
-                        .init("Referrer-Policy")!: "no-referrer",
-                    ],
+                    headers: PageHeaders.html(policy: Self.policy, cacheControl: "no-cache"),
                     body: .init(byteBuffer: page))
             }
         }

@@ -6,28 +6,20 @@ import TaskManagerAPI
 /// Writes the successful answers of the hot operations — a task, a page of tasks, the user — with
 /// `JSONWriter` instead of the generated serializer's `JSONEncoder`, a quarter of a task list's CPU.
 ///
-/// swift-openapi-runtime has no hook for another JSON encoder, so everything else stays generated:
-/// the input is decoded, the handler runs, and the serializer checks `Accept` and begins to encode.
-/// Under this middleware, `MillisecondDateTranscoder` stops that encoding at the first date it is
-/// asked for by throwing `Deferred`; the runtime hands that error back here with the handler's
-/// typed output attached (`ServerError.operationOutput`), and this writes the output in full, with
-/// the status and headers the generated serializer would have set. An output without a date (an
-/// empty page) is never stopped and finishes in the generated serializer.
+/// Everything else stays generated: the input is decoded, the handler runs, and the serializer
+/// begins to encode; `DirectJSONHandOff` (the one place that explains how) stops it and hands the
+/// typed output back here, and this writes it in full, with the status and headers the generated
+/// serializer would have set. The folder holds the whole fast path: this table, `JSONWriter`, and
+/// the schemas' key lists (`JSONWritable+Schemas.swift`).
 struct DirectJSONMiddleware: ServerMiddleware {
-    /// Read by `MillisecondDateTranscoder`: true while a response of ours is being serialized.
-    @TaskLocal static var defersDates = false
-
-    /// Thrown by the date transcoder to hand the output back to this middleware.
-    struct Deferred: Error {}
-
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard let write = Self.writers[operationID] else { return try await next(request, body, metadata) }
         do {
-            return try await Self.$defersDates.withValue(true) { try await next(request, body, metadata) }
-        } catch let error as ServerError where error.underlyingError is Deferred {
+            return try await DirectJSONHandOff.$isActive.withValue(true) { try await next(request, body, metadata) }
+        } catch let error as ServerError where error.underlyingError is DirectJSONHandOff.Signal {
             // An output this table does not know would be a mistake here; it stays a server error.
             guard let output = error.operationOutput, let response = try write(output) else { throw error }
             return response
@@ -37,30 +29,30 @@ struct DirectJSONMiddleware: ServerMiddleware {
     /// The answer for each operation's outputs that carry a date: the status and headers as the
     /// generated serializer sets them (headers through the runtime's own converter), the body ours.
     static let writers: [String: @Sendable (any Sendable) throws -> (HTTPResponse, HTTPBody)?] = [
-        "listTasks": { output in
+        Operations.ListTasks.id: { output in
             guard case .ok(let ok)? = output as? Operations.ListTasks.Output, case .json(let page) = ok.body else { return nil }
             return try answer(.ok, page)
         },
-        "getTask": { output in
+        Operations.GetTask.id: { output in
             guard case .ok(let ok)? = output as? Operations.GetTask.Output, case .json(let task) = ok.body else { return nil }
             return try answer(.ok, task)
         },
-        "createTask": { output in
+        Operations.CreateTask.id: { output in
             guard case .created(let created)? = output as? Operations.CreateTask.Output, case .json(let task) = created.body
             else { return nil }
-            return try answer(.created, task) { try converter.setHeaderFieldAsURI(in: &$0, name: "Location", value: created.headers.location) }
+            return try answer(.created, task) { try converter.setHeaderFieldAsURI(in: &$0, name: HTTPField.Name.location.rawName, value: created.headers.location) }
         },
-        "updateTask": { output in
+        Operations.UpdateTask.id: { output in
             guard case .ok(let ok)? = output as? Operations.UpdateTask.Output, case .json(let task) = ok.body else { return nil }
             return try answer(.ok, task)
         },
-        "getMe": { output in
+        Operations.GetMe.id: { output in
             guard case .ok(let ok)? = output as? Operations.GetMe.Output, case .json(let user) = ok.body else { return nil }
-            return try answer(.ok, user) { try converter.setHeaderFieldAsURI(in: &$0, name: "Cache-Control", value: ok.headers.cacheControl) }
+            return try answer(.ok, user) { try converter.setHeaderFieldAsURI(in: &$0, name: HTTPField.Name.cacheControl.rawName, value: ok.headers.cacheControl) }
         },
-        "updateMe": { output in
+        Operations.UpdateMe.id: { output in
             guard case .ok(let ok)? = output as? Operations.UpdateMe.Output, case .json(let user) = ok.body else { return nil }
-            return try answer(.ok, user) { try converter.setHeaderFieldAsURI(in: &$0, name: "Cache-Control", value: ok.headers.cacheControl) }
+            return try answer(.ok, user) { try converter.setHeaderFieldAsURI(in: &$0, name: HTTPField.Name.cacheControl.rawName, value: ok.headers.cacheControl) }
         },
     ]
 
