@@ -22,13 +22,13 @@ import Testing
 }
 
 @Suite struct RedirectBuildingTests {
-    @Test func theAnswerIsFormEncodedIntoTheRedirectURIsQuery() async throws {
-        try await withDependencies(testConfiguration { $0.configuredPublicURL = "https://tasks.example.com" }) { dependencies in
-            let service = APIImplementation(dependencies).authorization
-            #expect(
-                service.redirect(to: "https://app.example.com/cb", [("code", "a b"), ("state", "x/y&z"), ("none", nil)])
-                    == "https://app.example.com/cb?code=a%20b&state=x%2Fy%26z&iss=https%3A%2F%2Ftasks.example.com")
-            #expect(service.redirect(to: "https://app.example.com/cb?app=1", [("error", "access_denied")]).hasPrefix("https://app.example.com/cb?app=1&error=access_denied&iss="))
-        }
+    @Test func theAnswerIsFormEncodedIntoTheRedirectURIsQuery() {
+        let issuer = "https://tasks.example.com"
+        #expect(
+            SignInService.redirectURI("https://app.example.com/cb", [("code", "a b"), ("state", "x/y&z"), ("none", nil)], issuer: issuer)
+                == "https://app.example.com/cb?code=a%20b&state=x%2Fy%26z&iss=https%3A%2F%2Ftasks.example.com")
+        #expect(
+            SignInService.redirectURI("https://app.example.com/cb?app=1", [("error", "access_denied")], issuer: issuer)
+                .hasPrefix("https://app.example.com/cb?app=1&error=access_denied&iss="))
     }
 }

@@ -42,12 +42,7 @@ import Testing
         try await withSeededDatabase { url in
             let config = testConfiguration { $0.databaseURL = url }
             try await withDependencies(config) { dependencies in
-                let login = LoginService(
-                    users: UserRepository(database: dependencies.database), sessions: SessionRepository(database: dependencies.database),
-                    throttle: ThrottleRepository(database: dependencies.database), policy: ThrottlePolicy(),
-                    hasher: dependencies.hasher, tokens: dependencies.tokens, secondFactor: dependencies.secondFactor,
-                    sessionTTL: 60, clock: .system,
-                    metrics: dependencies.metrics)
+                let login = APIImplementation(dependencies).login
                 for _ in 0..<5 {
                     await #expect(throws: APIError.self) {
                         try await login.passwordGrant(username: "victim", password: "guess", scope: nil, userAgent: nil, address: "a")

@@ -26,4 +26,39 @@ extension APIImplementation {
         try await accounts.delete(userID: id)
         return .noContent(.init())
     }
+
+    func resetUserMFA(_ input: Operations.ResetUserMFA.Input) async throws -> Operations.ResetUserMFA.Output {
+        guard let id = canonicalID(input.path.id), try await users.find(id: id) != nil else {
+            throw APIError.notFound(AccountService.userNotFound)
+        }
+        try await secondFactor.reset(userID: id)
+        return .noContent(.init())
+    }
+
+    func listClients(_ input: Operations.ListClients.Input) async throws -> Operations.ListClients.Output {
+        let items = try await clients.list().map(Components.Schemas.Client.init)
+        return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(items: items))))
+    }
+
+    func createClient(_ input: Operations.CreateClient.Input) async throws -> Operations.CreateClient.Output {
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
+        try rejectNulls(["confidential", "scopes"])
+        let registration = ClientService.Registration(
+            name: body.clientName, redirectURIs: body.redirectUris, confidential: body.confidential ?? false,
+            scopes: body.scopes?.map(Scope.init))
+        let (client, secret) = try await clients.register(registration, now: clock.now())
+        return .created(
+            .init(
+                headers: .init(cacheControl: .noStore),
+                body: .json(
+                    .init(
+                        clientId: client.id, clientName: client.name, redirectUris: client.redirectURIs,
+                        confidential: client.confidential, scopes: client.scopes.map(Components.Schemas.ScopeName.init),
+                        createdAt: client.createdAt, clientSecret: secret))))
+    }
+
+    func deleteClient(_ input: Operations.DeleteClient.Input) async throws -> Operations.DeleteClient.Output {
+        try await clients.delete(id: input.path.clientId, now: clock.now())
+        return .noContent(.init())
+    }
 }

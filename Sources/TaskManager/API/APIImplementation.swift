@@ -8,15 +8,19 @@ struct APIImplementation: APIProtocol {
     let accounts: AccountService
     let clients: ClientService
     let login: LoginService
+    let grants: SessionGrantService
+    let signIn: SignInService
     let secondFactor: SecondFactorService
-    let authorization: AuthorizationService
+    let hasher: PasswordHasher
     let sessions: SessionRepository
     let tasks: TaskRepository
     let users: UserRepository
-    let database: Database
+    let database: AppDatabase
     let clock: AppClock
     let metrics: AppMetrics
     let openRegistration: Bool
+    /// The public URL: the OAuth issuer.
+    let issuer: String
 }
 
 extension APIImplementation {
@@ -25,27 +29,48 @@ extension APIImplementation {
         let database = dependencies.database
         let users = UserRepository(database: database)
         let sessions = SessionRepository(database: database)
-        let config = dependencies.configuration
-        let login = LoginService(
-            users: users, sessions: sessions, throttle: ThrottleRepository(database: database),
-            policy: config.throttle, hasher: dependencies.hasher, tokens: dependencies.tokens,
-            secondFactor: dependencies.secondFactor, sessionTTL: config.refreshTokenTTL, clock: dependencies.clock, metrics: dependencies.metrics)
+        let settings = dependencies.settings
         let clients = ClientRepository(database: database)
-        let authenticator = ClientAuthenticator(clients: clients, publicURL: config.publicURL)
+        let authenticator = ClientAuthenticator(clients: clients, publicURL: settings.publicURL)
+        let authorizations = AuthorizationRepository(database: database)
+        let grants = SessionGrantService(
+            sessions: sessions, authorizations: authorizations, clients: authenticator, tokens: dependencies.tokens,
+            sessionTTL: settings.refreshTokenTTL, clock: dependencies.clock)
+        let login = LoginService(
+            users: users, pendingLogins: SecondFactorRepository(database: database), throttle: ThrottleRepository(database: database),
+            policy: settings.throttle, hasher: dependencies.hasher, secondFactor: dependencies.secondFactor, grants: grants,
+            clock: dependencies.clock, metrics: dependencies.metrics)
         self.init(
             accounts: AccountService(users: users, hasher: dependencies.hasher),
             clients: ClientService(clients: clients),
             login: login,
+            grants: grants,
+            signIn: SignInService(
+                clients: authenticator, authorizations: authorizations, users: users, login: login, issuer: settings.publicURL,
+                clock: dependencies.clock),
             secondFactor: dependencies.secondFactor,
-            authorization: AuthorizationService(
-                clients: authenticator, authorizations: AuthorizationRepository(database: database), login: login,
-                issuer: config.publicURL, clock: dependencies.clock),
+            hasher: dependencies.hasher,
             sessions: sessions,
             tasks: TaskRepository(database: database),
             users: users,
             database: database,
             clock: dependencies.clock,
             metrics: dependencies.metrics,
-            openRegistration: config.openRegistration)
+            openRegistration: settings.openRegistration,
+            issuer: settings.publicURL)
     }
+}
+
+/// A `null` for a field that cannot be null is a 422, not "absent" (see `ExplicitNulls`).
+func rejectNulls(_ fields: [String]) throws {
+    let nulls = fields.filter(ExplicitNulls.keys.contains)
+    guard nulls.isEmpty else {
+        throw APIError.validation(
+            nulls.map { ValidationIssue(loc: ["body", .key($0)], msg: "Input should not be null", type: "null_forbidden") })
+    }
+}
+
+/// Ids are lower-case UUIDs; anything else names nothing (404, not 422).
+func canonicalID(_ text: String) -> String? {
+    UUID(uuidString: text).map { $0.uuidString.lowercased() }
 }

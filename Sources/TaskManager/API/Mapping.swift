@@ -52,3 +52,24 @@ extension Components.Schemas.NullableDate {
         self = value.map(Self.case1) ?? .case2(nil)
     }
 }
+
+extension Components.Schemas.Client {
+    init(_ client: OAuthClient) {
+        self.init(
+            clientId: client.id, clientName: client.name, redirectUris: client.redirectURIs, confidential: client.confidential,
+            scopes: client.scopes.map(Components.Schemas.ScopeName.init), createdAt: client.createdAt)
+    }
+}
+
+extension Components.Schemas.ScopeName {
+    init(_ scope: Scope) {
+        // The document's enumeration is the contract's scopes, spelled the same.
+        self.init(rawValue: scope.rawValue)!
+    }
+}
+
+extension Scope {
+    init(_ name: Components.Schemas.ScopeName) {
+        self.init(rawValue: name.rawValue)!
+    }
+}

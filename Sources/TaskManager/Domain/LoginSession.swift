@@ -1,7 +1,7 @@
 import Foundation
 
 /// A login session: created by each successful login, named by the access token's `sid` claim.
-/// Ending it (later: revocation, password change, disabling the user) ends every token it issued.
+/// Ending it (revocation, a password change, disabling the user) ends every token it issued.
 struct LoginSession: Sendable, Equatable {
     var id: String
     var userID: String

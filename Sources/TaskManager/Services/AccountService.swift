@@ -31,7 +31,7 @@ struct AccountService: Sendable {
             isActive: true, isAdmin: registration.isAdmin, createdAt: now)
         do {
             try await users.create(user)
-        } catch Database.Failure.uniqueViolation {
+        } catch AppDatabase.Failure.uniqueViolation {
             throw APIError.conflict(Self.taken)
         }
         return user

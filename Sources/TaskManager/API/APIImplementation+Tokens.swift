@@ -1,0 +1,50 @@
+import Foundation
+import TaskManagerAPI
+
+extension APIImplementation {
+    func createToken(_ input: Operations.CreateToken.Input) async throws -> Operations.CreateToken.Output {
+        guard case .urlEncodedForm(let form) = input.body else {
+            throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
+        }
+        let request = RequestInfo.current
+        let grant: SessionGrantService.Grant
+        switch form.grantType ?? "password" {
+        case "password", "":
+            grant = try await login.passwordGrant(
+                username: form.username, password: form.password, scope: form.scope, clientID: form.clientId,
+                userAgent: request.userAgent, address: request.clientAddress)
+        case TokenEndpoint.mfaOTPGrant, TokenEndpoint.mfaRecoveryCodeGrant:
+            let code = form.grantType == TokenEndpoint.mfaOTPGrant
+                ? form.otp.map(SecondFactorCode.totp) : form.recoveryCode.map(SecondFactorCode.recovery)
+            grant = try await login.mfaGrant(
+                mfaToken: form.mfaToken, code: code, scope: form.scope, clientID: form.clientId,
+                userAgent: request.userAgent, address: request.clientAddress)
+        case "refresh_token":
+            grant = try await grants.refreshGrant(
+                refreshToken: form.refreshToken, scope: form.scope, userAgent: request.userAgent,
+                credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret))
+        case "authorization_code":
+            grant = try await grants.authorizationCodeGrant(
+                code: form.code, redirectURI: form.redirectUri, verifier: form.codeVerifier,
+                credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret),
+                userAgent: request.userAgent)
+        case let other:
+            throw APIError.oauth(.unsupportedGrantType, "Unsupported grant type: \(other.prefix(64))")
+        }
+        return .ok(
+            .init(
+                headers: .init(cacheControl: .noStore, pragma: .noCache),
+                body: .json(
+                    .init(
+                        accessToken: grant.accessToken, tokenType: .bearer, expiresIn: grant.expiresIn,
+                        refreshToken: grant.refreshToken, scope: Scope.joined(grant.scopes)))))
+    }
+
+    func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {
+        guard case .urlEncodedForm(let form) = input.body else {
+            throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
+        }
+        try await grants.revoke(token: form.token)
+        return .ok(.init(headers: .init(cacheControl: .noStore)))
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// Opens, rotates and ends login sessions, and issues their tokens: every grant ends here. The
+/// refresh and authorization-code grants are its own; the password and MFA grants (`LoginService`)
+/// open their sessions through it.
+struct SessionGrantService: Sendable {
+    let sessions: SessionRepository
+    let authorizations: AuthorizationRepository
+    let clients: ClientAuthenticator
+    let tokens: TokenService
+    /// How long a login session (and so its refresh tokens) lives.
+    let sessionTTL: Int
+    let clock: AppClock
+
+    struct Grant: Sendable, Equatable {
+        var accessToken: String
+        var expiresIn: Int
+        var refreshToken: String
+        var scopes: [Scope]
+    }
+
+    /// A new session for a user who signed in, with its first refresh token.
+    func openSession(user: User, scopes: [Scope], amr: [AuthMethod], userAgent: String?, now: Date) async throws -> Grant {
+        var session = newSession(userID: user.id, scopes: scopes, clientID: nil, userAgent: userAgent, now: now)
+        session.amr = amr
+        let refresh = OpaqueToken.generate()
+        try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
+        return try await grant(userID: user.id, sessionID: session.id, scopes: scopes, amr: amr, refreshToken: refresh, now: now)
+    }
+
+    /// A new login session, not stored yet.
+    func newSession(userID: String, scopes: [Scope], clientID: String?, userAgent: String?, now: Date) -> LoginSession {
+        LoginSession(
+            id: UUID().uuidString.lowercased(), userID: userID, scopes: scopes, createdAt: now, lastUsedAt: now,
+            expiresAt: now.addingTimeInterval(Double(sessionTTL)), userAgent: Self.storedUserAgent(userAgent),
+            revokedAt: nil, clientID: clientID)
+    }
+
+    /// Exchanges a refresh token for a new access token and a new refresh token. A refresh token
+    /// that was already used ends its whole session: whoever holds the newer one is cut off too.
+    ///
+    /// The refresh token of a session made through a client is refreshed only by that client
+    /// (`credentials`, authenticated when confidential, as `ClientAuthenticator` does); a password-grant
+    /// session's ignores it.
+    func refreshGrant(
+        refreshToken: String?, scope: String?, userAgent: String?, credentials: ClientCredentials = ClientCredentials()
+    ) async throws -> Grant {
+        guard let refreshToken, !refreshToken.isEmpty else {
+            throw APIError.oauth(.invalidRequest, "Form field refresh_token is required")
+        }
+        guard let requested = Scope.parseList(scope ?? "") else {
+            throw APIError.oauth(.invalidScope, "Unknown scope requested")
+        }
+        let invalid = APIError.oauth(.invalidGrant, "Invalid refresh token")
+        let hash = OpaqueToken.hash(refreshToken)
+        let now = clock.now()
+        guard let record = try await sessions.findRefreshToken(hash: hash),
+            record.session.revokedAt == nil, record.session.expiresAt > now
+        else { throw invalid }
+        // No client named: not the session's client (invalid_grant); a wrong secret: invalid_client.
+        if let owner = record.session.clientID {
+            let presented = credentials.id == nil ? nil : try await clients.authenticate(credentials)
+            guard presented?.id == owner else { throw APIError.oauth(.invalidGrant, "The refresh token was issued to another client") }
+        }
+        guard record.usedAt == nil else {
+            try await sessions.revoke(sessionID: record.session.id, now: now)
+            throw invalid
+        }
+        guard record.user.isActive else { throw APIError.oauth(.invalidGrant, "Inactive user") }
+        // The session keeps the scope it was granted; a refresh may narrow this access token only.
+        let allowed = record.session.scopes.filter(Scope.allowed(isAdmin: record.user.isAdmin).contains)
+        guard requested.allSatisfy(allowed.contains) else {
+            throw APIError.oauth(.invalidScope, "Requested scope exceeds the scope originally granted")
+        }
+        let next = OpaqueToken.generate()
+        let rotated = try await sessions.rotate(
+            hash: hash, to: OpaqueToken.hash(next), sessionID: record.session.id, userAgent: Self.storedUserAgent(userAgent),
+            now: now)
+        guard rotated else {
+            // A concurrent refresh with the same token won: that is reuse too.
+            try await sessions.revoke(sessionID: record.session.id, now: now)
+            throw invalid
+        }
+        return try await grant(
+            userID: record.user.id, sessionID: record.session.id, scopes: requested.isEmpty ? allowed : requested,
+            amr: record.session.amr, refreshToken: next, now: now)
+    }
+
+    /// RFC 7009: ends the session of a refresh token or of an access token. Unknown tokens are
+    /// ignored (the answer is the same either way).
+    func revoke(token: String?) async throws {
+        guard let token, !token.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field token is required") }
+        let now = clock.now()
+        if let record = try await sessions.findRefreshToken(hash: OpaqueToken.hash(token)) {
+            try await sessions.revoke(sessionID: record.session.id, now: now)
+        } else if let claims = try? await tokens.verify(token) {
+            try await sessions.revoke(sessionID: claims.sid, now: now)
+        }
+    }
+
+    func grant(userID: String, sessionID: String, scopes: [Scope], amr: [AuthMethod], refreshToken: String, now: Date)
+        async throws -> Grant
+    {
+        let token = try await tokens.issueAccessToken(userID: userID, sessionID: sessionID, scopes: scopes, amr: amr, now: now)
+        return Grant(
+            accessToken: token, expiresIn: tokens.accessTokenTTL, refreshToken: refreshToken, scopes: scopes)
+    }
+
+    /// What a session keeps of the client's `User-Agent`: 512 characters, without NULs (HTTP/1's
+    /// parser refuses them already; PostgreSQL text could not hold one).
+    static func storedUserAgent(_ header: String?) -> String? {
+        header.map { String($0.unicodeScalars.lazy.filter { $0 != "\0" }.prefix(512).map(Character.init)) }
+    }
+
+    /// The authorization-code grant: the code the sign-in page issued, for the client, redirect
+    /// URI and PKCE verifier it was issued to, once; a second use ends the session it opened.
+    func authorizationCodeGrant(code: String?, redirectURI: String?, verifier: String?, credentials: ClientCredentials, userAgent: String?)
+        async throws -> Grant
+    {
+        guard let code, !code.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field code is required") }
+        let client = try await clients.authenticate(credentials)
+        let now = clock.now()
+        let refresh = OpaqueToken.generate()
+        let redemption = try await authorizations.redeem(
+            hash: OpaqueToken.hash(code), now: now,
+            accepts: { issued in
+                let redirectMatches =
+                    issued.request.redirectGiven
+                    ? redirectURI == issued.request.redirectURI : (redirectURI ?? issued.request.redirectURI) == issued.request.redirectURI
+                return issued.request.clientID == client.id && redirectMatches
+                    && PKCE.verify(verifier ?? "", against: issued.request.codeChallenge)
+            },
+            makeSession: { issued, user in
+                let scopes = issued.request.scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains)
+                var session = newSession(userID: user.id, scopes: scopes, clientID: client.id, userAgent: userAgent, now: now)
+                session.amr = issued.amr
+                return (session, OpaqueToken.hash(refresh))
+            })
+        switch redemption {
+        case .redeemed(let session, let user):
+            return try await grant(
+                userID: user.id, sessionID: session.id, scopes: session.scopes, amr: session.amr, refreshToken: refresh, now: now)
+        case .refused:
+            throw APIError.oauth(.invalidGrant, "Invalid authorization code, or not issued to this client, redirect URI and code_verifier")
+        case .reused:
+            throw APIError.oauth(.invalidGrant, "The authorization code was used already; the session it opened is ended")
+        }
+    }
+}
