@@ -84,8 +84,8 @@ import Testing
                 let bobSession = try #require(TokenServiceTests.json(bob.split(separator: ".")[1])?["sid"] as? String)
                 for token in [alice, bob, carol] { #expect(try await api.send(.get, "/me", token: token).status == 200) }
 
-                // Another process (an admin tool, a later issue's endpoints) changes the database.
-                try await Database.withRunning(url, logger: Logger(label: "test")) { db in
+                // Another process (an admin tool) changes the database.
+                try await AppDatabase.withRunning(url, logger: Logger(label: "test")) { db in
                     try await db.write { sql in
                         try await sql.execute("DELETE FROM users WHERE id = \(bind: aliceID)")
                         try await sql.execute("UPDATE sessions SET revoked_at = 1 WHERE id = \(bind: bobSession)")

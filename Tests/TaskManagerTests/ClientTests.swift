@@ -59,19 +59,19 @@ import Testing
     }
 
     @Test func thePublicURLSetting() throws {
-        var config = Configuration()
+        var config = ServerSettings()
         config.host = "0.0.0.0"
         config.port = 9000
         #expect(config.publicURL == "http://0.0.0.0:9000")
         config.host = "::1"
         #expect(config.publicURL == "http://[::1]:9000")
-        let set = try ServerOptions.parse(["--public-url", "https://tasks.example.com/"]).configuration(environment: [:])
+        let set = try ServerOptions.parse(["--public-url", "https://tasks.example.com/"]).settings(environment: [:])
         #expect(set.publicURL == "https://tasks.example.com")
-        let fromEnvironment = try ServerOptions.parse([]).configuration(environment: ["TASKMANAGER_PUBLIC_URL": "https://x.example/tm"])
+        let fromEnvironment = try ServerOptions.parse([]).settings(environment: ["TASKMANAGER_PUBLIC_URL": "https://x.example/tm"])
         #expect(fromEnvironment.publicURL == "https://x.example/tm")
         for bad in ["tasks.example.com", "ftp://x.example", "https://x.example/?a=1", "https://x.example/#f", "https://", "https://a b.example"] {
-            #expect(throws: Configuration.Invalid.self, "\(bad)") {
-                try ServerOptions.parse(["--public-url", bad]).configuration(environment: [:])
+            #expect(throws: ServerSettings.Invalid.self, "\(bad)") {
+                try ServerOptions.parse(["--public-url", bad]).settings(environment: [:])
             }
         }
     }
@@ -112,7 +112,7 @@ import Testing
                     expiresAt: now.addingTimeInterval(3600), clientID: client)
             }
             let (ofFirst, ofSecond, ofPassword) = (session(first.id), session(second.id), session(nil))
-            for item in [ofFirst, ofSecond, ofPassword] { try await sessions.create(item) }
+            for item in [ofFirst, ofSecond, ofPassword] { try await sessions.create(item, refreshTokenHash: item.id) }
             // Cached as a request would have it: the delete must evict it on this process.
             #expect(try await sessions.findForToken(sessionID: ofFirst.id)?.session.revokedAt == nil)
 

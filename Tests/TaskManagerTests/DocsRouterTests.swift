@@ -43,7 +43,7 @@ import Testing
             try Data("/* \(name) */".utf8).write(to: directory.url.appendingPathComponent(name))
         }
         try Data("secret".utf8).write(to: directory.url.appendingPathComponent("other.txt"))
-        try await withTestApp({ $0.docs = try! DocsPages.load(directory: directory.url.path) }) { api in
+        try await withTestApp({ $0.docsAssets = directory.url.path }) { api in
             let docs = try await api.send(.get, "/docs")
             #expect(docs.body.contains(#"src="/docs-assets/swagger-ui-bundle.js""#))
             #expect(docs.body.contains(#"href="/docs-assets/swagger-ui.css""#))
@@ -97,9 +97,7 @@ import Testing
     @Test func aFolderWithoutTheAssetsStopsTheStart() async throws {
         let directory = try TemporaryDirectory()
         try Data("x".utf8).write(to: directory.url.appendingPathComponent("swagger-ui-bundle.js"))
-        #expect(throws: Configuration.Invalid.self) {
-            try ServerOptions.parse(["--docs-assets", directory.url.path]).configuration(environment: [:])
-        }
+        #expect(throws: ServerSettings.Invalid.self) { try DocsPages.load(directory: directory.url.path) }
         let result = try await Binary.run(["serve", "--port", "0", "--docs-assets", directory.url.path], in: directory.url)
         #expect(result.status != 0)
         #expect(result.stderr.split(separator: "\n").count == 1)

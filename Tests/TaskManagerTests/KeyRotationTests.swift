@@ -19,7 +19,7 @@ import Testing
 
                 // Another process rotates the key (`taskmanager keys rotate`).
                 let newKey = SigningKeyRepository.StoredKey.generate(at: clock.now)
-                try await Database.withRunning(url, logger: Logger(label: "test")) { db in
+                try await AppDatabase.withRunning(url, logger: Logger(label: "test")) { db in
                     try await SigningKeyRepository(database: db).rotate(to: newKey)
                 }
 
@@ -45,7 +45,7 @@ import Testing
             try await withTestApp({ $0.databaseURL = url }, clock: clock) { first in
                 try await first.register("alice")
                 try await withTestApp({ $0.databaseURL = url }, clock: clock) { second in
-                    try await Database.withRunning(url, logger: Logger(label: "test")) { db in
+                    try await AppDatabase.withRunning(url, logger: Logger(label: "test")) { db in
                         try await SigningKeyRepository(database: db).rotate(to: .generate(at: clock.now))
                     }
                     clock.advance(by: 1)

@@ -63,7 +63,7 @@ struct LivePostgresTests {
                 first.stopInBackground()
                 second.stopInBackground()
             }
-            try await Database.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
+            try await AppDatabase.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
                 let versions = try await database.read { try await $0.all("SELECT version FROM schema_migrations") { try $0.int64(0) } }
                 #expect(versions.count == Migrations.all.count)
                 #expect(try await SigningKeyRepository(database: database).all().count == 1)

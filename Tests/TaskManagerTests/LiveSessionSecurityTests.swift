@@ -2,7 +2,7 @@ import Foundation
 import NIOHTTP1
 import Testing
 
-/// Issue 4's rules over the wire, against the real binary.
+/// The login sessions' rules over the wire, against the real binary.
 @Suite(.serialized) struct LiveSessionSecurityTests {
     static let password = "correct horse battery"
 

@@ -92,11 +92,11 @@ import Testing
     }
 
     @Test func badOriginsStopTheStart() {
-        #expect(throws: Configuration.Invalid.self) {
-            try ServerOptions.parse(["--cors-origins", "app.example.com"]).configuration(environment: [:])
+        #expect(throws: ServerSettings.Invalid.self) {
+            try ServerOptions.parse(["--cors-origins", "app.example.com"]).settings(environment: [:])
         }
-        #expect(throws: Configuration.Invalid.self) {
-            try ServerOptions.parse([]).configuration(environment: ["TASKMANAGER_CORS_ORIGINS": "https://a.example/"])
+        #expect(throws: ServerSettings.Invalid.self) {
+            try ServerOptions.parse([]).settings(environment: ["TASKMANAGER_CORS_ORIGINS": "https://a.example/"])
         }
     }
 }
@@ -134,7 +134,7 @@ import Testing
         await writers.value
 
         let file = DatabaseURL.sqliteFile(path: server.directory.url.appendingPathComponent("live.sqlite").path)
-        let check = try await Database.withRunning(file, logger: Logger(label: "test")) { database in
+        let check = try await AppDatabase.withRunning(file, logger: Logger(label: "test")) { database in
             try await database.read { sql in try await sql.first("PRAGMA integrity_check") { try $0.string(0) } }
         }
         #expect(check == "ok")

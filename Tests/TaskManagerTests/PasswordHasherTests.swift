@@ -104,9 +104,9 @@ import Testing
 
 @Suite struct BcryptThreadsSettingTests {
     @Test func theSettingSizesTheHashingPool() async throws {
-        let fromEnvironment = try ServerOptions.parse([]).configuration(environment: ["TASKMANAGER_BCRYPT_THREADS": "3"])
+        let fromEnvironment = try ServerOptions.parse([]).settings(environment: ["TASKMANAGER_BCRYPT_THREADS": "3"])
         #expect(fromEnvironment.bcryptThreads == 3)
-        #expect(try ServerOptions.parse([]).configuration(environment: [:]).bcryptThreads == PasswordHasher.defaultThreads)
+        #expect(try ServerOptions.parse([]).settings(environment: [:]).bcryptThreads == PasswordHasher.defaultThreads)
         var config = testConfiguration()
         config.bcryptThreads = 3
         try await withDependencies(config) { dependencies in

@@ -85,7 +85,7 @@ import Testing
                 await box.set(try #require(try await api.loginReply("alice").string("refresh_token")))
             }
             let token = await box.token
-            let stored = try await Database.withRunning(url, logger: Logger(label: "test")) { db in
+            let stored = try await AppDatabase.withRunning(url, logger: Logger(label: "test")) { db in
                 try await db.read { sql in try await sql.all("SELECT token_hash FROM refresh_tokens") { try $0.string(0) } }
             }
             #expect(stored == [OpaqueToken.hash(token)])

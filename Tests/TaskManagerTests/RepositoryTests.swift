@@ -22,7 +22,7 @@ import Testing
             #expect(try await users.find(username: "aLiCe")?.id == alice.id)
             #expect(try await users.find(id: alice.id)?.username == "Alice")
             #expect(try await users.find(username: "bob") == nil)
-            await #expect(throws: Database.Failure.uniqueViolation) { try await users.create(makeUser("ALICE")) }
+            await #expect(throws: AppDatabase.Failure.uniqueViolation) { try await users.create(makeUser("ALICE")) }
         }
     }
 
@@ -166,7 +166,7 @@ import Testing
             let session = LoginSession(
                 id: UUID().uuidString.lowercased(), userID: user.id, scopes: [.tasksWrite, .me], createdAt: now,
                 lastUsedAt: now, expiresAt: now.addingTimeInterval(60), userAgent: "curl/8", revokedAt: nil)
-            try await sessions.create(session)
+            try await sessions.create(session, refreshTokenHash: "refresh")
             let found = try #require(try await sessions.findWithUser(sessionID: session.id))
             #expect(found.session == LoginSession(
                 id: session.id, userID: user.id, scopes: [.me, .tasksWrite], createdAt: now, lastUsedAt: now,

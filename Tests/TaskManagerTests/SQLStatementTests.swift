@@ -5,9 +5,9 @@ import Testing
 @Suite struct SQLTests {
     @Test func bindsBecomeEachEnginesPlaceholdersInOrder() {
         let owner: String? = nil
-        var statement: SQL = "SELECT \(unsafeRaw: "id, title") FROM tasks WHERE owner_id = \(bind: "alice")"
+        var statement: SQLStatement = "SELECT \(unsafeRaw: "id, title") FROM tasks WHERE owner_id = \(bind: "alice")"
         statement += " AND done = \(bind: true) AND due_date = \(bind: owner)"
-        let conditions: [SQL] = ["a = \(bind: 1)", "b = \(bind: Int64(2))", "c = 3"]
+        let conditions: [SQLStatement] = ["a = \(bind: 1)", "b = \(bind: Int64(2))", "c = 3"]
         statement += " AND \(conditions.joined(separator: " AND ")) LIMIT \(bind: 21)"
 
         #expect(SQLDialect.sqlite.text(of: statement) == "SELECT id, title FROM tasks WHERE owner_id = ? AND done = ? AND due_date = ? AND a = ? AND b = ? AND c = 3 LIMIT ?")
@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func anEmptyListJoinsToNothing() {
-        #expect(SQLDialect.postgres.text(of: [SQL]().joined(separator: ", ")) == "")
+        #expect(SQLDialect.postgres.text(of: [SQLStatement]().joined(separator: ", ")) == "")
     }
 
     /// Values survive the trip through each engine's bindings and column decoding.

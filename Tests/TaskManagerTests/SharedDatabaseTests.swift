@@ -7,12 +7,12 @@ import Testing
 /// Races between connections that share one database, as server processes do: each is decided by
 /// the database, with one winner and a contract outcome for the others.
 @Suite struct SharedDatabaseTests {
-    /// `count` separate `Database`s (each its own connections, like separate processes) on one database.
-    func withDatabases(_ engine: TestEngine, count: Int, migrated: Bool = true, _ body: ([Database]) async throws -> Void)
+    /// `count` separate `AppDatabase`s (each its own connections, like separate processes) on one database.
+    func withDatabases(_ engine: TestEngine, count: Int, migrated: Bool = true, _ body: ([AppDatabase]) async throws -> Void)
         async throws
     {
         try await engine.withEmptyDatabase { url in
-            let opened = try (0..<count).map { _ in try Database(url, pool: TestPostgres.pool, logger: Logger(label: "test")) }
+            let opened = try (0..<count).map { _ in try AppDatabase(url, pool: TestPostgres.pool, logger: Logger(label: "test")) }
             try await whileRunning(opened) {
                 if migrated { try await Migrations.run(on: opened[0]) }
                 try await body(opened)
@@ -45,14 +45,14 @@ import Testing
     @Test(arguments: TestEngine.shared)
     func oneUsernameRegisteredManyTimesAtOnceHasOneWinner(_ engine: TestEngine) async throws {
         try await withDatabases(engine, count: 2) { databases in
-            let outcomes = await withTaskGroup(of: Result<Void, Database.Failure>.self) { group in
+            let outcomes = await withTaskGroup(of: Result<Void, AppDatabase.Failure>.self) { group in
                 for index in 0..<8 {
                     let users = UserRepository(database: databases[index % 2])
                     group.addTask {
                         do {
                             try await users.create(makeUser(index.isMultiple(of: 2) ? "Racer" : "racer"))
                             return .success(())
-                        } catch let failure as Database.Failure {
+                        } catch let failure as AppDatabase.Failure {
                             return .failure(failure)
                         } catch {
                             return .failure(.unavailable("\(error)"))
@@ -120,11 +120,11 @@ import Testing
         quiet.logLevel = .critical  // the pool logs each failed attempt
         let started = ContinuousClock.now
         await #expect {
-            try await Database.withRunning(.postgres(target), pool: DatabasePool(size: 2, timeout: .seconds(1)), logger: quiet) {
+            try await AppDatabase.withRunning(.postgres(target), pool: ConnectionPoolSettings(size: 2, timeout: .seconds(1)), logger: quiet) {
                 try await $0.checkReachable()
             }
         } throws: { error in
-            guard case .unavailable(let reason) = error as? Database.Failure else { return false }
+            guard case .unavailable(let reason) = error as? AppDatabase.Failure else { return false }
             // The caller's timer ended the wait, not a refusal by the pool.
             return reason.contains("127.0.0.1:1") && reason.contains("within 1.0 seconds") && !reason.contains("secret")
         }

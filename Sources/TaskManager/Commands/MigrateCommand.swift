@@ -19,19 +19,20 @@ struct MigrateCommand: AsyncParsableCommand {
 /// Opens the database of `options`, migrated unless told otherwise, for one command; a failure is
 /// one line on stderr.
 func withDatabase<T: Sendable>(
-    _ options: DatabaseOptions, migrated: Bool = true, _ body: @Sendable (Database) async throws -> T
+    _ options: DatabaseOptions, migrated: Bool = true, _ body: @Sendable (AppDatabase) async throws -> T
 ) async throws -> T {
     let url: DatabaseURL
-    let pool: DatabasePool
+    let pool: ConnectionPoolSettings
     do {
-        url = try options.url(environment: ProcessInfo.processInfo.environment)
-        pool = try options.pool(environment: ProcessInfo.processInfo.environment)
+        let settings = try options.settings(environment: ProcessInfo.processInfo.environment)
+        url = settings.databaseURL
+        pool = settings.connectionPool
     } catch {
         throw fail(error.description)
     }
-    let database: Database
+    let database: AppDatabase
     do {
-        database = try Database(url, readerCount: 1, pool: pool, logger: Logger(label: "taskmanager"))
+        database = try AppDatabase(url, readerCount: 1, pool: pool, logger: Logger(label: "taskmanager"))
     } catch {
         throw fail("cannot open the database: \(error)", code: 1)
     }

@@ -14,9 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() async throws {
-        let config: Configuration
+        let config: ServerSettings
         do {
-            config = try options.configuration(environment: ProcessInfo.processInfo.environment)
+            config = try options.settings(environment: ProcessInfo.processInfo.environment)
         } catch {
             throw fail(error.description)
         }

@@ -45,18 +45,17 @@ struct CreateUserCommand: AsyncParsableCommand {
 }
 
 /// How the commands that set a password read it, and the bcrypt cost they hash it at.
-struct NewPasswordOptions: ParsableArguments {
+struct NewPasswordOptions: SettingFlags {
     @Flag(help: "Read the password as one line from standard input instead of prompting.")
     var passwordStdin = false
 
-    @Option(help: "bcrypt cost, 4 to 31 (TASKMANAGER_BCRYPT_COST). Default: 12.")
-    var bcryptCost: String?
+    @OptionGroup var bcrypt: BcryptCostOption
 
     /// The password, and the cost checked as `serve` checks it.
     func read() throws -> (password: String, cost: Int) {
         let cost: Int
         do {
-            cost = try Configuration.bcryptCost(bcryptCost, environment: ProcessInfo.processInfo.environment)
+            cost = try bcrypt.settings(environment: ProcessInfo.processInfo.environment).bcryptCost
         } catch {
             throw fail(error.description)
         }

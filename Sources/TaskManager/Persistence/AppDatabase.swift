@@ -7,7 +7,7 @@ import ServiceLifecycle
 ///
 /// A service of the application: `run()` keeps PostgreSQL's pool going until graceful shutdown (after
 /// the HTTP server has drained, since services stop in reverse order) and then closes the engine.
-final class Database: Service, Sendable {
+final class AppDatabase: Service, Sendable {
     enum Failure: Error, Equatable {
         /// The database cannot be reached or used now (503).
         case unavailable(String)
@@ -29,7 +29,7 @@ final class Database: Service, Sendable {
     }
 
     /// Opens SQLite's connections now; PostgreSQL's pool connects once `run()` runs.
-    init(_ url: DatabaseURL, readerCount: Int = 2, pool: DatabasePool = DatabasePool(), logger: Logger) throws {
+    init(_ url: DatabaseURL, readerCount: Int = 2, pool: ConnectionPoolSettings = ConnectionPoolSettings(), logger: Logger) throws {
         switch url {
         case .sqliteMemory:
             engine = .sqlite(try SQLiteEngine.open(memory: true, path: "", readerCount: readerCount))
@@ -53,10 +53,10 @@ final class Database: Service, Sendable {
 
     /// For commands and tests: `body` with the database running, closed afterwards.
     static func withRunning<T: Sendable>(
-        _ url: DatabaseURL, readerCount: Int = 2, pool: DatabasePool = DatabasePool(), logger: Logger,
-        _ body: (Database) async throws -> T
+        _ url: DatabaseURL, readerCount: Int = 2, pool: ConnectionPoolSettings = ConnectionPoolSettings(), logger: Logger,
+        _ body: (AppDatabase) async throws -> T
     ) async throws -> T {
-        let database = try Database(url, readerCount: readerCount, pool: pool, logger: logger)
+        let database = try AppDatabase(url, readerCount: readerCount, pool: pool, logger: logger)
         return try await database.whileRunning { try await body(database) }
     }
 
@@ -139,12 +139,4 @@ func transaction<T: Sendable>(
         try? await connection.execute("ROLLBACK")
         throw error
     }
-}
-
-/// PostgreSQL connection-pool settings (SQLite keeps its fixed writer and readers).
-struct DatabasePool: Sendable, Equatable {
-    /// Most connections one process opens.
-    var size = 10
-    /// Longest wait for a connection (and for connecting) before a request gets 503.
-    var timeout: Duration = .seconds(3)
 }

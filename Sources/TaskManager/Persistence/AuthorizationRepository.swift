@@ -3,7 +3,7 @@ import Foundation
 /// The sign-in pages `/authorize` rendered and the codes it issued, both kept by their SHA-256
 /// only and both good once.
 struct AuthorizationRepository: Sendable {
-    let database: Database
+    let database: AppDatabase
 
     /// A rendered page's request; on a second step, the user whose password was right and the
     /// wrong codes entered so far.

@@ -3,7 +3,7 @@ import Foundation
 /// Registered OAuth clients (the built-in ones are not stored). Redirect URIs are kept one per line
 /// (they cannot hold whitespace), scopes space-separated.
 struct ClientRepository: Sendable {
-    let database: Database
+    let database: AppDatabase
 
     func create(_ client: OAuthClient) async throws {
         try await database.write { sql in

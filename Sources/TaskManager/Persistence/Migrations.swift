@@ -199,7 +199,7 @@ enum Migrations {
     /// Applies every migration the database lacks, each in its own transaction, and returns the
     /// versions applied. Safe to run at every start.
     @discardableResult
-    static func run(on database: Database) async throws -> [Int] {
+    static func run(on database: AppDatabase) async throws -> [Int] {
         // Exclusive: processes starting together on an empty database apply each migration once,
         // and never race on creating the bookkeeping table.
         try await database.exclusiveWrite { sql in
@@ -215,7 +215,7 @@ enum Migrations {
                     "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)", { try $0.int64(0) })
                 guard existing == nil else { return false }
                 for statement in migration.statements {
-                    try await sql.execute(SQL(unsafeRaw: statement))
+                    try await sql.execute(SQLStatement(unsafeRaw: statement))
                 }
                 try await sql.execute(
                     """

@@ -6,7 +6,7 @@ import Synchronization
 /// PostgreSQL through postgres-nio's connection pool. Many server processes may share the database:
 /// writes are ordinary transactions (row locks and unique constraints settle races), and the few
 /// that must not interleave with another process take a transaction-scoped advisory lock.
-/// The pool runs as a service of the application (see `Database.run()`).
+/// The pool runs as a service of the application (see `AppDatabase.run()`).
 final class PostgresEngine: Sendable {
     private let client: PostgresClient
     private let target: PostgresTarget
@@ -22,7 +22,7 @@ final class PostgresEngine: Sendable {
     var connectionCount: Int { leased.load(ordering: .relaxed) }
 
     /// The pool, not yet connecting: that starts with `run()`.
-    init(_ target: PostgresTarget, pool: DatabasePool, logger: Logger) {
+    init(_ target: PostgresTarget, pool: ConnectionPoolSettings, logger: Logger) {
         var configuration = PostgresClient.Configuration(
             host: target.host, port: target.port, username: target.username, password: target.password,
             database: target.database, tls: Self.tls(target.tls))
@@ -48,7 +48,7 @@ final class PostgresEngine: Sendable {
         do {
             _ = try await read { try await $0.first("SELECT 1") { try $0.int64(0) } }
         } catch {
-            throw Database.Failure.unavailable("cannot reach \(target): \(error)")
+            throw AppDatabase.Failure.unavailable("cannot reach \(target): \(error)")
         }
     }
 
@@ -104,21 +104,21 @@ final class PostgresEngine: Sendable {
                             // Only before the pool runs (the first moments of a start); under the timer.
                             while !self.running.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
                             return try await client.withConnection { connection in
-                                guard state.claim(.leased) else { throw Database.Failure.unavailable("no database connection in time") }
+                                guard state.claim(.leased) else { throw AppDatabase.Failure.unavailable("no database connection in time") }
                                 self.leased.add(1, ordering: .relaxed)
                                 defer { self.leased.subtract(1, ordering: .relaxed) }
                                 return try await body(connection)
                             }
                         } catch {
                             // Never leased: the pool could not connect, was closed, or gave up.
-                            guard state.isLeased else { throw Database.Failure.unavailable("no database connection: \(error)") }
+                            guard state.isLeased else { throw AppDatabase.Failure.unavailable("no database connection: \(error)") }
                             throw error
                         }
                     }
                     group.addTask {
                         try? await Task.sleep(for: timeout)
                         guard !state.claim(.gaveUp) else {
-                            throw Database.Failure.unavailable("no database connection within \(timeout)")
+                            throw AppDatabase.Failure.unavailable("no database connection within \(timeout)")
                         }
                         return nil
                     }
@@ -128,7 +128,7 @@ final class PostgresEngine: Sendable {
                             return result
                         }
                     }
-                    throw Database.Failure.unavailable("no database connection")
+                    throw AppDatabase.Failure.unavailable("no database connection")
                 }
             }
         }
@@ -141,12 +141,12 @@ final class PostgresEngine: Sendable {
             return try await body()
         } catch let error as PSQLError {
             guard error.code == .server, let state = error.serverInfo?[.sqlState] else {
-                throw Database.Failure.unavailable("\(error.code)")
+                throw AppDatabase.Failure.unavailable("\(error.code)")
             }
-            if state == "23505" { throw Database.Failure.uniqueViolation }
+            if state == "23505" { throw AppDatabase.Failure.uniqueViolation }
             // 08 connection, 40 rollback (serialization, deadlock), 53 resources, 57 shutdown, 58 I/O.
             if ["08", "40", "53", "57", "58"].contains(String(state.prefix(2))) {
-                throw Database.Failure.unavailable("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "")")
+                throw AppDatabase.Failure.unavailable("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "")")
             }
             throw error
         }

@@ -2,7 +2,7 @@ import GRDB
 import Logging
 import PostgresNIO
 
-/// The connection a `Database.read` or `write` body runs its statements on. SQLite statements run
+/// The connection a `AppDatabase.read` or `write` body runs its statements on. SQLite statements run
 /// synchronously on the calling thread through GRDB (cached prepared statements, no hop to another
 /// thread); PostgreSQL ones on the leased postgres-nio connection.
 struct SQLConnection {
@@ -30,12 +30,12 @@ struct SQLConnection {
     }
 
     /// Runs a statement that returns no rows (or whose rows are not wanted).
-    func execute(_ sql: SQL) async throws {
+    func execute(_ sql: SQLStatement) async throws {
         _ = try await all(sql) { _ in () }
     }
 
     /// Every row of the statement, each decoded by `decode` while it is read.
-    func all<T>(_ sql: SQL, _ decode: (SQLRow) throws -> T) async throws -> [T] {
+    func all<T>(_ sql: SQLStatement, _ decode: (SQLRow) throws -> T) async throws -> [T] {
         switch target {
         case .sqlite(let writer, let writes):
             return try Self.sqliteRows(writer, writes: writes, sql, decode)
@@ -58,14 +58,14 @@ struct SQLConnection {
     }
 
     /// The first row of the statement; the statement still runs to its end.
-    func first<T>(_ sql: SQL, _ decode: (SQLRow) throws -> T) async throws -> T? {
+    func first<T>(_ sql: SQLStatement, _ decode: (SQLRow) throws -> T) async throws -> T? {
         try await all(sql, decode).first
     }
 
     /// Synchronous on purpose: GRDB runs the statement on this thread when its connection is free,
     /// which for statements of microseconds beats a hop to its queue and back.
     private static func sqliteRows<T>(
-        _ writer: any DatabaseWriter, writes: Bool, _ sql: SQL, _ decode: (SQLRow) throws -> T
+        _ writer: any DatabaseWriter, writes: Bool, _ sql: SQLStatement, _ decode: (SQLRow) throws -> T
     ) throws -> [T] {
         let run = { (db: GRDB.Database) throws -> [T] in
             let statement = try db.cachedStatement(sql: SQLDialect.sqlite.text(of: sql))

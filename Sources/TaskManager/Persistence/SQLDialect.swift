@@ -4,7 +4,7 @@ enum SQLDialect: Sendable {
     case sqlite, postgres
 
     /// The statement's text with this engine's placeholders.
-    func text(of sql: SQL) -> String {
+    func text(of sql: SQLStatement) -> String {
         switch self {
         case .sqlite:
             return sql.parts.joined(separator: "?")
@@ -20,7 +20,7 @@ enum SQLDialect: Sendable {
 
     /// SQLite: `IMMEDIATE` takes the file's one write lock at once, so a write transaction never
     /// fails half-way on another process's lock; every SQLite write is therefore exclusive.
-    var beginWrite: SQL {
+    var beginWrite: SQLStatement {
         switch self {
         case .sqlite: "BEGIN IMMEDIATE"
         case .postgres: "BEGIN"
@@ -29,7 +29,7 @@ enum SQLDialect: Sendable {
 
     /// What an exclusive write runs first: PostgreSQL takes a transaction-scoped advisory lock, held
     /// until COMMIT or ROLLBACK by whichever process's transaction got it first.
-    var exclusiveLock: SQL? {
+    var exclusiveLock: SQLStatement? {
         switch self {
         case .sqlite: nil
         case .postgres: "SELECT pg_advisory_xact_lock(\(bind: Self.exclusiveLockKey))"

@@ -1,7 +1,7 @@
 /// A statement's text and its bound values, written once for both engines: `\(bind: value)` becomes
 /// a placeholder (`?` on SQLite, `$n` on PostgreSQL, see `SQLDialect`) and `\(unsafeRaw: text)` is
 /// spliced in as text — for column lists and other constants, never for input.
-struct SQL: Sendable, ExpressibleByStringInterpolation {
+struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
     /// The text around the placeholders: always one more part than there are binds.
     private(set) var parts: [String]
     private(set) var binds: [SQLValue]
@@ -41,20 +41,20 @@ struct SQL: Sendable, ExpressibleByStringInterpolation {
 
         mutating func appendInterpolation(unsafeRaw text: String) { appendLiteral(text) }
 
-        mutating func appendInterpolation(_ sql: SQL) {
+        mutating func appendInterpolation(_ sql: SQLStatement) {
             parts[parts.count - 1] += sql.parts[0]
             parts.append(contentsOf: sql.parts.dropFirst())
             binds.append(contentsOf: sql.binds)
         }
     }
 
-    static func + (lhs: SQL, rhs: SQL) -> SQL { "\(lhs)\(rhs)" }
+    static func + (lhs: SQLStatement, rhs: SQLStatement) -> SQLStatement { "\(lhs)\(rhs)" }
 
-    static func += (lhs: inout SQL, rhs: SQL) { lhs = lhs + rhs }
+    static func += (lhs: inout SQLStatement, rhs: SQLStatement) { lhs = lhs + rhs }
 }
 
-extension Array where Element == SQL {
-    func joined(separator: String) -> SQL {
+extension Array where Element == SQLStatement {
+    func joined(separator: String) -> SQLStatement {
         guard var result = first else { return "" }
         for next in dropFirst() { result = "\(result)\(unsafeRaw: separator)\(next)" }
         return result

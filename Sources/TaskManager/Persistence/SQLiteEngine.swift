@@ -1,7 +1,7 @@
 import GRDB
 import Logging
 
-/// SQLite through GRDB: a `DatabasePool` in WAL mode (one writer connection, readers beside it that
+/// SQLite through GRDB: a GRDB `DatabasePool` in WAL mode (one writer connection, readers beside it that
 /// see only committed data), or one `DatabaseQueue` connection for an in-memory database. Statements
 /// run synchronously on the calling thread with cached prepared statements. Write transactions are
 /// serialised by a lock of ours, so writers never see SQLITE_BUSY from each other and a transaction
@@ -39,7 +39,7 @@ final class SQLiteEngine: Sendable {
             let pool = try GRDB.DatabasePool(path: path, configuration: configuration)
             return SQLiteEngine(writer: pool, connectionCount: 1 + configuration.maximumReaderCount)
         } catch {
-            throw Database.Failure.unavailable("cannot open the database: \(error)")
+            throw AppDatabase.Failure.unavailable("cannot open the database: \(error)")
         }
     }
 
@@ -66,11 +66,11 @@ final class SQLiteEngine: Sendable {
         } catch let error as DatabaseError {
             switch error.extendedResultCode {
             case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
-                throw Database.Failure.uniqueViolation
+                throw AppDatabase.Failure.uniqueViolation
             default:
                 // Other constraint failures are our bugs, not the database's state.
                 if error.resultCode == .SQLITE_CONSTRAINT { throw error }
-                throw Database.Failure.unavailable(error.description)
+                throw AppDatabase.Failure.unavailable(error.description)
             }
         }
     }

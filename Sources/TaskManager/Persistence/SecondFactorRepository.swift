@@ -3,7 +3,7 @@ import Foundation
 /// TOTP enrolments, recovery codes and the password grant's pending logins (`mfa_token`). Each
 /// check-and-use is one statement, so two processes never accept one code or one token twice.
 struct SecondFactorRepository: Sendable {
-    let database: Database
+    let database: AppDatabase
 
     struct Enrolment: Sendable, Equatable {
         /// As `SecretBox` sealed it.

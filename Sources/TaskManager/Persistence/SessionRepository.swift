@@ -3,11 +3,7 @@ import Foundation
 /// Login sessions, and the one query every authenticated request makes. Every change to a session
 /// evicts it from this process's `SessionCache` once it is committed.
 struct SessionRepository: Sendable {
-    let database: Database
-
-    func create(_ session: LoginSession) async throws {
-        try await database.write { sql in try await Self.insert(session, on: sql) }
-    }
+    let database: AppDatabase
 
     /// The session and its user, in one indexed lookup: what a bearer token is checked against.
     func findWithUser(sessionID: String) async throws -> (session: LoginSession, user: User)? {
@@ -122,7 +118,7 @@ extension SessionRepository {
     /// Ends a session; `true` when it was live.
     @discardableResult
     func revoke(sessionID: String, ownedBy userID: String? = nil, now: Date) async throws -> Bool {
-        var statement: SQL = """
+        var statement: SQLStatement = """
             UPDATE sessions SET revoked_at = \(bind: Microseconds.from(now))
             WHERE id = \(bind: sessionID) AND revoked_at IS NULL AND expires_at > \(bind: Microseconds.from(now))
             """
@@ -141,7 +137,7 @@ extension SessionRepository {
 
     /// Inside a caller's transaction, which evicts the user's sessions from the cache once committed.
     static func revokeAll(userID: String, keeping: String?, now: Date, on sql: SQLConnection) async throws {
-        var statement: SQL = """
+        var statement: SQLStatement = """
             UPDATE sessions SET revoked_at = \(bind: Microseconds.from(now))
             WHERE user_id = \(bind: userID) AND revoked_at IS NULL
             """

@@ -2,7 +2,7 @@ import Foundation
 
 /// JWT signing keys kept in the database, so that restarts and replicas sign and verify alike.
 struct SigningKeyRepository: Sendable {
-    let database: Database
+    let database: AppDatabase
 
     struct StoredKey: Sendable, Equatable {
         var kid: String

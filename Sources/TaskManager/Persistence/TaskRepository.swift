@@ -2,7 +2,7 @@ import Foundation
 
 /// Tasks in the database. Every query is scoped to an owner: another user's task does not exist here.
 struct TaskRepository: Sendable {
-    let database: Database
+    let database: AppDatabase
 
     func create(_ task: TaskItem) async throws {
         try await database.write { sql in
@@ -29,7 +29,7 @@ struct TaskRepository: Sendable {
     func list(ownerID: String, filter: TaskFilter, after cursor: PageCursor?, limit: Int) async throws
         -> (items: [TaskItem], next: PageCursor?)
     {
-        var conditions: [SQL] = ["owner_id = \(bind: ownerID)"]
+        var conditions: [SQLStatement] = ["owner_id = \(bind: ownerID)"]
         if let done = filter.done { conditions.append("done = \(bind: done)") }
         if let text = filter.titleContains, !text.isEmpty {
             conditions.append("lower(title) LIKE \(bind: "%" + Self.escapeLike(text.lowercased()) + "%") ESCAPE '\\'")
@@ -41,7 +41,7 @@ struct TaskRepository: Sendable {
         if let cursor {
             conditions.append("(created_at, id) < (\(bind: cursor.createdAt), \(bind: cursor.id))")
         }
-        let query: SQL = """
+        let query: SQLStatement = """
             SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE \(conditions.joined(separator: " AND "))
             ORDER BY created_at DESC, id DESC LIMIT \(bind: limit + 1)
             """
@@ -54,13 +54,13 @@ struct TaskRepository: Sendable {
 
     /// Applies `change` to the owner's task and returns it as it now is, or `nil` when there is none.
     func update(id: String, ownerID: String, _ change: TaskChange, at now: Date) async throws -> TaskItem? {
-        var assignments: [SQL] = ["updated_at = \(bind: Microseconds.from(now))"]
+        var assignments: [SQLStatement] = ["updated_at = \(bind: Microseconds.from(now))"]
         if let title = change.title { assignments.append("title = \(bind: title)") }
         if let description = change.description { assignments.append("description = \(bind: description)") }
         if let done = change.done { assignments.append("done = \(bind: done)") }
         if let priority = change.priority { assignments.append("priority = \(bind: priority.rawValue)") }
         if let dueDate = change.dueDate { assignments.append("due_date = \(bind: dueDate)") }
-        let statement: SQL = """
+        let statement: SQLStatement = """
             UPDATE tasks SET \(assignments.joined(separator: ", "))
             WHERE id = \(bind: id) AND owner_id = \(bind: ownerID)
             RETURNING \(unsafeRaw: Self.columns)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Login-throttle state, in the database so that every server process on it shares it.
 struct ThrottleRepository: Sendable {
-    let database: Database
+    let database: AppDatabase
 
     /// Seconds until both the username and the address may try again; `nil` when neither is locked.
     func lockRemaining(usernameKey: String, address: String, policy: ThrottlePolicy, now: Date) async throws -> TimeInterval? {

@@ -3,9 +3,9 @@ import Foundation
 /// Users in the database. Usernames are unique by their lower-cased key. Every change to a user
 /// evicts its sessions from this process's `SessionCache` once it is committed.
 struct UserRepository: Sendable {
-    let database: Database
+    let database: AppDatabase
 
-    /// Inserts `user`; throws `Database.Failure.uniqueViolation` when the username is taken.
+    /// Inserts `user`; throws `AppDatabase.Failure.uniqueViolation` when the username is taken.
     func create(_ user: User) async throws {
         try await database.write { sql in
             try await sql.execute(
@@ -36,10 +36,10 @@ struct UserRepository: Sendable {
 
     /// Applies `change` and returns the user as it now is, or `nil` when there is no such user.
     func update(id: String, _ change: UserProfileChange) async throws -> User? {
-        var assignments: [SQL] = []
+        var assignments: [SQLStatement] = []
         if let email = change.email { assignments.append("email = \(bind: email)") }
         if let fullName = change.fullName { assignments.append("full_name = \(bind: fullName)") }
-        let statement: SQL? =
+        let statement: SQLStatement? =
             assignments.isEmpty ? nil : "UPDATE users SET \(assignments.joined(separator: ", ")) WHERE id = \(bind: id)"
         let user = try await database.write { sql in
             if let statement { try await sql.execute(statement) }
@@ -101,7 +101,7 @@ extension UserRepository {
             guard let user = try await Self.find(id: id, on: sql) else { return .notFound }
             let losesAdmin = user.isAdmin && user.isActive && (isActive == false || isAdmin == false)
             if losesAdmin, try await Self.activeAdminCount(on: sql) <= 1 { return .lastActiveAdmin }
-            var assignments: [SQL] = []
+            var assignments: [SQLStatement] = []
             if let isActive { assignments.append("is_active = \(bind: isActive)") }
             if let isAdmin { assignments.append("is_admin = \(bind: isAdmin)") }
             if !assignments.isEmpty {
@@ -125,7 +125,7 @@ extension UserRepository {
 
     /// One page of every user, oldest first.
     func list(after cursor: PageCursor?, limit: Int) async throws -> (items: [User], next: PageCursor?) {
-        var query: SQL = "SELECT \(unsafeRaw: Self.columns) FROM users"
+        var query: SQLStatement = "SELECT \(unsafeRaw: Self.columns) FROM users"
         if let cursor { query += " WHERE (created_at, id) > (\(bind: cursor.createdAt), \(bind: cursor.id))" }
         let finished = query + " ORDER BY created_at, id LIMIT \(bind: limit + 1)"
         let rows = try await database.read { sql in try await sql.all(finished, { try Self.decode($0) }) }

@@ -9,11 +9,11 @@ import Testing
 @testable import TaskManager
 
 /// Settings for tests: an in-memory database, bcrypt cost 4 (never the default's 12), quiet logs.
-func testConfiguration(_ adjust: (inout Configuration) -> Void = { _ in }) -> Configuration {
-    var config = Configuration()
+func testConfiguration(_ adjust: (inout ServerSettings) -> Void = { _ in }) -> ServerSettings {
+    var config = ServerSettings()
     config.databaseURL = .sqliteMemory
     config.bcryptCost = 4
-    config.databasePool = TestPostgres.pool
+    config.connectionPool = TestPostgres.pool
     config.port = 0
     config.logLevel = .critical
     adjust(&config)
@@ -97,7 +97,7 @@ final class ManualClock: Sendable {
 /// fresh PostgreSQL database when the tests have a server. A test that names its own database
 /// runs once, on that one.
 func withTestApp(
-    _ configure: (inout Configuration) -> Void = { _ in }, clock: ManualClock? = nil,
+    _ configure: (inout ServerSettings) -> Void = { _ in }, clock: ManualClock? = nil,
     _ body: @Sendable (RouterClient) async throws -> Void
 ) async throws {
     let config = testConfiguration(configure)

@@ -17,9 +17,9 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// The engines for tests that need a database several apps or connections share.
     static var shared: [TestEngine] { available.filter { $0 != .sqliteMemory } }
 
-    func withDatabase(_ body: (Database) async throws -> Void) async throws {
+    func withDatabase(_ body: (AppDatabase) async throws -> Void) async throws {
         try await withEmptyDatabase { url in
-            try await Database.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
+            try await AppDatabase.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
                 try await Migrations.run(on: database)
                 try await body(database)
             }
@@ -53,13 +53,13 @@ enum TestPostgres {
     /// process, not PostgreSQL, is the bottleneck: with every test running at once on two cores,
     /// transactions sit idle for seconds waiting for their next statement (pg_stat_activity shows
     /// them in ClientRead), and a test's own connections queue behind them.
-    static let pool = DatabasePool(size: 4, timeout: .seconds(60))
+    static let pool = ConnectionPoolSettings(size: 4, timeout: .seconds(60))
 
     /// A new empty database on the server; `body` gets its URL.
     static func withDatabase(_ body: (DatabaseURL) async throws -> Void) async throws {
         let admin = try #require(target, "\(skipped)")
         let name = "tm_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await Database.withRunning(.postgres(admin), pool: DatabasePool(size: 1, timeout: .seconds(10)), logger: Logger(label: "test")) { server in
+        try await AppDatabase.withRunning(.postgres(admin), pool: ConnectionPoolSettings(size: 1, timeout: .seconds(10)), logger: Logger(label: "test")) { server in
             try await server.read { try await $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
             var target = admin
             target.database = name
@@ -103,7 +103,7 @@ func withSeededDatabase(
 ) async throws {
     for engine in TestEngine.shared {
         try await engine.withEmptyDatabase { url in
-            try await Database.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
+            try await AppDatabase.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
                 try await Migrations.run(on: database)
                 if let admin {
                     let hasher = try await PasswordHasher.start(cost: 4, threads: 1)
@@ -118,7 +118,7 @@ func withSeededDatabase(
 }
 
 /// `body` with every one of `databases` running.
-func whileRunning<T: Sendable>(_ databases: some Collection<Database>, _ body: () async throws -> T) async throws -> T {
+func whileRunning<T: Sendable>(_ databases: some Collection<AppDatabase>, _ body: () async throws -> T) async throws -> T {
     guard let first = databases.first else { return try await body() }
     return try await first.whileRunning { try await whileRunning(databases.dropFirst(), body) }
 }
@@ -126,7 +126,7 @@ func whileRunning<T: Sendable>(_ databases: some Collection<Database>, _ body: (
 /// The server's dependencies, running and prepared as the application runs them, for `body`;
 /// stopped afterwards.
 func withDependencies<T: Sendable>(
-    _ config: Configuration, clock: AppClock = .system, _ body: (Dependencies) async throws -> T
+    _ config: ServerSettings, clock: AppClock = .system, _ body: (Dependencies) async throws -> T
 ) async throws -> T {
     let dependencies = try await Dependencies.make(config, clock: clock, logger: Logger(label: "test"))
     do {
