@@ -2,7 +2,7 @@ import Testing
 
 @testable import TaskManager
 
-@Suite struct SQLTests {
+@Suite struct SQLStatementTests {
     @Test func bindsBecomeEachEnginesPlaceholdersInOrder() {
         let owner: String? = nil
         var statement: SQLStatement = "SELECT \(unsafeRaw: "id, title") FROM tasks WHERE owner_id = \(bind: "alice")"

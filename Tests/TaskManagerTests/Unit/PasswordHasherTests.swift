@@ -91,27 +91,3 @@ import Testing
         await hasher.shutdown()
     }
 }
-
-@Suite struct PasswordHasherPoolTests {
-    @Test func theDummyHashHasTheConfiguredCostAndMatchesNothing() async throws {
-        let hasher = try await PasswordHasher.start(cost: 5, threads: 1)
-        #expect(hasher.dummyHash.hasPrefix("$2b$05$"))
-        #expect(hasher.dummyHash.utf8.count == 60)
-        #expect(try await !hasher.verify("correct horse battery", against: nil))
-        await hasher.shutdown()
-    }
-}
-
-@Suite struct BcryptThreadsSettingTests {
-    @Test func theSettingSizesTheHashingPool() async throws {
-        let fromEnvironment = try ServerOptions.parse([]).settings(environment: ["TASKMANAGER_BCRYPT_THREADS": "3"])
-        #expect(fromEnvironment.bcryptThreads == 3)
-        #expect(try ServerOptions.parse([]).settings(environment: [:]).bcryptThreads == PasswordHasher.defaultThreads)
-        var config = testConfiguration()
-        config.bcryptThreads = 3
-        try await withDependencies(config) { dependencies in
-            // Three threads, each with 32 waiting places.
-            #expect(dependencies.hasher.capacity == 3 + 32 * 3)
-        }
-    }
-}
