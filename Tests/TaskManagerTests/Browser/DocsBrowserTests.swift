@@ -31,8 +31,7 @@ import Testing
         let registration = try await server.send(.POST, "/users", json: jsonBody(["username": "browser", "password": password]))
         #expect(registration.status == 201)
 
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../browser/swagger_authorize.py").standardizedFileURL.path
+        let script = packagePath("Tests/browser/swagger_authorize.py").path
         let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", "browser", password])
         print(result.stdout, result.stderr)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
@@ -54,8 +53,7 @@ import Testing
         let registration = try await server.send(.POST, "/users", json: jsonBody(["username": "coder", "password": password]))
         #expect(registration.status == 201)
 
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../browser/swagger_authorization_code.py").standardizedFileURL.path
+        let script = packagePath("Tests/browser/swagger_authorization_code.py").path
         let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", "coder", password])
         print(result.stdout, result.stderr)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")

@@ -21,8 +21,7 @@ import Testing
         if let configured = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_SCREENSHOTS"], !configured.isEmpty {
             return URL(fileURLWithPath: configured)
         }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../.build/screenshots").standardizedFileURL
+        return packagePath(".build/screenshots")
     }()
 
     @Test(.enabled(if: missing == nil || DocsBrowserTests.inCI, "browser test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
@@ -42,8 +41,7 @@ import Testing
         for name in try FileManager.default.contentsOfDirectory(atPath: screenshots.path) where name.hasSuffix(".png") {
             try FileManager.default.removeItem(at: screenshots.appendingPathComponent(name))
         }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../browser/web_app.py").standardizedFileURL.path
+        let script = packagePath("Tests/browser/web_app.py").path
         let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", screenshots.path])
         print(result.stdout, result.stderr)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
@@ -68,8 +66,7 @@ import Testing
         if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
         let server = try await LiveServer.start(["--access-token-ttl", "5"])
         defer { server.stopInBackground() }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../browser/web_app.py").standardizedFileURL.path
+        let script = packagePath("Tests/browser/web_app.py").path
         let result = try await Binary.runLongTool(
             "python3", [script, "http://127.0.0.1:\(server.port)", Self.screenshots.path, "refresh"])
         print(result.stdout, result.stderr)

@@ -31,8 +31,7 @@ import Testing
             }
             let publicClient = try await create(["Script", "--redirect-uri", "http://127.0.0.1/callback"])
             let confidential = try await create(["Server", "--redirect-uri", "http://127.0.0.1/callback", "--confidential"])
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../oauth/authlib_flow.py").standardizedFileURL.path
+            let script = packagePath("Tests/oauth/authlib_flow.py").path
             let result = try await Binary.runLongTool(
                 "python3",
                 [script, "http://127.0.0.1:\(server.port)", "app-user", password, publicClient.id, confidential.id, confidential.secret ?? ""])

@@ -25,8 +25,7 @@ import Testing
                 ["--secrets-key", Self.key, "--log-level", "trace"], in: directory, logFile: logFile, databaseURL: databaseURL)
             defer { server.stopInBackground() }
             #expect(try await server.send(.POST, "/users", json: jsonBody(["username": "otp-user", "password": Self.password])).status == 201)
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../oauth/mfa_flow.py").standardizedFileURL.path
+            let script = packagePath("Tests/oauth/mfa_flow.py").path
             let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", "otp-user", Self.password])
             #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
             for line in [

@@ -34,7 +34,7 @@ import Testing
 
     @Test func everySettingHasARowInTheReadmesTable() throws {
         let readme = try String(
-            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../README.md"),
+            contentsOf: packagePath("README.md"),
             encoding: .utf8)
         let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| `--") }
         for setting in Setting.all {
