@@ -6,14 +6,15 @@ extension APIImplementation {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         try rejectNulls(["title", "description", "done", "priority"])
+        try rejectNulls(["list_id"])
         try Self.validate(title: body.title, description: body.description, dueDate: body.dueDate)
         let now = clock.now()
         let task = TaskItem(
-            id: UUID().uuidString.lowercased(), ownerID: principal.user.id, title: body.title,
+            id: UUID().uuidString.lowercased(), listID: "", createdBy: principal.user.id, title: body.title,
             description: body.description ?? "", done: body.done ?? false,
             priority: body.priority.map(Priority.init) ?? .normal, dueDate: body.dueDate, createdAt: now, updatedAt: now)
-        try await tasks.create(task)
-        return .created(.init(headers: .init(location: "/tasks/\(task.id)"), body: .json(.init(task))))
+        let created = try await tasks.create(task, in: try body.listId.map(Self.bodyListID), caller: principal.user.id)
+        return .created(.init(headers: .init(location: "/tasks/\(created.id)"), body: .json(.init(created))))
     }
 
     func listTasks(_ input: Operations.ListTasks.Input) async throws -> Operations.ListTasks.Output {
@@ -30,48 +31,48 @@ extension APIImplementation {
         guard issues.isEmpty else { throw APIError.validation(issues) }
         let filter = TaskFilter(
             done: query.done, titleContains: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore)
-        let found = try await tasks.list(ownerID: principal.user.id, filter: filter, after: page.cursor, limit: page.limit)
+        let found = try await tasks.list(
+            caller: principal.user.id, listID: query.listId.map(pathID), filter: filter, after: page.cursor, limit: page.limit)
         return .ok(.init(body: .json(.init(items: found.items.map(Components.Schemas.Task.init), nextCursor: .init(found.next?.encoded)))))
     }
 
     func getTask(_ input: Operations.GetTask.Input) async throws -> Operations.GetTask.Output {
         let principal = try Principal.required()
-        guard let id = Self.taskID(input.path.id), let task = try await tasks.find(id: id, ownerID: principal.user.id) else {
-            throw APIError.notFound(Self.notFound)
-        }
+        let task = try await tasks.find(id: pathID(input.path.id), caller: principal.user.id)
         return .ok(.init(body: .json(.init(task))))
     }
 
     func updateTask(_ input: Operations.UpdateTask.Input) async throws -> Operations.UpdateTask.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["title", "description", "done", "priority"])
+        try rejectNulls(["title", "description", "done", "priority", "list_id"])
         try Self.validate(title: body.title, description: body.description, dueDate: body.dueDate)
         let change = TaskChange(
             title: body.title, description: body.description, done: body.done, priority: body.priority.map(Priority.init),
-            dueDate: body.dueDate.map(Optional.some) ?? (ExplicitNulls.keys.contains("due_date") ? .some(nil) : nil))
-        guard let id = Self.taskID(input.path.id) else { throw APIError.notFound(Self.notFound) }
-        let task: TaskItem?
+            dueDate: body.dueDate.map(Optional.some) ?? (ExplicitNulls.keys.contains("due_date") ? .some(nil) : nil),
+            listID: try body.listId.map(Self.bodyListID))
+        let id = pathID(input.path.id)
+        let task: TaskItem
         if change.isEmpty {
-            task = try await tasks.find(id: id, ownerID: principal.user.id)
+            // Nothing to change, but still an editor's request.
+            task = try await tasks.find(id: id, caller: principal.user.id, atLeast: .editor)
         } else {
-            task = try await tasks.update(id: id, ownerID: principal.user.id, change, at: clock.now())
+            task = try await tasks.update(id: id, caller: principal.user.id, change, at: clock.now())
         }
-        guard let task else { throw APIError.notFound(Self.notFound) }
         return .ok(.init(body: .json(.init(task))))
     }
 
     func deleteTask(_ input: Operations.DeleteTask.Input) async throws -> Operations.DeleteTask.Output {
         let principal = try Principal.required()
-        guard let id = Self.taskID(input.path.id), try await tasks.delete(id: id, ownerID: principal.user.id) else {
-            throw APIError.notFound(Self.notFound)
-        }
+        try await tasks.delete(id: pathID(input.path.id), caller: principal.user.id)
         return .noContent(.init())
     }
 
-    private static let notFound = "Task not found"
-
-    private static func taskID(_ text: String) -> String? { canonicalID(text) }
+    /// A `list_id` in a body is checked like a path id; one that is no id names no list the caller can see.
+    private static func bodyListID(_ text: String) throws -> String {
+        guard let id = canonicalID(text) else { throw ListAccess.Refusal.invalidField("list_id", ListAccess.Subject.list.notFound) }
+        return id
+    }
 
     private static func validate(title: String?, description: String?, dueDate: String?) throws {
         var issues: [ValidationIssue] = []

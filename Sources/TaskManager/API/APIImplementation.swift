@@ -14,6 +14,8 @@ struct APIImplementation: APIProtocol {
     let hasher: PasswordHasher
     let sessions: SessionRepository
     let tasks: TaskRepository
+    let lists: ListRepository
+    let invitations: InvitationRepository
     let users: UserRepository
     let database: AppDatabase
     let clock: AppClock
@@ -52,6 +54,8 @@ extension APIImplementation {
             hasher: dependencies.hasher,
             sessions: sessions,
             tasks: TaskRepository(database: database),
+            lists: ListRepository(database: database),
+            invitations: InvitationRepository(database: database),
             users: users,
             database: database,
             clock: dependencies.clock,

@@ -13,8 +13,8 @@ extension Components.Schemas.User {
 extension Components.Schemas.Task {
     init(_ task: TaskItem) {
         self.init(
-            id: task.id, title: task.title, description: task.description, done: task.done,
-            priority: .init(task.priority), dueDate: .init(task.dueDate), createdAt: task.createdAt,
+            id: task.id, listId: task.listID, createdBy: .init(task.createdBy), title: task.title, description: task.description,
+            done: task.done, priority: .init(task.priority), dueDate: .init(task.dueDate), createdAt: task.createdAt,
             updatedAt: task.updatedAt)
     }
 }

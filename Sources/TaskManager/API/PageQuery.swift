@@ -1,5 +1,5 @@
 /// The `limit` and `cursor` of every paged list, checked one way for all of them: 1 to 100
-/// (default 20), and a cursor this server made.
+/// (default 20, or the operation's own), and a cursor this server made.
 struct PageQuery {
     static let defaultLimit = 20
     static let limits = 1...100
@@ -8,8 +8,8 @@ struct PageQuery {
     var cursor: PageCursor?
 
     /// Adds what is wrong to `issues`, so a handler reports it beside its own query's problems.
-    init(limit: Int?, cursor: String?, issues: inout [ValidationIssue]) {
-        self.limit = limit ?? Self.defaultLimit
+    init(limit: Int?, cursor: String?, issues: inout [ValidationIssue], defaultLimit: Int = Self.defaultLimit) {
+        self.limit = limit ?? defaultLimit
         if !Self.limits.contains(self.limit) {
             issues.append(.init(loc: ["query", "limit"], msg: "Input should be between 1 and 100", type: "range_error"))
         }

@@ -44,6 +44,18 @@ enum FieldRules {
         return value.unicodeScalars.count <= 10_000 ? nil : "String should have at most 10000 characters"
     }
 
+    /// A list's name: 1 to 100 characters, not blank, no control characters.
+    static func listName(_ value: String) -> String? {
+        if hasNUL(value) { return nulRefused }
+        if value.isEmpty { return "String should have at least 1 character" }
+        if value.unicodeScalars.count > 100 { return "String should have at most 100 characters" }
+        if value.unicodeScalars.allSatisfy(\.properties.isWhitespace) { return "Name must not be blank" }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "Name must not contain control characters"
+        }
+        return nil
+    }
+
     /// Text searched for (`q` of `GET /tasks`).
     static func searchText(_ value: String) -> String? {
         if hasNUL(value) { return nulRefused }

@@ -37,7 +37,7 @@ struct OAuthClient: Sendable, Equatable {
     }
 
     /// What a registered client may have unless it says otherwise: everything but `admin`.
-    static let defaultScopes: [Scope] = [.me, .tasksRead, .tasksWrite]
+    static let defaultScopes: [Scope] = Scope.allCases.filter { $0 != .admin }
 
     /// `uri` is one of this client's, by the contract's rule: the same string, except that a
     /// loopback IP literal matches on any port (RFC 8252 §7.3: native apps listen on a port the

@@ -3,11 +3,12 @@ enum Scope: String, Sendable, CaseIterable, Comparable {
     case me
     case tasksRead = "tasks:read"
     case tasksWrite = "tasks:write"
+    case listsShare = "lists:share"
     case admin
 
     /// What a user may be granted: every scope, `admin` only for admins.
     static func allowed(isAdmin: Bool) -> [Scope] {
-        isAdmin ? allCases : [.me, .tasksRead, .tasksWrite]
+        isAdmin ? allCases : allCases.filter { $0 != .admin }
     }
 
     /// Parses a space-separated scope string; `nil` when any part is not a known scope.
@@ -26,6 +27,7 @@ enum Scope: String, Sendable, CaseIterable, Comparable {
         case .me: "See and change your profile and your login sessions"
         case .tasksRead: "See your tasks"
         case .tasksWrite: "Create, change and delete your tasks"
+        case .listsShare: "Share your lists: invite, change and remove members, answer invitations"
         case .admin: "Administer every account and client (admins only)"
         }
     }

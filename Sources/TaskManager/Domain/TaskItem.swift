@@ -3,7 +3,9 @@ import Foundation
 /// One task. Named `TaskItem` so that it never shadows Swift's concurrency `Task`.
 struct TaskItem: Sendable, Equatable {
     var id: String
-    var ownerID: String
+    var listID: String
+    /// Who made it; `nil` once that account is gone.
+    var createdBy: String?
     var title: String
     var description: String
     var done: Bool
@@ -25,8 +27,12 @@ struct TaskChange: Sendable, Equatable {
     var done: Bool?
     var priority: Priority?
     var dueDate: String??
+    /// Moves the task to this list.
+    var listID: String?
 
-    var isEmpty: Bool { title == nil && description == nil && done == nil && priority == nil && dueDate == nil }
+    var isEmpty: Bool {
+        title == nil && description == nil && done == nil && priority == nil && dueDate == nil && listID == nil
+    }
 }
 
 /// The filters of `GET /tasks`.

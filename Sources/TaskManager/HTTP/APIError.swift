@@ -6,6 +6,8 @@ enum APIError: Error, Equatable {
     case inactiveUser
     case insufficientScope(Scope)
     case badRequest(String)
+    /// 403 for a caller whose role in a list is too weak (no `WWW-Authenticate`: not a token matter).
+    case forbidden(String)
     case notFound(String)
     case conflict(String)
     case validation([ValidationIssue])

@@ -17,6 +17,8 @@ enum ErrorResponse {
         switch error {
         case let error as APIError:
             return error
+        case let refusal as ListAccess.Refusal:
+            return apiError(for: refusal)
         case let error as InvalidFields:  // every field the services check is one of the body's
             return .validation(error.problems.map { ValidationIssue(loc: ["body", .key($0.field)], msg: $0.message, type: "value_error") })
         case let error as ServerError:
@@ -38,9 +40,21 @@ enum ErrorResponse {
         }
     }
 
+    /// What the access component refused, in the contract's words.
+    private static func apiError(for refusal: ListAccess.Refusal) -> APIError {
+        switch refusal {
+        case .notFound(let subject): .notFound(subject.notFound)
+        case .notEnoughPermissions: .forbidden("Not enough permissions on this list")
+        case .conflict(let detail): .conflict(detail)
+        case .invalidField(let field, let message): .invalid(["body", .key(field)], message)
+        }
+    }
+
     private static func apiError(for error: ServerError, logger: Logger) -> APIError {
         let underlying = error.underlyingError
-        if underlying is APIError || underlying is InvalidFields || underlying is AppDatabase.Failure || underlying is CancellationError {
+        if underlying is APIError || underlying is InvalidFields || underlying is ListAccess.Refusal
+            || underlying is AppDatabase.Failure || underlying is CancellationError
+        {
             return apiError(for: underlying, logger: logger)
         }
         // The request did not become the operation's input: its body or query is not what the
@@ -100,6 +114,9 @@ enum ErrorResponse {
             body = Detail(detail: "Not enough permissions")
         case .badRequest(let detail):
             status = .badRequest
+            body = Detail(detail: detail)
+        case .forbidden(let detail):
+            status = .forbidden
             body = Detail(detail: detail)
         case .notFound(let detail):
             status = .notFound

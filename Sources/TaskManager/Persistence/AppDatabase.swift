@@ -13,6 +13,8 @@ final class AppDatabase: Service, Sendable {
         case unavailable(String)
         /// A unique constraint refused a row.
         case uniqueViolation
+        /// A foreign key refused a row: what it names is gone (deleted by another transaction).
+        case foreignKeyViolation
     }
 
     private enum Engine {

@@ -4,7 +4,24 @@ enum Migrations {
     struct Migration: Sendable {
         var version: Int
         var name: String
-        var statements: [String]
+        var steps: [Step]
+
+        init(version: Int, name: String, statements: [String]) {
+            self.init(version: version, name: name, steps: statements.map(Step.sql))
+        }
+
+        init(version: Int, name: String, steps: [Step]) {
+            self.version = version
+            self.name = name
+            self.steps = steps
+        }
+    }
+
+    /// One step of a migration: a statement both engines run, or work that needs Swift (new ids)
+    /// or differs by engine (see `SharingSchema`).
+    enum Step: Sendable {
+        case sql(String)
+        case run(@Sendable (SQLConnection) async throws -> Void)
     }
 
     static let all: [Migration] = [
@@ -194,12 +211,13 @@ enum Migrations {
                 "ALTER TABLE authorize_requests ADD COLUMN user_id TEXT",
                 "ALTER TABLE authorize_requests ADD COLUMN failures INTEGER NOT NULL DEFAULT 0",
             ]),
+        SharingSchema.migration,
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the
     /// versions applied. Safe to run at every start.
     @discardableResult
-    static func run(on database: AppDatabase) async throws -> [Int] {
+    static func run(on database: AppDatabase, upTo last: Int = .max) async throws -> [Int] {
         // Exclusive: processes starting together on an empty database apply each migration once,
         // and never race on creating the bookkeeping table.
         try await database.exclusiveWrite { sql in
@@ -208,14 +226,17 @@ enum Migrations {
             )
         }
         var applied: [Int] = []
-        for migration in all {
+        for migration in all where migration.version <= last {
             let didApply = try await database.exclusiveWrite { sql -> Bool in
                 // Checked inside the exclusive transaction, so two processes never apply one migration twice.
                 let existing = try await sql.first(
                     "SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)", { try $0.int64(0) })
                 guard existing == nil else { return false }
-                for statement in migration.statements {
-                    try await sql.execute(SQLStatement(unsafeRaw: statement))
+                for step in migration.steps {
+                    switch step {
+                    case .sql(let statement): try await sql.execute(SQLStatement(unsafeRaw: statement))
+                    case .run(let work): try await work(sql)
+                    }
                 }
                 try await sql.execute(
                     """

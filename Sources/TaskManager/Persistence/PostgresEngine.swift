@@ -144,6 +144,7 @@ final class PostgresEngine: Sendable {
                 throw AppDatabase.Failure.unavailable("\(error.code)")
             }
             if state == "23505" { throw AppDatabase.Failure.uniqueViolation }
+            if state == "23503" { throw AppDatabase.Failure.foreignKeyViolation }
             // 08 connection, 40 rollback (serialization, deadlock), 53 resources, 57 shutdown, 58 I/O.
             if ["08", "40", "53", "57", "58"].contains(String(state.prefix(2))) {
                 throw AppDatabase.Failure.unavailable("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "")")

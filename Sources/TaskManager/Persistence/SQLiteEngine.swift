@@ -67,6 +67,8 @@ final class SQLiteEngine: Sendable {
             switch error.extendedResultCode {
             case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
                 throw AppDatabase.Failure.uniqueViolation
+            case .SQLITE_CONSTRAINT_FOREIGNKEY:
+                throw AppDatabase.Failure.foreignKeyViolation
             default:
                 // Other constraint failures are our bugs, not the database's state.
                 if error.resultCode == .SQLITE_CONSTRAINT { throw error }

@@ -1,79 +1,180 @@
 import Foundation
 
-/// Tasks in the database. Every query is scoped to an owner: another user's task does not exist here.
+/// Tasks in the database. Every statement carries the caller's membership check (`ListAccess`):
+/// a task of a list the caller is not in does not exist here, and a viewer's write changes nothing.
 struct TaskRepository: Sendable {
     let database: AppDatabase
 
-    func create(_ task: TaskItem) async throws {
-        try await database.write { sql in
-            try await sql.execute(
+    /// Inserts `task` into `listID` (the caller's default list when `nil`), which needs `editor`.
+    /// The check and the insert are one statement; the list's members' feed rows go with it. A list
+    /// deleted meanwhile leaves no task behind: the foreign key refuses it.
+    func create(_ task: TaskItem, in listID: String?, caller: String) async throws -> TaskItem {
+        let values: SQLStatement = """
+            \(bind: task.id), \(bind: task.createdBy), \(bind: task.title), \(bind: task.description), \(bind: task.done),
+            \(bind: task.priority.rawValue), \(bind: task.dueDate), \(bind: Microseconds.from(task.createdAt)),
+            \(bind: Microseconds.from(task.updatedAt))
+            """
+        let insert: SQLStatement
+        if let listID {
+            insert = """
+                INSERT INTO tasks (list_id, id, created_by, title, description, done, priority, due_date, created_at, updated_at)
+                SELECT \(bind: listID), \(values) WHERE \(ListAccess.guarded(caller: caller, atLeast: .editor, listID: listID))
+                RETURNING \(unsafeRaw: Self.columns)
                 """
-                INSERT INTO tasks (id, owner_id, title, description, done, priority, due_date, created_at, updated_at)
-                VALUES (\(bind: task.id), \(bind: task.ownerID), \(bind: task.title), \(bind: task.description),
-                        \(bind: task.done), \(bind: task.priority.rawValue), \(bind: task.dueDate),
-                        \(bind: Microseconds.from(task.createdAt)), \(bind: Microseconds.from(task.updatedAt)))
-                """)
+        } else {
+            insert = """
+                INSERT INTO tasks (list_id, id, created_by, title, description, done, priority, due_date, created_at, updated_at)
+                SELECT l.id, \(values) FROM lists l WHERE l.owner_id = \(bind: caller) AND l.is_default
+                RETURNING \(unsafeRaw: Self.columns)
+                """
+        }
+        return try await database.write { sql in
+            guard let created = try await Self.foreignKeyMeansGone(try await sql.first(insert, Self.decode)) else {
+                throw Self.bodyListRefusal(try await ListAccess.role(of: caller, inList: listID ?? "", on: sql))
+            }
+            try await Self.addToFeed(taskID: created.id, createdAt: task.createdAt, listID: created.listID, on: sql)
+            return created
         }
     }
 
-    func find(id: String, ownerID: String) async throws -> TaskItem? {
+    /// The task, if the caller holds at least `role` in its list.
+    func find(id: String, caller: String, atLeast role: ListRole = .viewer) async throws -> TaskItem {
         try await database.read { sql in
-            try await sql.first(
-                "SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE id = \(bind: id) AND owner_id = \(bind: ownerID)",
-                Self.decode)
+            let found = try await sql.first(
+                """
+                SELECT \(unsafeRaw: Self.qualifiedColumns) FROM tasks t \(ListAccess.member(caller: caller, atLeast: role, listColumn: "t.list_id"))
+                WHERE t.id = \(bind: id)
+                """, Self.decode)
+            guard let found else {
+                throw ListAccess.refusal(.task, role: try await ListAccess.role(of: caller, overTask: id, on: sql), needed: role)
+            }
+            return found
         }
     }
 
-    /// One page, newest first, after `cursor`. Reads `limit + 1` rows along the
-    /// (owner_id, created_at, id) index to learn whether another page follows; never an OFFSET.
-    func list(ownerID: String, filter: TaskFilter, after cursor: PageCursor?, limit: Int) async throws
+    /// One page, newest first, after `cursor`: of one list (along its `(list_id, created_at, id)`
+    /// index), or of every list the caller is in (along their `task_feed` rows). Reads `limit + 1`
+    /// rows to learn whether another page follows; never an OFFSET. A list the caller cannot see
+    /// is "List not found".
+    func list(caller: String, listID: String?, filter: TaskFilter, after cursor: PageCursor?, limit: Int) async throws
         -> (items: [TaskItem], next: PageCursor?)
     {
-        var conditions: [SQLStatement] = ["owner_id = \(bind: ownerID)"]
-        if let done = filter.done { conditions.append("done = \(bind: done)") }
+        var conditions: [SQLStatement] = []
+        if let done = filter.done { conditions.append("t.done = \(bind: done)") }
         if let text = filter.titleContains, !text.isEmpty {
-            conditions.append("lower(title) LIKE \(bind: "%" + Self.escapeLike(text.lowercased()) + "%") ESCAPE '\\'")
+            conditions.append("lower(t.title) LIKE \(bind: "%" + Self.escapeLike(text.lowercased()) + "%") ESCAPE '\\'")
         }
-        if let priority = filter.priority { conditions.append("priority = \(bind: priority.rawValue)") }
+        if let priority = filter.priority { conditions.append("t.priority = \(bind: priority.rawValue)") }
         if let dueBefore = filter.dueBefore {
-            conditions.append("due_date IS NOT NULL AND due_date < \(bind: dueBefore)")
+            conditions.append("t.due_date IS NOT NULL AND t.due_date < \(bind: dueBefore)")
         }
-        if let cursor {
-            conditions.append("(created_at, id) < (\(bind: cursor.createdAt), \(bind: cursor.id))")
+        let query: SQLStatement
+        if let listID {
+            conditions.insert("t.list_id = \(bind: listID)", at: 0)
+            if let cursor { conditions.append("(t.created_at, t.id) < (\(bind: cursor.createdAt), \(bind: cursor.id))") }
+            query = """
+                SELECT \(unsafeRaw: Self.qualifiedColumns) FROM tasks t
+                \(ListAccess.member(caller: caller, atLeast: .viewer, listColumn: "t.list_id"))
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY t.created_at DESC, t.id DESC LIMIT \(bind: limit + 1)
+                """
+        } else {
+            conditions.insert("f.user_id = \(bind: caller)", at: 0)
+            if let cursor { conditions.append("(f.created_at, f.task_id) < (\(bind: cursor.createdAt), \(bind: cursor.id))") }
+            query = """
+                SELECT \(unsafeRaw: Self.qualifiedColumns) FROM task_feed f JOIN tasks t ON t.id = f.task_id
+                \(ListAccess.member(caller: caller, atLeast: .viewer, listColumn: "t.list_id"))
+                WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY f.created_at DESC, f.task_id DESC LIMIT \(bind: limit + 1)
+                """
         }
-        let query: SQLStatement = """
-            SELECT \(unsafeRaw: Self.columns) FROM tasks WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY created_at DESC, id DESC LIMIT \(bind: limit + 1)
-            """
-        let rows = try await database.read { sql in try await sql.all(query, Self.decode) }
+        let rows = try await database.read { sql in
+            let rows = try await sql.all(query, Self.decode)
+            // An empty page of one list: is it empty, or not the caller's to see?
+            if rows.isEmpty, let listID, try await ListAccess.role(of: caller, inList: listID, on: sql) == nil {
+                throw ListAccess.Refusal.notFound(.list)
+            }
+            return rows
+        }
         guard rows.count > limit else { return (rows, nil) }
         let items = Array(rows.prefix(limit))
         let last = items[items.count - 1]
         return (items, PageCursor(createdAt: Microseconds.from(last.createdAt), id: last.id))
     }
 
-    /// Applies `change` to the owner's task and returns it as it now is, or `nil` when there is none.
-    func update(id: String, ownerID: String, _ change: TaskChange, at now: Date) async throws -> TaskItem? {
+    /// Applies `change` and returns the task as it now is. Needs `editor` in the task's list, and
+    /// in the list it moves to; the checks are part of the update.
+    func update(id: String, caller: String, _ change: TaskChange, at now: Date) async throws -> TaskItem {
         var assignments: [SQLStatement] = ["updated_at = \(bind: Microseconds.from(now))"]
         if let title = change.title { assignments.append("title = \(bind: title)") }
         if let description = change.description { assignments.append("description = \(bind: description)") }
         if let done = change.done { assignments.append("done = \(bind: done)") }
         if let priority = change.priority { assignments.append("priority = \(bind: priority.rawValue)") }
         if let dueDate = change.dueDate { assignments.append("due_date = \(bind: dueDate)") }
+        var conditions = [ListAccess.guarded(caller: caller, atLeast: .editor, listColumn: "tasks.list_id")]
+        if let target = change.listID {
+            assignments.append("list_id = \(bind: target)")
+            conditions.append(ListAccess.guarded(caller: caller, atLeast: .editor, listID: target))
+        }
         let statement: SQLStatement = """
             UPDATE tasks SET \(assignments.joined(separator: ", "))
-            WHERE id = \(bind: id) AND owner_id = \(bind: ownerID)
+            WHERE id = \(bind: id) AND \(conditions.joined(separator: " AND "))
             RETURNING \(unsafeRaw: Self.columns)
             """
-        return try await database.write { sql in try await sql.first(statement, Self.decode) }
+        return try await database.write { sql in
+            guard let task = try await Self.foreignKeyMeansGone(try await sql.first(statement, Self.decode)) else {
+                let role = try await ListAccess.role(of: caller, overTask: id, on: sql)
+                guard let role, role >= .editor, let target = change.listID else {
+                    throw ListAccess.refusal(.task, role: role, needed: .editor)
+                }
+                throw Self.bodyListRefusal(try await ListAccess.role(of: caller, inList: target, on: sql))
+            }
+            if change.listID != nil {
+                // Moved: the feed rows follow the members of the list it is in now.
+                try await sql.execute("DELETE FROM task_feed WHERE task_id = \(bind: id)")
+                try await Self.addToFeed(taskID: id, createdAt: task.createdAt, listID: task.listID, on: sql)
+            }
+            return task
+        }
     }
 
-    /// `true` when the owner's task existed and is now gone.
-    func delete(id: String, ownerID: String) async throws -> Bool {
+    /// Deletes the task (its feed rows go with it); needs `editor` in its list.
+    func delete(id: String, caller: String) async throws {
         try await database.write { sql in
-            try await sql.first(
-                "DELETE FROM tasks WHERE id = \(bind: id) AND owner_id = \(bind: ownerID) RETURNING id", { try $0.string(0) }
-            ) != nil
+            let deleted = try await sql.first(
+                """
+                DELETE FROM tasks WHERE id = \(bind: id)
+                AND \(ListAccess.guarded(caller: caller, atLeast: .editor, listColumn: "tasks.list_id")) RETURNING id
+                """, { try $0.string(0) })
+            if deleted == nil {
+                throw ListAccess.refusal(.task, role: try await ListAccess.role(of: caller, overTask: id, on: sql), needed: .editor)
+            }
+        }
+    }
+
+    /// One feed row per member of `listID` for a task now in it.
+    static func addToFeed(taskID: String, createdAt: Date, listID: String, on sql: SQLConnection) async throws {
+        try await sql.execute(
+            """
+            INSERT INTO task_feed (user_id, created_at, task_id, list_id)
+            SELECT user_id, \(bind: Microseconds.from(createdAt)), \(bind: taskID), list_id FROM list_members
+            WHERE list_id = \(bind: listID)
+            """)
+    }
+
+    /// A list named in a body that the caller may not write to: 422 when they cannot see it (a body
+    /// id is a request to be checked, as a path id is), 403 when their role is too weak.
+    private static func bodyListRefusal(_ role: ListRole?) -> ListAccess.Refusal {
+        role == nil ? .invalidField("list_id", ListAccess.Subject.list.notFound) : .notEnoughPermissions
+    }
+
+    /// A list deleted by another transaction between the check and the write: the foreign key
+    /// refuses the row, and the transaction can run nothing more (PostgreSQL), so this is the answer.
+    private static func foreignKeyMeansGone<T>(_ write: @autoclosure () async throws -> T?) async throws -> T? {
+        do {
+            return try await write()
+        } catch AppDatabase.Failure.foreignKeyViolation {
+            throw bodyListRefusal(nil)
         }
     }
 
@@ -83,19 +184,25 @@ struct TaskRepository: Sendable {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 
+    private static let columnNames = [
+        "id", "list_id", "created_by", "title", "description", "done", "priority", "due_date", "created_at", "updated_at",
+    ]
     /// The column list `decode` reads by index.
-    static let columns = "id, owner_id, title, description, done, priority, due_date, created_at, updated_at"
+    static let columns = columnNames.joined(separator: ", ")
+    /// The same columns of `tasks t` in a join.
+    static let qualifiedColumns = columnNames.map { "t." + $0 }.joined(separator: ", ")
 
     static func decode(_ row: SQLRow) throws -> TaskItem {
         TaskItem(
             id: try row.string(0),
-            ownerID: try row.string(1),
-            title: try row.string(2),
-            description: try row.string(3),
-            done: try row.bool(4),
-            priority: Priority(rawValue: try row.string(5)) ?? .normal,
-            dueDate: try row.optionalString(6),
-            createdAt: Microseconds.date(try row.int64(7)),
-            updatedAt: Microseconds.date(try row.int64(8)))
+            listID: try row.string(1),
+            createdBy: try row.optionalString(2),
+            title: try row.string(3),
+            description: try row.string(4),
+            done: try row.bool(5),
+            priority: Priority(rawValue: try row.string(6)) ?? .normal,
+            dueDate: try row.optionalString(7),
+            createdAt: Microseconds.date(try row.int64(8)),
+            updatedAt: Microseconds.date(try row.int64(9)))
     }
 }

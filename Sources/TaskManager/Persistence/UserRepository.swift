@@ -5,8 +5,10 @@ import Foundation
 struct UserRepository: Sendable {
     let database: AppDatabase
 
-    /// Inserts `user`; throws `AppDatabase.Failure.uniqueViolation` when the username is taken.
+    /// Inserts `user` with their default list; throws `AppDatabase.Failure.uniqueViolation` when
+    /// the username is taken.
     func create(_ user: User) async throws {
+        let listID = UUID().uuidString.lowercased()
         try await database.write { sql in
             try await sql.execute(
                 """
@@ -15,6 +17,7 @@ struct UserRepository: Sendable {
                         \(bind: user.fullName), \(bind: user.passwordHash), \(bind: user.isActive), \(bind: user.isAdmin),
                         \(bind: Microseconds.from(user.createdAt)))
                 """)
+            try await ListRepository.createDefault(for: user.id, id: listID, at: Microseconds.from(user.createdAt), on: sql)
         }
     }
 
@@ -81,8 +84,9 @@ extension UserRepository {
         case lastActiveAdmin
     }
 
-    /// Deletes the user with its sessions, refresh tokens and tasks (foreign keys cascade), in one
-    /// transaction, unless it is the last active admin.
+    /// Deletes the user with its sessions, refresh tokens, the lists it owns with their tasks, its
+    /// memberships and invitations (foreign keys cascade), in one transaction, unless it is the last
+    /// active admin. Tasks it made in other people's lists stay, with `created_by` NULL.
     func delete(id: String) async throws -> ChangeOutcome {
         // Exclusive: two admins removing each other at once must not leave none.
         let outcome = try await database.exclusiveWrite { sql -> ChangeOutcome in

@@ -7,7 +7,7 @@
 // rotates it on every use, and revoking it on sign-out ends the login session.
 
 const CLIENT_ID = "taskmanager-web";
-const SCOPE = "me tasks:read tasks:write";
+const SCOPE = "me tasks:read tasks:write lists:share";
 const PENDING = "taskmanager.pending-sign-in";
 const REFRESH = "taskmanager.refresh-token";
 

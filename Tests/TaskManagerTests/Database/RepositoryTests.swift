@@ -43,34 +43,42 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
-    func tasksBelongToTheirOwner(_ engine: TestEngine) async throws {
+    func tasksAreTheirListMembers(_ engine: TestEngine) async throws {
         try await engine.withDatabase { db in
             let users = UserRepository(database: db)
             let (alice, bob) = (makeUser("alice"), makeUser("bob"))
             try await users.create(alice)
             try await users.create(bob)
             let tasks = TaskRepository(database: db)
-            let task = makeTask(owner: alice.id, title: "Alice's", at: 1_000)
-            try await tasks.create(task)
-            #expect(try await tasks.find(id: task.id, ownerID: alice.id) == task)
-            #expect(try await tasks.find(id: task.id, ownerID: bob.id) == nil)
-            #expect(try await tasks.update(id: task.id, ownerID: bob.id, .init(title: "mine"), at: Date()) == nil)
-            #expect(try await !tasks.delete(id: task.id, ownerID: bob.id))
-            #expect(try await tasks.list(ownerID: bob.id, filter: .init(), after: nil, limit: 10).items.isEmpty)
+            let task = try await tasks.create(makeTask(by: alice.id, title: "Alice's", at: 1_000), in: nil, caller: alice.id)
+            #expect(try await tasks.find(id: task.id, caller: alice.id) == task)
+            // Bob is no member of Alice's default list: her task does not exist for him.
+            let gone = ListAccess.Refusal.notFound(.task)
+            await #expect(throws: gone) { try await tasks.find(id: task.id, caller: bob.id) }
+            await #expect(throws: gone) { try await tasks.update(id: task.id, caller: bob.id, .init(title: "mine"), at: Date()) }
+            await #expect(throws: gone) { try await tasks.delete(id: task.id, caller: bob.id) }
+            await #expect(throws: ListAccess.Refusal.invalidField("list_id", "List not found")) {
+                try await tasks.create(makeTask(by: bob.id, title: "planted", at: 1), in: task.listID, caller: bob.id)
+            }
+            #expect(try await tasks.list(caller: bob.id, listID: nil, filter: .init(), after: nil, limit: 10).items.isEmpty)
+            await #expect(throws: ListAccess.Refusal.notFound(.list)) {
+                try await tasks.list(caller: bob.id, listID: task.listID, filter: .init(), after: nil, limit: 10)
+            }
 
             let changed = try await tasks.update(
-                id: task.id, ownerID: alice.id, .init(done: true, dueDate: .some("2026-12-24")), at: Microseconds.date(2_000))
-            #expect(changed?.done == true)
-            #expect(changed?.dueDate == "2026-12-24")
-            #expect(changed?.title == "Alice's")
-            #expect(changed?.updatedAt == Microseconds.date(2_000))
-            #expect(changed?.createdAt == Microseconds.date(1_000))
-            let cleared = try await tasks.update(id: task.id, ownerID: alice.id, .init(dueDate: .some(nil)), at: Date())
-            #expect(cleared?.dueDate == nil)
+                id: task.id, caller: alice.id, .init(done: true, dueDate: .some("2026-12-24")), at: Microseconds.date(2_000))
+            #expect(changed.done == true)
+            #expect(changed.dueDate == "2026-12-24")
+            #expect(changed.title == "Alice's")
+            #expect(changed.createdBy == alice.id)
+            #expect(changed.updatedAt == Microseconds.date(2_000))
+            #expect(changed.createdAt == Microseconds.date(1_000))
+            let cleared = try await tasks.update(id: task.id, caller: alice.id, .init(dueDate: .some(nil)), at: Date())
+            #expect(cleared.dueDate == nil)
 
-            #expect(try await tasks.delete(id: task.id, ownerID: alice.id))
-            #expect(try await tasks.find(id: task.id, ownerID: alice.id) == nil)
-            #expect(try await !tasks.delete(id: task.id, ownerID: alice.id))
+            try await tasks.delete(id: task.id, caller: alice.id)
+            await #expect(throws: gone) { try await tasks.find(id: task.id, caller: alice.id) }
+            await #expect(throws: gone) { try await tasks.delete(id: task.id, caller: alice.id) }
         }
     }
 
@@ -79,26 +87,30 @@ import Testing
         try await engine.withDatabase { db in
             let owner = makeUser("pager")
             try await UserRepository(database: db).create(owner)
+            let lists = ListRepository(database: db)
+            let second = try await lists.create(name: "second", ownerID: owner.id, at: Date())
             let tasks = TaskRepository(database: db)
             var created: [TaskItem] = []
             for index in 0..<23 {
-                // Three tasks share each creation time: ties are broken by id, descending.
-                let task = makeTask(owner: owner.id, title: "task \(index)", at: Int64(1_000 + index / 3))
-                try await tasks.create(task)
-                created.append(task)
+                // Three tasks share each creation time: ties are broken by id, descending. Every
+                // other one in a second list: the page walks both.
+                let task = makeTask(by: owner.id, title: "task \(index)", at: Int64(1_000 + index / 3))
+                created.append(try await tasks.create(task, in: index % 2 == 0 ? nil : second.id, caller: owner.id))
             }
-            let expected = created.sorted {
-                ($0.createdAt, $0.id) > ($1.createdAt, $1.id)
-            }.map(\.id)
-            var seen: [String] = []
-            var cursor: PageCursor?
-            repeat {
-                let page = try await tasks.list(ownerID: owner.id, filter: .init(), after: cursor, limit: 5)
-                #expect(page.items.count <= 5)
-                seen += page.items.map(\.id)
-                cursor = page.next
-            } while cursor != nil
-            #expect(seen == expected)
+            func walk(_ listID: String?) async throws -> [String] {
+                var seen: [String] = []
+                var cursor: PageCursor?
+                repeat {
+                    let page = try await tasks.list(caller: owner.id, listID: listID, filter: .init(), after: cursor, limit: 5)
+                    #expect(page.items.count <= 5)
+                    seen += page.items.map(\.id)
+                    cursor = page.next
+                } while cursor != nil
+                return seen
+            }
+            let newestFirst = created.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            #expect(try await walk(nil) == newestFirst.map(\.id))
+            #expect(try await walk(second.id) == newestFirst.filter { $0.listID == second.id }.map(\.id))
         }
     }
 
@@ -108,11 +120,12 @@ import Testing
             let owner = makeUser("filters")
             try await UserRepository(database: db).create(owner)
             let tasks = TaskRepository(database: db)
-            try await tasks.create(makeTask(owner: owner.id, title: "Buy MILK", at: 1, done: false, priority: .high, due: "2026-12-01"))
-            try await tasks.create(makeTask(owner: owner.id, title: "milkshake", at: 2, done: true, priority: .low, due: "2026-12-31"))
-            try await tasks.create(makeTask(owner: owner.id, title: "100% done_ish", at: 3, done: true, priority: .normal))
+            func add(_ task: TaskItem) async throws { _ = try await tasks.create(task, in: nil, caller: owner.id) }
+            try await add(makeTask(by: owner.id, title: "Buy MILK", at: 1, done: false, priority: .high, due: "2026-12-01"))
+            try await add(makeTask(by: owner.id, title: "milkshake", at: 2, done: true, priority: .low, due: "2026-12-31"))
+            try await add(makeTask(by: owner.id, title: "100% done_ish", at: 3, done: true, priority: .normal))
             func titles(_ filter: TaskFilter) async throws -> [String] {
-                try await tasks.list(ownerID: owner.id, filter: filter, after: nil, limit: 100).items.map(\.title)
+                try await tasks.list(caller: owner.id, listID: nil, filter: filter, after: nil, limit: 100).items.map(\.title)
             }
             #expect(try await titles(.init(titleContains: "milk")) == ["milkshake", "Buy MILK"])
             #expect(try await titles(.init(done: true, titleContains: "MILK")) == ["milkshake"])
@@ -126,33 +139,46 @@ import Testing
         }
     }
 
+    /// A page of every list walks the caller's `task_feed` rows from the cursor, and a page of one
+    /// list walks `tasks_list_created`: no scan of a table, no sort, so a page costs the same at
+    /// one list or a thousand, 100 tasks or 100,000.
     @Test(arguments: TestEngine.available)
-    func listingUsesTheOwnerIndexWithoutSorting(_ engine: TestEngine) async throws {
+    func listingWalksAnIndexWithoutSorting(_ engine: TestEngine) async throws {
         try await engine.withDatabase { db in
-            // The plan walks tasks_owner_created from the cursor: no scan of the table, no sort,
-            // so a page costs the same at 100 tasks or 100,000.
-            let query = """
-                SELECT id FROM tasks WHERE owner_id = 'x' AND (created_at, id) < (5, 'y')
-                ORDER BY created_at DESC, id DESC LIMIT 21
-                """
-            if engine == .postgres {
-                // On an empty table a sequential scan is cheapest; what matters is that the index can
-                // serve the order, so scans of the table are priced out.
-                let plan = try await db.write { sql in
-                    try await sql.execute("SET LOCAL enable_seqscan = off")
-                    return try await sql.all("EXPLAIN \(unsafeRaw: query)") { try $0.string(0) }
+            let queries = [
+                ("task_feed", """
+                    SELECT t.id FROM task_feed f JOIN tasks t ON t.id = f.task_id
+                    JOIN list_members access ON access.list_id = t.list_id AND access.user_id = 'x' AND access.role >= 1
+                    WHERE f.user_id = 'x' AND (f.created_at, f.task_id) < (5, 'y')
+                    ORDER BY f.created_at DESC, f.task_id DESC LIMIT 21
+                    """),
+                ("tasks_list_created", """
+                    SELECT t.id FROM tasks t
+                    JOIN list_members access ON access.list_id = t.list_id AND access.user_id = 'x' AND access.role >= 1
+                    WHERE t.list_id = 'l' AND (t.created_at, t.id) < (5, 'y')
+                    ORDER BY t.created_at DESC, t.id DESC LIMIT 21
+                    """),
+            ]
+            for (index, query) in queries {
+                if engine == .postgres {
+                    // On an empty table a sequential scan is cheapest; what matters is that the index
+                    // can serve the order, so scans of the table are priced out.
+                    let plan = try await db.write { sql in
+                        try await sql.execute("SET LOCAL enable_seqscan = off")
+                        return try await sql.all("EXPLAIN \(unsafeRaw: query)") { try $0.string(0) }
+                    }
+                    #expect(plan.contains { $0.contains("Scan Backward using \(index)") }, "\(plan)")
+                    #expect(!plan.contains { $0.contains("Sort") }, "\(plan)")
+                    continue
                 }
-                #expect(plan.contains { $0.contains("Scan Backward using tasks_owner_created") }, "\(plan)")
-                #expect(!plan.contains { $0.contains("Sort") }, "\(plan)")
-                return
+                let plan = try await db.read { sql in
+                    // Columns: id, parent, notused, detail.
+                    try await sql.all("EXPLAIN QUERY PLAN \(unsafeRaw: query)") { try $0.string(3) }
+                }
+                #expect(plan.contains { $0.contains(index == "task_feed" ? "SEARCH f USING COVERING INDEX sqlite_autoindex_task_feed" : index) }, "\(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+                #expect(!plan.contains { $0.hasPrefix("SCAN") && !$0.contains("INDEX") }, "\(plan)")
             }
-            let plan = try await db.read { sql in
-                // Columns: id, parent, notused, detail.
-                try await sql.all("EXPLAIN QUERY PLAN \(unsafeRaw: query)") { try $0.string(3) }
-            }
-            #expect(plan.contains { $0.contains("tasks_owner_created") })
-            #expect(!plan.contains { $0.contains("TEMP B-TREE") })
-            #expect(!plan.contains { $0.hasPrefix("SCAN tasks") && !$0.contains("INDEX") })
         }
     }
 

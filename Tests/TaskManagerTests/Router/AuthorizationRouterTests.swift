@@ -121,7 +121,7 @@ import Testing
             ]
             let tokens = try await api.send(.post, "/token", form: formBody(exchange))
             #expect(tokens.status == 200, "\(tokens.body)")
-            #expect(tokens.string("scope") == "me tasks:read tasks:write")
+            #expect(tokens.string("scope") == "me tasks:read tasks:write lists:share")
             let access = try #require(tokens.string("access_token"))
             let refresh = try #require(tokens.string("refresh_token"))
             let sessions = try await api.send(.get, "/me/sessions", token: access)
@@ -452,7 +452,7 @@ import Testing
             #expect(reply["authorization_response_iss_parameter_supported"] as? Bool == true)
             #expect((reply["grant_types_supported"] as? [String])?.contains("authorization_code") == true)
             #expect(reply["token_endpoint_auth_methods_supported"] as? [String] == ["none", "client_secret_basic", "client_secret_post"])
-            #expect(reply["scopes_supported"] as? [String] == ["me", "tasks:read", "tasks:write", "admin"])
+            #expect(reply["scopes_supported"] as? [String] == ["me", "tasks:read", "tasks:write", "lists:share", "admin"])
         }
     }
 }

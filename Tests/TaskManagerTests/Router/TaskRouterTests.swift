@@ -18,7 +18,7 @@ import Testing
             #expect(reply.string("priority") == "normal")
             #expect(reply.body.contains(#""due_date":null"#))
             #expect(reply.string("created_at") == reply.string("updated_at"))
-            #expect(Set(reply.json.keys) == ["id", "title", "description", "done", "priority", "due_date", "created_at", "updated_at"])
+            #expect(Set(reply.json.keys) == ["id", "list_id", "title", "description", "done", "priority", "due_date", "created_by", "created_at", "updated_at"])
             let full = try await api.createTask(
                 token, ["title": "Ship", "description": "v1", "done": true, "priority": "high", "due_date": "2026-12-24"])
             #expect(full.status == 201)

@@ -14,7 +14,7 @@ import Testing
             #expect(reply.status == 200)
             #expect(reply.string("token_type") == "bearer")
             #expect(reply["expires_in"] as? Int == 900)
-            #expect(reply.string("scope") == "me tasks:read tasks:write")
+            #expect(reply.string("scope") == "me tasks:read tasks:write lists:share")
             #expect(reply.string("access_token")?.split(separator: ".").count == 3)
             #expect(reply.header("Cache-Control") == "no-store")
             #expect(reply.header("Pragma") == "no-cache")
@@ -180,7 +180,7 @@ import Testing
             #expect(header["kid"] as? String == TokenService.kid(forSecret: Array(secret.utf8)))
             let service = await TokenService(
                 signingKeys: [.init(kid: TokenService.kid(forSecret: Array(secret.utf8)), secret: Array(secret.utf8))], accessTokenTTL: 60)
-            #expect(try await service.verify(token).scope == "me tasks:read tasks:write")
+            #expect(try await service.verify(token).scope == "me tasks:read tasks:write lists:share")
         }
     }
 

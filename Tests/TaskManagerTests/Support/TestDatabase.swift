@@ -86,12 +86,13 @@ func makeUser(_ name: String, at date: Date = Microseconds.now()) -> User {
         isActive: true, isAdmin: false, createdAt: date)
 }
 
-func makeTask(owner: String, title: String, at microseconds: Int64, done: Bool = false, priority: Priority = .normal, due: String? = nil)
+/// A task made by `author`; the list is the repository's to set (`TaskRepository.create(_:in:caller:)`).
+func makeTask(by author: String, title: String, at microseconds: Int64, done: Bool = false, priority: Priority = .normal, due: String? = nil)
     -> TaskItem
 {
     let date = Microseconds.date(microseconds)
     return TaskItem(
-        id: UUID().uuidString.lowercased(), ownerID: owner, title: title, description: "", done: done,
+        id: UUID().uuidString.lowercased(), listID: "", createdBy: author, title: title, description: "", done: done,
         priority: priority, dueDate: due, createdAt: date, updatedAt: date)
 }
 

@@ -48,7 +48,8 @@ import TaskManagerAPI
 
         mutating func task() -> Components.Schemas.Task {
             .init(
-                id: UUID().uuidString.lowercased(), title: text(), description: text(), done: .random(using: &self),
+                id: UUID().uuidString.lowercased(), listId: UUID().uuidString.lowercased(), createdBy: nullableString(),
+                title: text(), description: text(), done: .random(using: &self),
                 priority: Components.Schemas.Priority.allCases.randomElement(using: &self)!,
                 dueDate: .init(Bool.random(using: &self) ? "2026-12-\(Int.random(in: 10...31, using: &self))" : nil),
                 createdAt: date(), updatedAt: date())

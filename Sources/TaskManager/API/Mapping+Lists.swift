@@ -1,0 +1,46 @@
+import Foundation
+import TaskManagerAPI
+
+extension Components.Schemas.TaskList {
+    init(_ list: TaskList) {
+        self.init(
+            id: list.id, name: list.name, role: .init(list.role), owner: .init(id: list.ownerID, username: list.ownerUsername),
+            isDefault: list.isDefault, memberCount: list.memberCount, createdAt: list.createdAt, updatedAt: list.updatedAt)
+    }
+}
+
+extension Components.Schemas.Member {
+    init(_ member: ListMember) {
+        self.init(userId: member.userID, username: member.username, role: .init(member.role), addedAt: member.addedAt)
+    }
+}
+
+extension Components.Schemas.Invitation {
+    init(_ invitation: Invitation) {
+        self.init(
+            id: invitation.id, list: .init(id: invitation.listID, name: invitation.listName), username: invitation.username,
+            role: invitation.role == .editor ? .editor : .viewer,
+            invitedBy: .init(id: invitation.invitedByID, username: invitation.invitedByUsername),
+            createdAt: invitation.createdAt, expiresAt: invitation.expiresAt)
+    }
+}
+
+extension Components.Schemas.ListRole {
+    init(_ role: ListRole) {
+        switch role {
+        case .viewer: self = .viewer
+        case .editor: self = .editor
+        case .owner: self = .owner
+        }
+    }
+}
+
+extension ListRole {
+    /// The roles an owner can give; `owner` is given only by giving the list away.
+    init(_ role: Components.Schemas.MemberRole) {
+        switch role {
+        case .viewer: self = .viewer
+        case .editor: self = .editor
+        }
+    }
+}
