@@ -153,7 +153,7 @@ import Testing
         #expect(result.stdout.contains("root"))
         #expect(!result.stdout.contains("an admin password"))
         let reply = try await server.send(.POST, "/token", form: formBody([("username", "root"), ("password", "an admin password")]))
-        #expect(reply.string("scope") == "me tasks:read tasks:write admin")
+        #expect(reply.string("scope") == "me tasks:read tasks:write lists:share admin")
 
         result = try await Binary.run(["user", "create", "ROOT", "--password-stdin", "--database-url", url], stdin: "another password\n")
         #expect(result.status != 0)

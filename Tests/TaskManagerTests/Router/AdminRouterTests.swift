@@ -57,7 +57,7 @@ import Testing
             reply = try await api.send(.patch, "/admin/users/\(id)", token: admin, json: #"{"is_active": true, "is_admin": true}"#)
             #expect(reply["is_admin"] as? Bool == true)
             let promoted = try await api.loginReply("alice")
-            #expect(promoted.string("scope") == "me tasks:read tasks:write admin")
+            #expect(promoted.string("scope") == "me tasks:read tasks:write lists:share admin")
         }
     }
 

@@ -15,7 +15,7 @@ import Testing
             #expect(made.header("Cache-Control") == "no-store")
             #expect(made["client_secret"] == nil)
             #expect(made["confidential"] as? Bool == false)
-            #expect(made["scopes"] as? [String] == ["me", "tasks:read", "tasks:write"])
+            #expect(made["scopes"] as? [String] == ["me", "tasks:read", "tasks:write", "lists:share"])
             #expect(made["redirect_uris"] as? [String] == ["https://planner.example.com/cb", "http://127.0.0.1/cb"])
             let publicID = try #require(made.string("client_id"))
 

@@ -152,7 +152,7 @@ import Testing
         try await withSeededDatabase(admin: "root") { url in
             try await withTestApp({ $0.databaseURL = url }) { api in
                 var reply = try await api.send(.post, "/token", form: formBody([("username", "root"), ("password", "correct horse battery")]))
-                #expect(reply.string("scope") == "me tasks:read tasks:write admin")
+                #expect(reply.string("scope") == "me tasks:read tasks:write lists:share admin")
                 reply = try await api.send(
                     .post, "/token", form: formBody([("username", "root"), ("password", "correct horse battery"), ("scope", "admin")]))
                 #expect(reply.string("scope") == "admin")
