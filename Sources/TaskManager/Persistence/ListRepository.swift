@@ -53,13 +53,9 @@ struct ListRepository: Sendable {
     /// default list.
     func delete(id: String, caller: String) async throws {
         try await database.write { sql in
-            let isDefault = try await sql.first(
-                """
-                SELECT is_default FROM lists
-                WHERE id = \(bind: id) AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "lists.id"))
-                """, { try $0.bool(0) })
-            guard let isDefault else { throw try await Self.refusal(listID: id, caller: caller, needed: .owner, on: sql) }
-            if isDefault { throw ListAccess.Refusal.conflict("The default list cannot be deleted") }
+            if try await Self.ownedListIsDefault(id, caller: caller, on: sql) {
+                throw ListAccess.Refusal.conflict("The default list cannot be deleted")
+            }
             try await sql.execute("DELETE FROM lists WHERE id = \(bind: id)")
         }
     }
@@ -124,13 +120,9 @@ struct ListRepository: Sendable {
     func transfer(listID: String, to newOwner: String, caller: String, at now: Date) async throws -> TaskList {
         // Exclusive: two transfers of one list at once must not both demote and promote.
         try await database.exclusiveWrite { sql in
-            let isDefault = try await sql.first(
-                """
-                SELECT is_default FROM lists
-                WHERE id = \(bind: listID) AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "lists.id"))
-                """, { try $0.bool(0) })
-            guard let isDefault else { throw try await Self.refusal(listID: listID, caller: caller, needed: .owner, on: sql) }
-            if isDefault { throw ListAccess.Refusal.conflict("The default list cannot be given away") }
+            if try await Self.ownedListIsDefault(listID, caller: caller, on: sql) {
+                throw ListAccess.Refusal.conflict("The default list cannot be given away")
+            }
             let targetRole = try await ListAccess.role(of: newOwner, inList: listID, on: sql)
             guard let targetRole else { throw ListAccess.Refusal.invalidField("user_id", "Not a member of this list") }
             guard targetRole != .owner else { return try await Self.find(id: listID, caller: caller, on: sql) }
@@ -180,6 +172,17 @@ struct ListRepository: Sendable {
                 """, decodeMember)
         else { throw ListAccess.Refusal.notFound(.member) }
         return member
+    }
+
+    /// Whether the caller's own list `listID` is a default list; refused unless the caller owns it.
+    private static func ownedListIsDefault(_ listID: String, caller: String, on sql: SQLConnection) async throws -> Bool {
+        let isDefault = try await sql.first(
+            """
+            SELECT is_default FROM lists
+            WHERE id = \(bind: listID) AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "lists.id"))
+            """, { try $0.bool(0) })
+        guard let isDefault else { throw try await refusal(listID: listID, caller: caller, needed: .owner, on: sql) }
+        return isDefault
     }
 
     /// Why a guarded statement on `listID` found nothing.
