@@ -69,6 +69,7 @@ let package = Package(
                 .embedInCode("WebApp/index.mustache"), .embedInCode("WebApp/app.css"), .embedInCode("WebApp/app.js"),
                 .embedInCode("WebApp/api.js"), .embedInCode("WebApp/auth.js"), .embedInCode("WebApp/dom.js"),
                 .embedInCode("WebApp/tasks.js"), .embedInCode("WebApp/account.js"), .embedInCode("WebApp/qr.js"),
+                .embedInCode("WebApp/lists.js"),
                 .embedInCode("WebApp/icon.svg"),
             ]
         ),

@@ -3,7 +3,8 @@ the API's own view of the data (with tokens of its own from the password grant).
 
 Usage: python3 web_app.py BASE_URL SCREENSHOT_DIR [refresh]
 With "refresh" (against a server whose access tokens live a few seconds): the refresh check alone.
-Two accounts are made here: alice (who does everything) and bob (in a second browser profile).
+Two accounts are made here: alice (who does everything) and bob (in a second browser profile), who
+at the end share a list, each in a browser of their own.
 Needs selenium, pyotp and qrcode (PyPI) and Debian's chromium and chromium-driver.
 Prints one line per step; exits 0 when every step held.
 """
@@ -236,8 +237,13 @@ def main():
         app.sign_in(ALICE, ALICE_PASSWORD)
         app.wait_for(lambda: app.find("#list-status").text.startswith("No tasks yet"), "an empty list for a new user")
         calls = driver.execute_script("""return performance.getEntriesByType('resource')
-            .filter(e => e.initiatorType === 'fetch').map(e => new URL(e.name).pathname)""")
-        check(calls[:2] == ["/token", "/tasks"], f"after the code exchange, the list in one request: {calls}")
+            .filter(e => e.initiatorType === 'fetch')
+            .map(e => ({path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd}))""")
+        paths = [c["path"] for c in calls]
+        check(paths[0] == "/token" and sorted(paths[1:3]) == ["/lists", "/tasks"],
+              f"after the code exchange, the tasks and the lists: {paths}")
+        # One round: the second request starts before the first has its answer.
+        check(max(c["start"] for c in calls[1:3]) < min(c["end"] for c in calls[1:3]), f"in one round, not two: {calls[:3]}")
         print("requests after the sign-in:", calls, flush=True)
         helper = token(ALICE, ALICE_PASSWORD)
         _, sessions, _ = call("GET", "/me/sessions", helper)
@@ -514,7 +520,106 @@ def main():
         print("api: bob sees only his own task", flush=True)
     finally:
         close(second)
+    share_a_list(helper)
     print("all steps passed", flush=True)
+
+
+def share_a_list(helper):
+    """Alice and Bob, each in a browser of their own: alice shares a list with bob as a viewer, bob
+    accepts and reads it with no control that would change it; alice makes him an editor and he
+    adds a task she then sees; alice removes him, and his next action takes him back to his own
+    lists with the reason in words."""
+    step("sharing: alice makes a list and invites bob as a viewer")
+    alice_driver, bob_driver = browser(), browser()
+    alice, bob = App(alice_driver), App(bob_driver)
+    try:
+        for driver in (alice_driver, bob_driver):
+            driver.set_window_size(1280, 1000)
+            driver.get(BASE + "/app")
+        alice.sign_in(ALICE, NEW_PASSWORD)
+        alice.go("Lists")
+        alice.wait_for(lambda: alice.texts("#lists .title") and alice.texts("#lists .title")[0] == "My tasks",
+                       "alice's default list first")
+        alice.find("#new-list input[name=name]").send_keys("Groceries")
+        alice.click("#new-list button[type=submit]")
+        alice.wait_for(lambda: "Groceries" in alice.texts("#lists .title"), "the new list")
+        status, lists, _ = call("GET", "/lists", helper)
+        groceries = next(item for item in lists["items"] if item["name"] == "Groceries")
+        check(groceries["role"] == "owner" and groceries["member_count"] == 1, f"api: the list {groceries}")
+        list_id = groceries["id"]
+        alice.shot("lists", 1280)
+        alice.shot("lists", 360)
+        alice_driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        alice.shot("lists-dark", 360)
+        alice_driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+        alice.click(f"#lists li[data-id='{list_id}'] a.button")
+        alice.wait_for(lambda: alice.driver.find_elements(By.ID, "invite"), "the list's sharing page")
+        check(not unlabelled_controls(alice_driver), f"unlabelled controls: {unlabelled_controls(alice_driver)}")
+        alice.find("#invite input[name=username]").send_keys(BOB)
+        Select(alice.find("#invite select[name=role]")).select_by_value("viewer")
+        alice.click("#invite button[type=submit]")
+        alice.wait_for(lambda: BOB in alice.texts("#pending .title"), "bob's invitation waiting")
+        alice.driver.get(BASE + f"/app?list={list_id}")
+        alice.wait_for(lambda: alice.find("#tasks-heading").text == "Groceries", "the list's tasks")
+        alice.add_task("Milk for the list")
+        status, page, _ = call("GET", f"/tasks?list_id={list_id}", helper)
+        check([t["title"] for t in page["items"]] == ["Milk for the list"], f"api: the list's task {page}")
+        alice.click("#list-members")
+        alice.wait_for(lambda: alice.driver.find_elements(By.ID, "invite"), "the sharing page again")
+        alice.shot("share", 1280)
+        alice.shot("share", 360)
+
+        step("sharing: bob accepts and reads the list, with nothing that would change it")
+        bob.sign_in(BOB, BOB_PASSWORD)
+        bob.go("Lists")
+        bob.wait_for(lambda: "Groceries" in bob.texts("#invitations .title"), "the invitation to bob")
+        bob.click("#invitations button.accept")
+        bob.wait_for(lambda: bob.driver.find_elements(By.ID, "tasks-heading") and bob.find("#tasks-heading").text == "Groceries",
+                     "bob in the shared list")
+        check(f"list={list_id}" in bob_driver.current_url, f"the list in the address: {bob_driver.current_url}")
+        bob.wait_for(lambda: bob.titles() == ["Milk for the list"], "alice's task for bob")
+        check(bob_driver.find_elements(By.ID, "read-only"), "a viewer is told so")
+        check(not bob_driver.find_elements(By.ID, "new-task"), "no new-task form for a viewer")
+        check(not bob_driver.find_elements(By.CSS_SELECTOR, "#task-list .edit, #task-list .delete"), "no edit or delete for a viewer")
+        check(not bob.item("Milk for the list").find_element(By.CSS_SELECTOR, "input.done").is_enabled(), "done cannot be ticked")
+        bob.shot("shared-viewer", 360)
+        bob.shot("shared-viewer", 1280)
+        bob_token = token(BOB, BOB_PASSWORD)
+        status, _, _ = call("PATCH", f"/tasks/{page['items'][0]['id']}", bob_token, body={"done": True})
+        check(status == 403, f"api: a viewer's change is refused: {status}")
+
+        step("sharing: alice makes bob an editor; he adds a task and she sees it")
+        alice.driver.refresh()
+        alice.wait_for(lambda: alice.driver.find_elements(By.CSS_SELECTOR, f"#members select[aria-label='Role of {BOB}']"),
+                       "bob among the members")
+        Select(alice.find(f"#members select[aria-label='Role of {BOB}']")).select_by_value("editor")
+        alice.wait_for(lambda: "Editor" in alice.texts("#members .member .meta"), "bob shown as an editor")
+        members = call("GET", f"/lists/{list_id}/members", helper)[1]["items"]
+        check([(m["username"], m["role"]) for m in members] == [(ALICE, "owner"), (BOB, "editor")], f"api: members {members}")
+        bob.driver.refresh()
+        bob.wait_for(lambda: bob.driver.find_elements(By.ID, "new-task"), "bob may add tasks now")
+        bob.add_task("Eggs from bob")
+        alice.driver.get(BASE + f"/app?list={list_id}")
+        alice.wait_for(lambda: alice.titles() == ["Eggs from bob", "Milk for the list"], "bob's task in alice's view")
+        eggs = next(t for t in tasks_of(helper) if t["title"] == "Eggs from bob")
+        bob_id = call("GET", "/me", bob_token)[1]["id"]
+        check(eggs["list_id"] == list_id and eggs["created_by"] == bob_id, f"api: bob's task in the list, made by him: {eggs}")
+
+        step("sharing: alice removes bob; his next action takes him back to his own lists, saying why")
+        alice.click("#list-members")
+        alice.click(f"#members button[aria-label='Remove {BOB}']")
+        alice.wait_for(lambda: alice.texts("#members .member .title") == [f"{ALICE} (you)"], "bob gone from the members")
+        bob.item("Milk for the list").find_element(By.CSS_SELECTOR, "input.done").click()
+        bob.wait_for(lambda: urllib.parse.urlparse(bob_driver.current_url).path == "/app/lists", "bob back at his lists")
+        bob.wait_for(lambda: "You are no longer a member of “Groceries”." in bob.find("#lists-reason").text, "the reason in words")
+        bob.wait_for(lambda: bob.texts("#lists .title") == ["My tasks"], "only bob's own list")
+        status, _, _ = call("GET", f"/tasks/{eggs['id']}", bob_token)
+        check(status == 404, f"api: the list's task is 404 for bob now: {status}")
+        check(not call("GET", f"/tasks/{page['items'][0]['id']}", helper)[1]["done"], "api: bob's last click changed nothing")
+        print("api: shared, read, edited, removed", flush=True)
+    finally:
+        close(alice_driver)
+        close(bob_driver)
 
 
 def refresh_before_expiry():

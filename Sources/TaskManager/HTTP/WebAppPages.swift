@@ -18,6 +18,7 @@ struct WebAppPages: Sendable {
         "dom.js": Asset(javascript, PackageResources.dom_js),
         "tasks.js": Asset(javascript, PackageResources.tasks_js),
         "account.js": Asset(javascript, PackageResources.account_js),
+        "lists.js": Asset(javascript, PackageResources.lists_js),
         "qr.js": Asset(javascript, PackageResources.qr_js),
         "icon.svg": Asset("image/svg+xml", PackageResources.icon_svg),
     ]
@@ -46,7 +47,7 @@ struct WebAppPages: Sendable {
     }()
 
     /// The client-side screens: each is the same page, which reads its path.
-    static let pagePaths = ["/app", "/app/callback", "/app/account"]
+    static let pagePaths = ["/app", "/app/callback", "/app/account", "/app/lists", "/app/list"]
 
     static let policy =
         "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"

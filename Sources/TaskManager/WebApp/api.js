@@ -14,7 +14,8 @@ export class APIError extends Error {
 
 const fieldNames = { title: "Title", description: "Description", priority: "Priority", due_date: "Due date",
   email: "Email", full_name: "Full name", current_password: "Current password", new_password: "New password",
-  password: "Password", code: "Code", q: "Text", due_before: "Due before", cursor: "Page" };
+  password: "Password", code: "Code", q: "Text", due_before: "Due before", cursor: "Page", name: "Name",
+  username: "Username", role: "Role", list_id: "List", user_id: "New owner" };
 
 /** What an error answer means, in words. */
 async function errorFrom(response) {

@@ -3,6 +3,7 @@ import { accountScreen } from "./account.js";
 import { api } from "./api.js";
 import { currentAccessToken, finishSignIn, hasSession, issuer, refresh, signIn, signOut } from "./auth.js";
 import { field, fill, h, messageBox, submitting } from "./dom.js";
+import { listScreen, listsScreen } from "./lists.js";
 import { tasksScreen } from "./tasks.js";
 
 const main = document.getElementById("main");
@@ -32,14 +33,22 @@ async function start() {
   show();
 }
 
+/** The screens by address; the nav link each belongs under. */
+const screens = {
+  "/app": [tasksScreen, "/app"],
+  "/app/lists": [listsScreen, "/app/lists"],
+  "/app/list": [listScreen, "/app/lists"],
+  "/app/account": [accountScreen, "/app/account"],
+};
+
 /** The screen for the current address. */
 function show() {
-  const account = location.pathname === "/app/account";
+  const [screen, section] = screens[location.pathname] || screens["/app"];
   for (const link of nav.querySelectorAll("a[data-route]")) {
-    if ((link.getAttribute("href") === "/app/account") === account) link.setAttribute("aria-current", "page");
+    if (link.getAttribute("href") === section) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  (account ? accountScreen : tasksScreen)(main);
+  screen(main);
 }
 
 /** Moves within the app without loading the page again. */

@@ -1,7 +1,11 @@
-// The task list: newest first, more on demand through the cursor, filters kept in the address,
-// create, inline edit, mark done, delete after a confirmation.
+// The task list: newest first, more on demand through the cursor, the list and the filters kept in
+// the address, create, inline edit, mark done, delete after a confirmation. A viewer's tasks show
+// no control that would change them; a list that stops being shared takes the user back to their
+// lists, saying why.
 import { api } from "./api.js";
+import { go } from "./app.js";
 import { announce, field, fill, h, messageBox, submitting } from "./dom.js";
+import { allLists, backToLists, roleNames } from "./lists.js";
 
 const PAGE = 20;
 const priorities = ["low", "normal", "high"];
@@ -13,8 +17,39 @@ function prioritySelect(name, value, any) {
     priorities.map((p) => h("option", { value: p, selected: p === value }, p[0].toUpperCase() + p.slice(1))));
 }
 
-export function tasksScreen(main) {
+/** The `GET /tasks` query for a page of the shown list with the address's filters. */
+function pageQuery(filters, listID, cursor) {
+  const query = new URLSearchParams();
+  if (listID) query.set("list_id", listID);
+  for (const name of filterNames) if (filters.get(name)) query.set(name, filters.get(name));
+  query.set("limit", PAGE);
+  if (cursor) query.set("cursor", cursor);
+  return "/tasks?" + query;
+}
+
+export async function tasksScreen(main) {
   const filters = new URLSearchParams(location.search);
+  const listID = filters.get("list");
+  // The first page and the lists (for the roles) in one round, not one after the other.
+  let firstPage = api("GET", pageQuery(filters, listID, null)).catch((error) => error);
+  let lists;
+  try {
+    lists = await allLists();
+  } catch (error) {
+    const problem = messageBox();
+    fill(main, h("h1", { id: "tasks-heading" }, "Tasks"), problem);
+    return problem.show(error.message);
+  }
+  const byID = new Map(lists.map((list) => [list.id, list]));
+  const current = listID ? byID.get(listID) : null;
+  if (listID && !current) return backToLists("That list is not shared with you any more.");
+  /** A refusal that means the list is gone for this user: back to their lists. */
+  const lost = (error, list = current) => {
+    if (error.status !== 404 || !list) return false;
+    backToLists(`You are no longer a member of “${list.name}”.`);
+    return true;
+  };
+  const context = { byID, showList: !current, lost };
   const list = h("ul", { id: "task-list", class: "tasks", "aria-labelledby": "tasks-heading" });
   const status = h("p", { id: "list-status", class: "muted", role: "status" });
   const listProblem = messageBox();
@@ -23,20 +58,19 @@ export function tasksScreen(main) {
 
   async function load(reset) {
     listProblem.show("");
-    const query = new URLSearchParams();
-    for (const name of filterNames) if (filters.get(name)) query.set(name, filters.get(name));
-    query.set("limit", PAGE);
-    if (!reset && cursor) query.set("cursor", cursor);
     more.disabled = true;
     try {
-      const page = await api("GET", "/tasks?" + query);
+      const early = firstPage;
+      firstPage = null;
+      const page = early ? await early : await api("GET", pageQuery(filters, listID, reset ? null : cursor));
+      if (page instanceof Error) throw page;
       if (reset) list.replaceChildren();
-      for (const task of page.items) list.append(taskItem(task));
+      for (const task of page.items) list.append(taskItem(task, context));
       cursor = page.next_cursor;
       more.hidden = !cursor || page.items.length === 0;
       count();
     } catch (error) {
-      listProblem.show(error.message);
+      if (!lost(error)) listProblem.show(error.message);
     } finally {
       more.disabled = false;
     }
@@ -60,15 +94,32 @@ export function tasksScreen(main) {
     load(true);
   });
 
+  const writable = lists.filter((list) => list.role !== "viewer");
+  const mayAdd = current ? current.role !== "viewer" : writable.length > 0;
   fill(main,
-    h("h1", { id: "tasks-heading" }, "Tasks"),
-    createForm((task) => {
-      list.prepend(taskItem(task));
-      count();
-      announce(`Added “${task.title}”.`);
-    }),
+    h("h1", { id: "tasks-heading" }, current ? current.name : "Tasks"),
+    listBar(lists, current),
+    mayAdd
+      ? createForm(current ? null : writable, current, (task) => {
+        list.prepend(taskItem(task, context));
+        count();
+        announce(`Added “${task.title}”.`);
+      }, lost)
+      : h("p", { class: "muted", id: "read-only" }, `You are a viewer of this list: you can read its tasks, not change them.`),
     filterForm, listProblem, status, list, more);
   load(true);
+}
+
+/** Which list is shown: every list, or one, kept in the address. */
+function listBar(lists, current) {
+  const choice = h("select", { id: "list-switch", name: "list" },
+    h("option", { value: "" }, "All my lists"),
+    lists.map((list) => h("option", { value: list.id, selected: current?.id === list.id }, `${list.name} (${roleNames[list.role].toLowerCase()})`)));
+  choice.addEventListener("change", () => go(choice.value ? `/app?list=${choice.value}` : "/app"));
+  return h("div", { class: "list-bar" },
+    field("List", choice).wrap,
+    current ? h("a", { href: `/app/list?id=${current.id}`, "data-route": true, id: "list-members" },
+      current.role === "owner" ? "Share this list" : "Members") : null);
 }
 
 function filterBar(filters, apply) {
@@ -109,18 +160,30 @@ function taskFields(task = {}) {
   };
 }
 
-function createForm(added) {
+/** The new-task form: into `current`, or into one of `choices` (the caller's default list first). */
+function createForm(choices, current, added, lost) {
   const items = taskFields();
+  if (choices) {
+    items.list_id = field("List", h("select", { name: "list_id" }, choices.map((list) => h("option", { value: list.id }, list.name))));
+  }
   const problem = messageBox();
   const form = h("form", { class: "card create", id: "new-task", "aria-labelledby": "new-task-heading" },
     h("h2", { id: "new-task-heading" }, "New task"),
     h("div", { class: "row" }, items.title.wrap, items.priority.wrap, items.due_date.wrap),
-    items.description.wrap,
+    items.description.wrap, items.list_id?.wrap,
     h("button", { type: "submit" }, "Add task"), problem);
   submitting(form, items, problem, async () => {
     const body = { title: items.title.input.value, priority: items.priority.input.value, description: items.description.input.value };
     if (items.due_date.input.value) body.due_date = items.due_date.input.value;
-    const task = await api("POST", "/tasks", body);
+    body.list_id = current ? current.id : items.list_id.input.value;
+    let task;
+    try {
+      task = await api("POST", "/tasks", body);
+    } catch (error) {
+      // The list itself gone (a 422 on list_id, or 403 for a role taken away): back to the lists.
+      if (current && (error.fields?.list_id || error.status === 403)) return lost({ status: 404 });
+      throw error;
+    }
     form.reset();
     added(task);
     items.title.input.focus();
@@ -128,14 +191,18 @@ function createForm(added) {
   return form;
 }
 
-function taskItem(task) {
+function taskItem(task, { byID, showList, lost }) {
   const item = h("li", { class: "task", "data-id": task.id });
+  const list = byID.get(task.list_id);
+  const readOnly = !list || list.role === "viewer";
+  /** A refusal: the list gone takes the user back to their lists; anything else is said here. */
+  const refused = (problem) => (error) => lost(error, list) || problem.show(error.message);
   view();
   return item;
 
   function view(focus) {
     const problem = messageBox();
-    const done = h("input", { type: "checkbox", class: "done", checked: task.done, "aria-label": `Done: ${task.title}` });
+    const done = h("input", { type: "checkbox", class: "done", checked: task.done, disabled: readOnly, "aria-label": `Done: ${task.title}` });
     done.addEventListener("change", async () => {
       try {
         task = await api("PATCH", `/tasks/${task.id}`, { done: done.checked });
@@ -143,12 +210,12 @@ function taskItem(task) {
         announce(task.done ? `“${task.title}” is done.` : `“${task.title}” is not done.`);
       } catch (error) {
         done.checked = task.done;
-        problem.show(error.message);
+        refused(problem)(error);
       }
     });
     const edit = h("button", { type: "button", class: "secondary edit", "aria-label": `Edit ${task.title}`, onclick: editor }, "Edit");
     const remove = h("button", { type: "button", class: "secondary delete", "aria-label": `Delete ${task.title}`, onclick: confirmDelete }, "Delete");
-    const actions = h("div", { class: "actions" }, edit, remove);
+    const actions = readOnly ? null : h("div", { class: "actions" }, edit, remove);
     item.classList.toggle("is-done", task.done);
     fill(item, done,
       h("div", { class: "task-body" },
@@ -156,7 +223,8 @@ function taskItem(task) {
         task.description ? h("p", { class: "description" }, task.description) : null,
         h("p", { class: "meta" },
           h("span", { class: `priority ${task.priority}` }, task.priority),
-          task.due_date ? h("span", { class: "due" }, "due ", h("time", { datetime: task.due_date }, task.due_date)) : null)),
+          task.due_date ? h("span", { class: "due" }, "due ", h("time", { datetime: task.due_date }, task.due_date)) : null,
+          showList && list ? h("span", { class: "in-list" }, ` · ${list.name}`) : null)),
       actions, problem);
     if (focus === "edit") edit.focus();
 
@@ -171,7 +239,7 @@ function taskItem(task) {
           announce(`Deleted “${task.title}”.`);
           (next?.querySelector("input") || document.getElementById("tasks-heading")).focus();
         } catch (error) {
-          problem.show(error.message);
+          refused(problem)(error);
         }
       } }, "Delete");
       const group = h("span", { class: "confirm", role: "group", "aria-label": "Confirm delete" }, "Delete this task?", yes, keep);
@@ -197,7 +265,14 @@ function taskItem(task) {
       }
       const due = items.due_date.input.value || null;
       if (due !== (task.due_date ?? null)) change.due_date = due;
-      if (Object.keys(change).length) task = await api("PATCH", `/tasks/${task.id}`, change);
+      if (Object.keys(change).length) {
+        try {
+          task = await api("PATCH", `/tasks/${task.id}`, change);
+        } catch (error) {
+          if (lost(error, list)) return;
+          throw error;
+        }
+      }
       view("edit");
       announce(`Saved “${task.title}”.`);
     });

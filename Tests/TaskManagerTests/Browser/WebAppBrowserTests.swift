@@ -47,7 +47,10 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("all steps passed"))
         #expect(result.stdout.contains("qr: version"))
-        for name in ["tasks-360.png", "tasks-1280.png", "tasks-dark-360.png", "account-1280.png", "second-factor-360.png"] {
+        for name in [
+            "tasks-360.png", "tasks-1280.png", "tasks-dark-360.png", "account-1280.png", "second-factor-360.png", "lists-360.png",
+            "lists-1280.png", "lists-dark-360.png", "share-360.png", "share-1280.png", "shared-viewer-360.png", "shared-viewer-1280.png",
+        ] {
             let size = (try? FileManager.default.attributesOfItem(atPath: screenshots.appendingPathComponent(name).path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "screenshot \(name): \(size) bytes")
         }
@@ -55,7 +58,9 @@ import Testing
         let alice = try await server.send(.POST, "/token", form: formBody([("username", "alice"), ("password", "a new password of hers")]))
         #expect(alice.status == 200)
         let tasks = try await server.send(.GET, "/tasks?limit=100", token: alice.string("access_token"))
-        #expect(tasks.items.count == 45)
+        // Her 45, and the two of the list she shared with bob (his among them), not bob's own.
+        #expect(tasks.items.count == 47)
+        #expect(tasks.items.contains { $0["title"] as? String == "Eggs from bob" })
         #expect(!tasks.items.contains { $0["title"] as? String == "Bob's own task" })
         let sessions = try await server.send(.GET, "/me/sessions", token: alice.string("access_token"))
         #expect(sessions.items.contains { $0["client_id"] as? String == "taskmanager-web" })

@@ -18,7 +18,7 @@ import Testing
 
     @Test func thePageHasAStrictPolicyAndIsNotCached() async throws {
         try await withTestApp { api in
-            for path in ["/app", "/app/callback", "/app/account"] {
+            for path in ["/app", "/app/callback", "/app/account", "/app/lists", "/app/list"] {
                 let page = try await api.send(.get, path)
                 #expect(page.status == 200, "\(path)")
                 #expect(page.header("Content-Type") == "text/html; charset=utf-8")
