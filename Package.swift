@@ -5,7 +5,9 @@ let package = Package(
     name: "taskmanager",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "taskmanager", targets: ["TaskManager"])
+        .executable(name: "taskmanager", targets: ["TaskManager"]),
+        // A typed Swift client generated from the same document; nothing of the server's code.
+        .library(name: "TaskManagerClient", targets: ["TaskManagerClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -28,9 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // The server-rendered sign-in page of /authorize, HTML-escaped by the template engine.
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
-        // Tests only: an HTTP client for the live tests against the built binary (already in the
-        // graph through HummingbirdTesting).
+        // The client's transport (TaskManagerClient), and the live tests' HTTP client.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
     ],
     targets: [
         // The OpenAPI document and the code generated from it: the source of truth for every route.
@@ -73,10 +75,21 @@ let package = Package(
                 .embedInCode("WebApp/icon.svg"),
             ]
         ),
+        // The same openapi.yaml (a link), generated in client mode, with the bearer-token middleware.
+        .target(
+            name: "TaskManagerClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
         .testTarget(
             name: "TaskManagerTests",
             dependencies: [
                 "TaskManager",
+                "TaskManagerClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

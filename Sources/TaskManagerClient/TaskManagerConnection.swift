@@ -1,0 +1,42 @@
+import AsyncHTTPClient
+import Foundation
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
+
+/// The generated `Client` for one server, with `AuthenticationMiddleware` in front: every operation
+/// of the document as a typed method, the bearer token added and kept fresh.
+///
+/// ```swift
+/// let server = TaskManagerConnection(serverURL: URL(string: "https://tasks.example.com")!, store: store)
+/// try await server.signIn(username: "alice", password: password)
+/// let page = try await server.client.listTasks(query: .init(done: false)).ok.body.json
+/// ```
+public struct TaskManagerConnection: Sendable {
+    public let client: Client
+    public let authentication: AuthenticationMiddleware
+
+    public init(serverURL: URL, store: any RefreshTokenStore, httpClient: HTTPClient = .shared) {
+        let transport = AsyncHTTPClientTransport(configuration: .init(client: httpClient))
+        authentication = AuthenticationMiddleware(store: store, transport: transport)
+        // The server writes times to the millisecond (`2026-11-29T10:15:00.000Z`).
+        client = Client(
+            serverURL: serverURL, configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds), transport: transport,
+            middlewares: [authentication])
+    }
+
+    /// The password grant, for first-party scripts (apps in a terminal sign in with the device flow).
+    /// Throws the server's refusal as `SignInRefused` with its `detail`.
+    public func signIn(username: String, password: String, scope: String? = nil) async throws {
+        let output = try await client.createToken(
+            body: .urlEncodedForm(.init(grantType: "password", username: username, password: password, scope: scope)))
+        guard case .ok(let ok) = output, case .json(let tokens) = ok.body else {
+            throw SignInRefused(output: output)
+        }
+        try await authentication.signedIn(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken)
+    }
+}
+
+/// The token endpoint refused a sign-in; `output` is its typed answer.
+public struct SignInRefused: Error, Sendable {
+    public let output: Operations.CreateToken.Output
+}
