@@ -113,8 +113,9 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     dependencies.docs.addRoutes(to: router)
     WebAppPages(publicURL: dependencies.settings.publicURL).addRoutes(to: router)
     let api = APIImplementation(dependencies)
-    AuthorizePages(service: api.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"))
-        .addRoutes(to: router)
+    let signInPages = AuthorizePages(service: api.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"))
+    signInPages.addRoutes(to: router)
+    DevicePages(pages: signInPages).addRoutes(to: router)
     let authenticator = BearerAuthenticator(
         operations: document.operations, tokens: dependencies.tokens,
         sessions: SessionRepository(database: dependencies.database), clock: dependencies.clock)

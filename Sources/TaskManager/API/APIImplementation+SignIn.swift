@@ -9,10 +9,11 @@ extension APIImplementation {
                 body: .json(
                     .init(
                         issuer: issuer, authorizationEndpoint: issuer + "/authorize", tokenEndpoint: issuer + "/token",
-                        revocationEndpoint: issuer + "/token/revoke", scopesSupported: Scope.allCases.map(\.rawValue),
+                        revocationEndpoint: issuer + "/token/revoke", deviceAuthorizationEndpoint: issuer + "/device_authorization",
+                        scopesSupported: Scope.allCases.map(\.rawValue),
                         responseTypesSupported: ["code"], grantTypesSupported: [
                             "authorization_code", "refresh_token", "password", TokenEndpoint.mfaOTPGrant,
-                            TokenEndpoint.mfaRecoveryCodeGrant,
+                            TokenEndpoint.mfaRecoveryCodeGrant, DeviceGrant.grantType,
                         ],
                         codeChallengeMethodsSupported: ["S256"],
                         tokenEndpointAuthMethodsSupported: ["none", "client_secret_basic", "client_secret_post"],

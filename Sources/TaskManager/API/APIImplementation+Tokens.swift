@@ -23,6 +23,10 @@ extension APIImplementation {
             grant = try await grants.refreshGrant(
                 refreshToken: form.refreshToken, scope: form.scope, userAgent: request.userAgent,
                 credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret))
+        case DeviceGrant.grantType:
+            grant = try await devices.token(
+                deviceCode: form.deviceCode, credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret),
+                userAgent: request.userAgent)
         case "authorization_code":
             grant = try await grants.authorizationCodeGrant(
                 code: form.code, redirectURI: form.redirectUri, verifier: form.codeVerifier,
@@ -38,6 +42,22 @@ extension APIImplementation {
                     .init(
                         accessToken: grant.accessToken, tokenType: .bearer, expiresIn: grant.expiresIn,
                         refreshToken: grant.refreshToken, scope: Scope.joined(grant.scopes)))))
+    }
+
+    /// RFC 8628 §3.1: a device's code and the person's.
+    func authorizeDevice(_ input: Operations.AuthorizeDevice.Input) async throws -> Operations.AuthorizeDevice.Output {
+        guard case .urlEncodedForm(let form) = input.body else {
+            throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
+        }
+        let answer = try await devices.authorize(
+            credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret), scope: form.scope)
+        return .ok(
+            .init(
+                headers: .init(cacheControl: .noStore, pragma: .noCache),
+                body: .json(
+                    .init(
+                        deviceCode: answer.deviceCode, userCode: answer.userCode, verificationUri: answer.verificationURI,
+                        verificationUriComplete: answer.verificationURIComplete, expiresIn: answer.expiresIn, interval: answer.interval))))
     }
 
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {

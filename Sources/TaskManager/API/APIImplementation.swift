@@ -10,6 +10,7 @@ struct APIImplementation: APIProtocol {
     let login: LoginService
     let grants: SessionGrantService
     let signIn: SignInService
+    let devices: DeviceGrantService
     let secondFactor: SecondFactorService
     let hasher: PasswordHasher
     let sessions: SessionRepository
@@ -35,6 +36,7 @@ extension APIImplementation {
         let clients = ClientRepository(database: database)
         let authenticator = ClientAuthenticator(clients: clients, publicURL: settings.publicURL)
         let authorizations = AuthorizationRepository(database: database)
+        let deviceGrants = DeviceGrantRepository(database: database)
         let grants = SessionGrantService(
             sessions: sessions, authorizations: authorizations, clients: authenticator, tokens: dependencies.tokens,
             sessionTTL: settings.refreshTokenTTL, clock: dependencies.clock)
@@ -48,7 +50,10 @@ extension APIImplementation {
             login: login,
             grants: grants,
             signIn: SignInService(
-                clients: authenticator, authorizations: authorizations, users: users, login: login, issuer: settings.publicURL,
+                clients: authenticator, authorizations: authorizations, devices: deviceGrants, users: users, login: login,
+                issuer: settings.publicURL, clock: dependencies.clock),
+            devices: DeviceGrantService(
+                devices: deviceGrants, clients: authenticator, users: users, grants: grants, issuer: settings.publicURL,
                 clock: dependencies.clock),
             secondFactor: dependencies.secondFactor,
             hasher: dependencies.hasher,

@@ -10,6 +10,9 @@ struct AuthorizationRequest: Sendable, Equatable {
     var scopes: [Scope]
     var state: String?
     var codeChallenge: String
+    /// A device's request (RFC 8628) rather than a redirect: the person's answer goes to the device
+    /// grant with this device code's hash, and there is no redirect URI or code challenge.
+    var deviceCodeHash: String? = nil
 }
 
 /// An issued authorization code as stored, found by its hash.

@@ -20,9 +20,15 @@ struct OAuthClient: Sendable, Equatable {
 
     static let swaggerUI = "swagger-ui"
     static let web = "taskmanager-web"
-    static let builtInIDs: Set<String> = [swaggerUI, web]
+    static let commandLine = "taskmanager-cli"
+    static let builtInIDs: Set<String> = [swaggerUI, web, commandLine]
 
-    /// The two public clients every server has (API.md): Swagger UI's Authorize dialog and the web app.
+    /// Whether it may sign in with the device grant: `tm` and registered clients; not the browser
+    /// apps, which have a redirect for that.
+    var usesDeviceGrant: Bool { id == Self.commandLine || !isBuiltIn }
+
+    /// The public clients every server has (API.md): Swagger UI's Authorize dialog, the web app, and
+    /// `tm`, which signs in with the device grant only (no redirect URI: `/authorize` refuses it).
     static func builtIns(publicURL: String) -> [OAuthClient] {
         // Swagger UI explores the whole API, admin operations included; the web app needs no admin.
         let all = Scope.allCases
@@ -32,6 +38,9 @@ struct OAuthClient: Sendable, Equatable {
                 secretHash: nil, scopes: all, createdAt: Date(timeIntervalSince1970: 0)),
             OAuthClient(
                 id: web, name: "TaskManager", redirectURIs: [publicURL + "/app/callback"], confidential: false,
+                secretHash: nil, scopes: defaultScopes, createdAt: Date(timeIntervalSince1970: 0)),
+            OAuthClient(
+                id: commandLine, name: "TaskManager command line (tm)", redirectURIs: [], confidential: false,
                 secretHash: nil, scopes: defaultScopes, createdAt: Date(timeIntervalSince1970: 0)),
         ]
     }

@@ -40,6 +40,12 @@ enum OAuthErrorCode: String, Sendable {
     case invalidGrant = "invalid_grant"
     case unsupportedGrantType = "unsupported_grant_type"
     case invalidScope = "invalid_scope"
+    case unauthorizedClient = "unauthorized_client"
+    // RFC 8628 §3.5: the device grant's answers while the person has not signed in, or no longer can.
+    case authorizationPending = "authorization_pending"
+    case slowDown = "slow_down"
+    case accessDenied = "access_denied"
+    case expiredToken = "expired_token"
 }
 
 /// One entry of a 422 body, in FastAPI's shape: `{"loc": ["body", "title"], "msg": "...", "type": "..."}`.

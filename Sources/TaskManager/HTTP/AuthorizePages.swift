@@ -6,6 +6,7 @@ import Mustache
 /// `GET /authorize` and `POST /authorize`: the sign-in and consent page of the authorization-code
 /// flow, rendered from `Pages/sign-in.mustache` (every value HTML-escaped by the template engine).
 /// HTML rather than the API's JSON, so these two are plain routes; the document describes them.
+/// `DevicePages` renders its pages here too: one template, one set of headers, one browser cookie.
 struct AuthorizePages: Sendable {
     let service: SignInService
     /// `Secure` on the browser cookie when the public URL is https.
@@ -23,14 +24,8 @@ struct AuthorizePages: Sendable {
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/authorize") { request, context in
-            let existing = request.cookies[Self.browserCookie]?.value
-            let browser = existing.flatMap { $0.count == 43 ? $0 : nil } ?? OpaqueToken.generate()
             let query = FormFields.parse(request.uri.query.map { Substring($0) } ?? "")
-            var response = self.respond(try await service.begin(query: query, browser: browser))
-            if existing != browser {
-                response.headers.append(.init(name: .setCookie, value: self.cookie(browser)))
-            }
-            return response
+            return try await self.withBrowser(request) { browser in self.respond(try await service.begin(query: query, browser: browser)) }
         }
         router.post("/authorize") { request, context in
             guard FormFields.isForm(contentType: request.headers[.contentType]) else {
@@ -45,13 +40,41 @@ struct AuthorizePages: Sendable {
         }
     }
 
+    /// `answer` for the browser the request came from: its cookie's value, or a new one, set on the response.
+    func withBrowser(_ request: Request, _ answer: (String) async throws -> Response) async throws -> Response {
+        let existing = request.cookies[Self.browserCookie]?.value
+        let browser = existing.flatMap { $0.count == 43 ? $0 : nil } ?? OpaqueToken.generate()
+        var response = try await answer(browser)
+        if existing != browser {
+            response.headers.append(.init(name: .setCookie, value: self.cookie(browser)))
+        }
+        return response
+    }
+
     private func cookie(_ value: String) -> String {
         "\(Self.browserCookie)=\(value); Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000" + (secureCookie ? "; Secure" : "")
     }
 
-    func respond(_ answer: SignInService.Answer) -> Response {
+    /// `/device`'s code entry: what was typed, and the anti-forgery value of this browser's entry form.
+    func deviceEntry(typed: String, browser: String, error: String? = nil, retryAfter: Int? = nil) -> Response {
+        var headers = Self.headers
+        var entry: [String: Any] = ["typed": typed, "entry": Self.entryValue(browser: browser)]
+        if let error { entry["error"] = error }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return html(retryAfter == nil ? .ok : .tooManyRequests, Self.template.render(["style": Self.style, "deviceEntry": entry]), headers)
+    }
+
+    /// The code-entry form's anti-forgery value: only a page rendered for this browser's cookie has it.
+    static func entryValue(browser: String) -> String { OpaqueToken.hash("device-entry:" + browser) }
+
+    private static var headers: HTTPFields {
         var headers = PageHeaders.html(policy: Self.policy, cacheControl: "no-store")
         headers[.pragma] = "no-cache"
+        return headers
+    }
+
+    func respond(_ answer: SignInService.Answer, browser: String = "") -> Response {
+        var headers = Self.headers
         switch answer {
         case .redirect(let location):
             headers[.contentType] = nil
@@ -64,6 +87,10 @@ struct AuthorizePages: Sendable {
         case .throttled(let seconds, let page):
             headers[.retryAfter] = String(seconds)
             return html(.tooManyRequests, Self.render(page: page), headers)
+        case .deviceCodeRefused(let problem, let retryAfter):
+            return deviceEntry(typed: "", browser: browser, error: problem, retryAfter: retryAfter)
+        case .deviceAnswered(let title, let message):
+            return html(.ok, Self.template.render(["style": Self.style, "answered": ["title": title, "message": message]]), headers)
         }
     }
 
@@ -71,7 +98,9 @@ struct AuthorizePages: Sendable {
         var form: [String: Any] = [
             "clientName": page.client.name, "scopes": page.request.scopes.map(\.inWords), "formID": page.formID,
             "username": page.username ?? "", "redirectOrigin": origin(of: page.request.redirectURI),
+            "formAction": page.request.deviceCodeHash == nil ? "authorize" : "device",
         ]
+        if page.request.deviceCodeHash != nil { form["forDevice"] = true }
         if let error = page.error { form["error"] = error }
         if page.asksForCode { form["asksForCode"] = true }
         return template.render(["style": style, "form": form])

@@ -27,11 +27,11 @@ struct AuthorizationRepository: Sendable {
             try await sql.execute(
                 """
                 INSERT INTO authorize_requests (id_hash, browser_hash, client_id, redirect_uri, redirect_given, scope, state,
-                                                code_challenge, expires_at, user_id, failures)
+                                                code_challenge, expires_at, user_id, failures, device_code_hash)
                 VALUES (\(bind: idHash), \(bind: page.browserHash), \(bind: request.clientID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.state),
                         \(bind: request.codeChallenge), \(bind: Microseconds.from(page.expiresAt)), \(bind: page.pendingUserID),
-                        \(bind: page.failures))
+                        \(bind: page.failures), \(bind: request.deviceCodeHash))
                 """)
         }
     }
@@ -43,11 +43,13 @@ struct AuthorizationRepository: Sendable {
                 """
                 DELETE FROM authorize_requests WHERE id_hash = \(bind: idHash)
                 RETURNING client_id, redirect_uri, redirect_given, scope, state, code_challenge, browser_hash, expires_at,
-                          user_id, failures
+                          user_id, failures, device_code_hash
                 """
             ) { row in
-                StoredPage(
-                    request: try Self.decodeRequest(row), browserHash: try row.string(6),
+                var request = try Self.decodeRequest(row)
+                request.deviceCodeHash = try row.optionalString(10)
+                return StoredPage(
+                    request: request, browserHash: try row.string(6),
                     expiresAt: Microseconds.date(try row.int64(7)), pendingUserID: try row.optionalString(8),
                     failures: try row.int(9))
             }

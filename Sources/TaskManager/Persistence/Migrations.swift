@@ -212,6 +212,32 @@ enum Migrations {
                 "ALTER TABLE authorize_requests ADD COLUMN failures INTEGER NOT NULL DEFAULT 0",
             ]),
         SharingSchema.migration,
+        Migration(
+            version: 7, name: "the device authorization grant",
+            statements: [
+                // A device's sign-in request (RFC 8628), found by the device code's hash at `/token` and
+                // by its user code on `/device`. `interval_seconds` grows by 5 at each `slow_down`.
+                """
+                CREATE TABLE device_grants (
+                    device_code_hash TEXT PRIMARY KEY,
+                    user_code        TEXT NOT NULL,
+                    client_id        TEXT NOT NULL,
+                    scope            TEXT NOT NULL,
+                    interval_seconds INTEGER NOT NULL,
+                    created_at       BIGINT NOT NULL,
+                    expires_at       BIGINT NOT NULL,
+                    last_polled_at   BIGINT,
+                    status           TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'denied', 'used')),
+                    user_id          TEXT REFERENCES users(id) ON DELETE CASCADE,
+                    amr              TEXT
+                )
+                """,
+                // One live request per user code; an old one keeps its row (a denied code stays denied).
+                "CREATE UNIQUE INDEX device_grants_user_code ON device_grants (user_code) WHERE status = 'pending'",
+                "CREATE INDEX device_grants_expiry ON device_grants (expires_at)",
+                // A sign-in page for a device's request rather than for a redirect.
+                "ALTER TABLE authorize_requests ADD COLUMN device_code_hash TEXT",
+            ]),
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

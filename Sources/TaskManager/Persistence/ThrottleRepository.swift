@@ -4,13 +4,16 @@ import Foundation
 struct ThrottleRepository: Sendable {
     let database: AppDatabase
 
-    /// Seconds until both the username and the address may try again; `nil` when neither is locked.
-    func lockRemaining(usernameKey: String, address: String, policy: ThrottlePolicy, now: Date) async throws -> TimeInterval? {
+    /// Seconds until both the username (when there is one) and the address may try again; `nil`
+    /// when neither is locked.
+    func lockRemaining(usernameKey: String?, address: String, policy: ThrottlePolicy, now: Date) async throws -> TimeInterval? {
         let nowMicros = Microseconds.from(now)
         let (userLock, addressLock) = try await database.read { sql -> (Int64?, Int64?) in
-            let user = try await sql.first(
-                "SELECT locked_until FROM login_throttle_users WHERE username_key = \(bind: usernameKey)",
-                { try $0.int64(0) })
+            var user: Int64?
+            if let usernameKey {
+                user = try await sql.first(
+                    "SELECT locked_until FROM login_throttle_users WHERE username_key = \(bind: usernameKey)", { try $0.int64(0) })
+            }
             // The address is locked while `maxFailures` of its failures are inside the window: until
             // the oldest of the newest `maxFailures` leaves it.
             let nth = try await sql.first(
@@ -25,38 +28,47 @@ struct ThrottleRepository: Sendable {
         return until.map { Double($0 - nowMicros) / 1_000_000 }
     }
 
-    /// Counts a failed attempt against the username and the address. The count is one upsert, so
-    /// failures arriving at once (in any process) are all counted.
-    func recordFailure(usernameKey: String, address: String, policy: ThrottlePolicy, now: Date) async throws {
+    /// Counts a failed attempt against the username (when there is one) and the address. The count is
+    /// one upsert, so failures arriving at once (in any process) are all counted.
+    func recordFailure(usernameKey: String?, address: String, policy: ThrottlePolicy, now: Date) async throws {
         let nowMicros = Microseconds.from(now)
         let forgottenBefore = nowMicros - Int64(policy.forgetAfter * 1_000_000)
         try await database.write { sql in
-            // A username's count starts again after a quiet spell.
-            let failures =
-                try await sql.first(
-                    """
-                    INSERT INTO login_throttle_users (username_key, failures, last_failure_at, locked_until)
-                    VALUES (\(bind: usernameKey), 1, \(bind: nowMicros), 0)
-                    ON CONFLICT (username_key) DO UPDATE SET
-                        failures = CASE WHEN login_throttle_users.last_failure_at < \(bind: forgottenBefore)
-                            THEN 1 ELSE login_throttle_users.failures + 1 END,
-                        locked_until = CASE WHEN login_throttle_users.last_failure_at < \(bind: forgottenBefore)
-                            THEN 0 ELSE login_throttle_users.locked_until END,
-                        last_failure_at = excluded.last_failure_at
-                    RETURNING failures
-                    """, { try $0.int(0) }) ?? 1
-            if failures >= policy.userMaxFailures {
-                let lockedUntil = nowMicros + Int64(policy.userLock(afterFailures: failures) * 1_000_000)
-                try await sql.execute(
-                    """
-                    UPDATE login_throttle_users SET locked_until = \(bind: lockedUntil)
-                    WHERE username_key = \(bind: usernameKey)
-                    """)
+            if let usernameKey {
+                try await Self.countUserFailure(usernameKey, policy: policy, now: nowMicros, forgottenBefore: forgottenBefore, on: sql)
             }
             try await sql.execute(
                 "INSERT INTO login_throttle_addresses (address, failed_at) VALUES (\(bind: address), \(bind: nowMicros))")
             try await sql.execute(
                 "DELETE FROM login_throttle_addresses WHERE failed_at <= \(bind: nowMicros - Int64(policy.addressWindow * 1_000_000))")
+        }
+    }
+
+    /// One more failure of a username; at `userMaxFailures`, its lock.
+    private static func countUserFailure(
+        _ usernameKey: String, policy: ThrottlePolicy, now nowMicros: Int64, forgottenBefore: Int64, on sql: SQLConnection
+    ) async throws {
+        // A username's count starts again after a quiet spell.
+        let failures =
+            try await sql.first(
+                """
+                INSERT INTO login_throttle_users (username_key, failures, last_failure_at, locked_until)
+                VALUES (\(bind: usernameKey), 1, \(bind: nowMicros), 0)
+                ON CONFLICT (username_key) DO UPDATE SET
+                    failures = CASE WHEN login_throttle_users.last_failure_at < \(bind: forgottenBefore)
+                        THEN 1 ELSE login_throttle_users.failures + 1 END,
+                    locked_until = CASE WHEN login_throttle_users.last_failure_at < \(bind: forgottenBefore)
+                        THEN 0 ELSE login_throttle_users.locked_until END,
+                    last_failure_at = excluded.last_failure_at
+                RETURNING failures
+                """, { try $0.int(0) }) ?? 1
+        if failures >= policy.userMaxFailures {
+            let lockedUntil = nowMicros + Int64(policy.userLock(afterFailures: failures) * 1_000_000)
+            try await sql.execute(
+                """
+                UPDATE login_throttle_users SET locked_until = \(bind: lockedUntil)
+                WHERE username_key = \(bind: usernameKey)
+                """)
         }
     }
 
@@ -83,3 +95,4 @@ struct ThrottlePolicy: Sendable, Equatable {
         return min(userLockMaxSeconds, userLockSeconds * pow(2, Double(doublings)))
     }
 }
+

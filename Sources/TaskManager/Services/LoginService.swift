@@ -130,6 +130,21 @@ struct LoginService: Sendable {
         return user
     }
 
+    /// A device's user code typed on `/device`, looked up by `find`: a locked address is refused
+    /// before the look-up, and a code that names nothing counts as a failure for the address, as a
+    /// wrong password does (a code is a short-lived password for the device).
+    func checkDeviceCode<T: Sendable>(address: String, _ find: () async throws -> T?) async throws -> T? {
+        if let wait = try await throttle.lockRemaining(usernameKey: nil, address: address, policy: policy, now: clock.now()) {
+            metrics.recordLogin(.throttled)
+            throw APIError.throttled(retryAfter: max(1, Int(wait.rounded(.up))))
+        }
+        guard let found = try await find() else {
+            try await throttle.recordFailure(usernameKey: nil, address: address, policy: policy, now: clock.now())
+            return nil
+        }
+        return found
+    }
+
     static let incorrectPassword = "Incorrect username or password"
 
     /// Usernames are case-insensitive; any text may be tried, so keys are bounded in size, and one

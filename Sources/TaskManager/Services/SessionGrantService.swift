@@ -19,9 +19,12 @@ struct SessionGrantService: Sendable {
         var scopes: [Scope]
     }
 
-    /// A new session for a user who signed in, with its first refresh token.
-    func openSession(user: User, scopes: [Scope], amr: [AuthMethod], userAgent: String?, now: Date) async throws -> Grant {
-        var session = newSession(userID: user.id, scopes: scopes, clientID: nil, userAgent: userAgent, now: now)
+    /// A new session for a user who signed in (through `clientID`, whose refreshes it is then bound
+    /// to), with its first refresh token.
+    func openSession(user: User, scopes: [Scope], amr: [AuthMethod], clientID: String? = nil, userAgent: String?, now: Date)
+        async throws -> Grant
+    {
+        var session = newSession(userID: user.id, scopes: scopes, clientID: clientID, userAgent: userAgent, now: now)
         session.amr = amr
         let refresh = OpaqueToken.generate()
         try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))

@@ -6,6 +6,8 @@ import Foundation
 struct SignInService: Sendable {
     let clients: ClientAuthenticator
     let authorizations: AuthorizationRepository
+    /// Requests of devices (RFC 8628) that a person answers on `/device`, with the same steps.
+    let devices: DeviceGrantRepository
     let users: UserRepository
     let login: LoginService
     /// The public URL: `iss` of every answer.
@@ -38,6 +40,10 @@ struct SignInService: Sendable {
         case redirect(String)
         /// 429: the name or the address is locked; the page again.
         case throttled(retryAfter: Int, Page)
+        /// `/device`: the code entry again, saying why (429 with `retryAfter` for a locked address).
+        case deviceCodeRefused(String, retryAfter: Int?)
+        /// `/device`: the person answered; the device learns it at its next poll.
+        case deviceAnswered(title: String, message: String)
     }
 
     /// Which step a page is for: the password (with the name typed so far), or the code of a user
@@ -65,6 +71,29 @@ struct SignInService: Sendable {
         }
     }
 
+    // MARK: /device
+
+    /// The code a person typed on `/device`: a live request's sign-in page, for its client and scopes.
+    /// A wrong code counts as a failure for the address; a locked address gets no look-up at all.
+    func beginDevice(userCode typed: String, browser: String, address: String) async throws -> Answer {
+        let found: (deviceCodeHash: String, grant: DeviceGrant)?
+        do {
+            found = try await login.checkDeviceCode(address: address) {
+                guard let code = UserCode.normalized(typed) else { return nil }
+                return try await devices.pending(userCode: code, now: clock.now())
+            }
+        } catch APIError.throttled(let seconds) {
+            return .deviceCodeRefused(Self.locked(seconds), retryAfter: seconds)
+        }
+        guard let found, let client = try await clients.find(id: found.grant.clientID) else {
+            return .deviceCodeRefused("That code is not right, or it has expired. Check it on your device.", retryAfter: nil)
+        }
+        let request = AuthorizationRequest(
+            clientID: client.id, redirectURI: "", redirectGiven: false, scopes: found.grant.scopes, state: nil, codeChallenge: "",
+            deviceCodeHash: found.deviceCodeHash)
+        return .page(try await page(client, request, browser: browser, step: .password(username: nil)))
+    }
+
     // MARK: POST /authorize
 
     /// The page's form: its anti-forgery value must name a page rendered for this browser and not
@@ -79,6 +108,7 @@ struct SignInService: Sendable {
         guard let client = try await clients.find(id: request.clientID) else { return .refused("Unknown client: it was deleted.") }
         switch fields.single("action") {
         case "deny":
+            if let device = request.deviceCodeHash { return try await answerDevice(device, client, request, user: nil, amr: []) }
             return redirect(request, [("error", "access_denied"), ("error_description", "The user denied the request")])
         case "allow":
             break
@@ -103,7 +133,7 @@ struct SignInService: Sendable {
         } catch APIError.oauth(_, let message) {
             return .page(try await page(client, request, browser: browser, step: retry, error: message))
         }
-        guard user.mfaEnabled else { return try await issueCode(request, user: user, amr: [.password]) }
+        guard user.mfaEnabled else { return try await issueCode(client, request, user: user, amr: [.password]) }
         return .page(try await page(client, request, browser: browser, step: .code(user, failures: 0)))
     }
 
@@ -130,11 +160,13 @@ struct SignInService: Sendable {
                 try await page(
                     client, request, browser: browser, step: .code(user, failures: failures + 1), error: "That code is not right, or was used already."))
         }
-        return try await issueCode(request, user: user, amr: [.password, .oneTimePassword])
+        return try await issueCode(client, request, user: user, amr: [.password, .oneTimePassword])
     }
 
-    /// The user is signed in: a code for the scopes they may have, sent back to the client.
-    private func issueCode(_ request: AuthorizationRequest, user: User, amr: [AuthMethod]) async throws -> Answer {
+    /// The user is signed in: a code for the scopes they may have, sent back to the client (or, for
+    /// a device, the device's request approved).
+    private func issueCode(_ client: OAuthClient, _ request: AuthorizationRequest, user: User, amr: [AuthMethod]) async throws -> Answer {
+        if let device = request.deviceCodeHash { return try await answerDevice(device, client, request, user: user, amr: amr) }
         let granted = request.scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains)
         guard !granted.isEmpty else {
             return redirect(request, [("error", "invalid_scope"), ("error_description", "None of the requested scopes is available to this user")])
@@ -146,6 +178,28 @@ struct SignInService: Sendable {
             hash: OpaqueToken.hash(code),
             AuthorizationCode(request: approved, userID: user.id, expiresAt: clock.now().addingTimeInterval(Self.codeLifetime), amr: amr))
         return redirect(request, [("code", code)])
+    }
+
+    /// The person's answer to a device's request (`user` nil: Deny). Taken once: a denied request
+    /// stays denied whatever is sent afterwards (Back, a replayed form), since the stored page is
+    /// used up and the grant changes only while pending.
+    private func answerDevice(_ hash: String, _ client: OAuthClient, _ request: AuthorizationRequest, user: User?, amr: [AuthMethod])
+        async throws -> Answer
+    {
+        let now = clock.now()
+        if let user, request.scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains).isEmpty {
+            _ = try await devices.answer(deviceCodeHash: hash, approvedBy: nil, amr: [], now: now)
+            return .refused("None of what \(client.name) asks for is available to your account.")
+        }
+        guard try await devices.answer(deviceCodeHash: hash, approvedBy: user, amr: amr, now: now) else {
+            return .refused("This request has expired or was answered already. Start again on your device.")
+        }
+        guard let user else {
+            return .deviceAnswered(title: "Request denied", message: "\(client.name) was not signed in. You can close this page.")
+        }
+        return .deviceAnswered(
+            title: "Device signed in",
+            message: "\(client.name) is signed in as \(user.username). You can close this page and go back to your device.")
     }
 
     /// A new page for `step`, stored under a fresh anti-forgery value bound to this browser.
