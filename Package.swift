@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "taskmanager", targets: ["TaskManager"]),
         // A typed Swift client generated from the same document; nothing of the server's code.
         .library(name: "TaskManagerClient", targets: ["TaskManagerClient"]),
+        // The command-line client: TaskManagerClient and swift-argument-parser, nothing else.
+        .executable(name: "tm", targets: ["tm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -84,6 +86,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        .executableTarget(
+            name: "tm",
+            dependencies: [
+                "TaskManagerClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(
             name: "TaskManagerTests",

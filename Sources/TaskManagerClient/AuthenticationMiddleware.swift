@@ -11,10 +11,14 @@ public final class AuthenticationMiddleware: ClientMiddleware {
     private let keeper: TokenKeeper
     /// What the refresh is sent through: the client's own transport.
     private let transport: any ClientTransport
+    /// The OAuth client the session was made through (the device flow's `taskmanager-cli`): such a
+    /// session is refreshed only by naming it. `nil` for a password-grant session.
+    private let clientID: String?
 
-    public init(store: any RefreshTokenStore, transport: any ClientTransport) {
+    public init(store: any RefreshTokenStore, transport: any ClientTransport, clientID: String? = nil) {
         keeper = TokenKeeper(store: store)
         self.transport = transport
+        self.clientID = clientID
     }
 
     /// Takes the answer of a sign-in (any grant) as the current tokens.
@@ -34,7 +38,7 @@ public final class AuthenticationMiddleware: ClientMiddleware {
 
     /// The operations that take no token (or, for the token endpoint, authenticate otherwise).
     static let withoutToken: Set<String> = [
-        Operations.CreateToken.id, Operations.RevokeToken.id, Operations.CreateUser.id, Operations.GetHealth.id,
+        Operations.CreateToken.id, Operations.RevokeToken.id, Operations.AuthorizeDevice.id, Operations.CreateUser.id, Operations.GetHealth.id,
         Operations.GetReadiness.id, Operations.GetMetrics.id, Operations.GetServerMetadata.id,
     ]
 
@@ -43,9 +47,9 @@ public final class AuthenticationMiddleware: ClientMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard !Self.withoutToken.contains(operationID) else { return try await next(request, body, baseURL) }
-        let transport = transport
+        let (transport, clientID) = (transport, clientID)
         let refresh: @Sendable (String) async throws -> TokenKeeper.Tokens = { refreshToken in
-            try await Self.refresh(refreshToken, baseURL: baseURL, transport: transport)
+            try await Self.refresh(refreshToken, clientID: clientID, baseURL: baseURL, transport: transport)
         }
         let token = try await keeper.token(refusing: nil, refresh: refresh)
         var authorized = request
@@ -60,12 +64,14 @@ public final class AuthenticationMiddleware: ClientMiddleware {
     }
 
     /// `grant_type=refresh_token` at the token endpoint, through the same transport.
-    private static func refresh(_ refreshToken: String, baseURL: URL, transport: any ClientTransport) async throws
+    private static func refresh(_ refreshToken: String, clientID: String?, baseURL: URL, transport: any ClientTransport) async throws
         -> TokenKeeper.Tokens
     {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        let form = "grant_type=refresh_token&refresh_token=" + (refreshToken.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+        let encode = { (value: String) in value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        var form = "grant_type=refresh_token&refresh_token=" + encode(refreshToken)
+        if let clientID { form += "&client_id=" + encode(clientID) }
         let request = HTTPRequest(
             method: .post, scheme: nil, authority: nil, path: "/token",
             headerFields: [.contentType: "application/x-www-form-urlencoded", .accept: "application/json"])

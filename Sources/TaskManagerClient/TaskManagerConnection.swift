@@ -15,13 +15,19 @@ public struct TaskManagerConnection: Sendable {
     public let client: Client
     public let authentication: AuthenticationMiddleware
 
-    public init(serverURL: URL, store: any RefreshTokenStore, httpClient: HTTPClient = .shared) {
+    /// - Parameters:
+    ///   - clientID: the OAuth client the session is made through, when not the password grant's.
+    ///   - middlewares: the app's own, in front of the authentication (they see its final answers).
+    public init(
+        serverURL: URL, store: any RefreshTokenStore, clientID: String? = nil, httpClient: HTTPClient = .shared,
+        middlewares: [any ClientMiddleware] = []
+    ) {
         let transport = AsyncHTTPClientTransport(configuration: .init(client: httpClient))
-        authentication = AuthenticationMiddleware(store: store, transport: transport)
+        authentication = AuthenticationMiddleware(store: store, transport: transport, clientID: clientID)
         // The server writes times to the millisecond (`2026-11-29T10:15:00.000Z`).
         client = Client(
             serverURL: serverURL, configuration: Configuration(dateTranscoder: .iso8601WithFractionalSeconds), transport: transport,
-            middlewares: [authentication])
+            middlewares: middlewares + [authentication])
     }
 
     /// The password grant, for first-party scripts (apps in a terminal sign in with the device flow).
@@ -39,4 +45,15 @@ public struct TaskManagerConnection: Sendable {
 /// The token endpoint refused a sign-in; `output` is its typed answer.
 public struct SignInRefused: Error, Sendable {
     public let output: Operations.CreateToken.Output
+}
+
+extension HTTPClient {
+    /// For a command-line program: a refused connection fails at once (the shared client keeps
+    /// trying to connect until the request's deadline, a minute), and connecting waits 10 s at most.
+    public static let failingFast: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 }

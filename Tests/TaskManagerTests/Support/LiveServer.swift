@@ -19,12 +19,15 @@ enum Binary {
         var stderr: String
     }
 
-    /// Runs the binary to completion (for the non-server commands), waiting on a thread of its own.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], in directory: URL? = nil)
-        async throws -> Result
-    {
+    /// `tm`, the command-line client built beside it.
+    static var tm: URL { url.deletingLastPathComponent().appendingPathComponent("tm") }
+
+    /// Runs the binary (or `program`) to completion, waiting on a thread of its own.
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], in directory: URL? = nil, program: URL = url
+    ) async throws -> Result {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = program
         process.arguments = arguments
         process.environment = testEnvironment(environment)
         if let directory { process.currentDirectoryURL = directory }
