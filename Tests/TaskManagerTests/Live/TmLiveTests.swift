@@ -30,6 +30,11 @@ import Testing
 
         /// `tm login`, answering the device flow on `/device` over HTTP (Allow, or Deny).
         func login(allow: Bool = true) async throws -> Binary.Result {
+            try await login { code, _ in try await approveOverHTTP(code, allow: allow) }
+        }
+
+        /// `tm login`, with `approve` given the code and the address `tm` printed.
+        func login(approve: (String, String) async throws -> Void) async throws -> Binary.Result {
             let process = Process()
             process.executableURL = Binary.tm
             process.arguments = ["login", "--server", "http://127.0.0.1:\(server.port)"]
@@ -51,15 +56,9 @@ import Testing
             }
             let code = try #require(shown.firstMatch(of: /enter the code ([A-Z]{4}-[A-Z]{4})/)?.1, "\(shown)")
             #expect(shown.contains("open http://127.0.0.1:\(server.port)/device "))
-            #expect(shown.contains("/device?user_code=\(code)"))
-            let entry = try await server.send(.GET, "/device")
-            let cookie = String(try #require(entry.header("Set-Cookie")).prefix { $0 != ";" })
-            let signIn = try await server.send(
-                .POST, "/device", form: formBody([("entry", try #require(DeviceFlowRouterTests.hidden("entry", in: entry))), ("user_code", String(code))]),
-                headers: [("Cookie", cookie)])
-            var fields = [("request", try #require(DeviceFlowRouterTests.hidden("request", in: signIn), "\(signIn.body)"))]
-            fields += allow ? [("username", name), ("password", TmLiveTests.password), ("action", "allow")] : [("action", "deny")]
-            _ = try await server.send(.POST, "/device", form: formBody(fields), headers: [("Cookie", cookie)])
+            let complete = try #require(shown.firstMatch(of: /\(or open (\S+)\)/)?.1, "\(shown)")
+            #expect(complete.hasSuffix("/device?user_code=\(code)"))
+            try await approve(String(code), String(complete))
             let rest = try await Binary.offCooperativeThreads { () -> (String, String) in
                 let stdout = out.fileHandleForReading.readDataToEndOfFile()
                 let stderr = err.fileHandleForReading.readDataToEndOfFile()
@@ -67,6 +66,18 @@ import Testing
                 return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
             }
             return Binary.Result(status: process.terminationStatus, stdout: shown + rest.0, stderr: rest.1)
+        }
+
+        /// A browser's steps on `/device`, over HTTP.
+        func approveOverHTTP(_ code: String, allow: Bool) async throws {
+            let entry = try await server.send(.GET, "/device")
+            let cookie = String(try #require(entry.header("Set-Cookie")).prefix { $0 != ";" })
+            let signIn = try await server.send(
+                .POST, "/device", form: formBody([("entry", try #require(DeviceFlowRouterTests.hidden("entry", in: entry))), ("user_code", code)]),
+                headers: [("Cookie", cookie)])
+            var fields = [("request", try #require(DeviceFlowRouterTests.hidden("request", in: signIn), "\(signIn.body)"))]
+            fields += allow ? [("username", name), ("password", TmLiveTests.password), ("action", "allow")] : [("action", "deny")]
+            _ = try await server.send(.POST, "/device", form: formBody(fields), headers: [("Cookie", cookie)])
         }
     }
 
