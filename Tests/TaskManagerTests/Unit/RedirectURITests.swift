@@ -51,9 +51,12 @@ import Testing
 
     @Test func theBuiltInClientsFollowThePublicURL() {
         let clients = OAuthClient.builtIns(publicURL: "https://tasks.example.com")
-        #expect(clients.map(\.id) == ["swagger-ui", "taskmanager-web"])
+        #expect(clients.map(\.id) == ["swagger-ui", "taskmanager-web", "taskmanager-cli"])
         #expect(clients[0].redirectURIs == ["https://tasks.example.com/docs/oauth2-redirect"])
         #expect(clients[1].redirectURIs == ["https://tasks.example.com/app/callback"])
+        // tm signs in with the device grant only: nothing to redirect to, so /authorize refuses it.
+        #expect(clients[2].redirectURIs.isEmpty && clients[2].usesDeviceGrant && !clients[2].scopes.contains(.admin))
+        #expect(!clients[0].usesDeviceGrant && !clients[1].usesDeviceGrant)
         #expect(clients.allSatisfy { !$0.confidential && $0.isBuiltIn })
         #expect(!clients[1].scopes.contains(.admin))
     }
