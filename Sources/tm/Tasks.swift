@@ -22,18 +22,19 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             let server = try options.connect()
-            var page = try await call {
-                try await server.client.listTasks(query: .init(listId: list, done: done, q: text, priority: priority, limit: limit)).ok.body.json
-            }
-            var items = page.items
-            while all, case .case1(let cursor) = page.nextCursor, !page.items.isEmpty {
+            var items: [Components.Schemas.Task] = []
+            var cursor: String?
+            var page: Components.Schemas.TaskPage
+            repeat {
                 page = try await call {
                     try await server.client.listTasks(
                         query: .init(listId: list, done: done, q: text, priority: priority, limit: limit, cursor: cursor)
                     ).ok.body.json
                 }
                 items += page.items
-            }
+                cursor = nil
+                if all, case .case1(let next) = page.nextCursor, !page.items.isEmpty { cursor = next }
+            } while cursor != nil
             if options.json { return try Output.json(Components.Schemas.TaskPage(items: items, nextCursor: page.nextCursor)) }
             Output.table(["ID", "✓", "PRIORITY", "DUE"] + ["TITLE"], widths: [36, 1, 8, 10], items.map(Self.row))
             if case .case1 = page.nextCursor, !all { print("(more: --all)") }

@@ -114,6 +114,11 @@ import Testing
             #expect(result.status == 0 && result.stdout.contains("Milk"))
             #expect(result.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(result.stdout)")
             #expect((try await alice.json(["tasks", "list", "--list", listID])["items"] as? [[String: Any]])?.count == 1)
+            // Pages: one task a page, every page with --all.
+            _ = try await alice.json(["tasks", "add", "Bread"])
+            #expect((try await alice.json(["tasks", "list", "--limit", "1"])["items"] as? [[String: Any]])?.count == 1)
+            let everything = try await alice.json(["tasks", "list", "--limit", "1", "--all"])
+            #expect((everything["items"] as? [[String: Any]])?.compactMap { $0["title"] as? String } == ["Bread", "Milk"])
             #expect(try await alice.json(["tasks", "show", taskID])["title"] as? String == "Milk")
             #expect(try await alice.json(["tasks", "edit", taskID, "--title", "Oat milk"])["title"] as? String == "Oat milk")
             #expect(try await alice.json(["tasks", "done", taskID])["done"] as? Bool == true)

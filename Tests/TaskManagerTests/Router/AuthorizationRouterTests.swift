@@ -16,11 +16,15 @@ import Testing
         return (verifier, Base64URL.encode(Array(SHA256.hash(data: Array(verifier.utf8)))))
     }
 
-    /// One browser: keeps the cookie the server sets.
-    final class Browser: @unchecked Sendable {
+    /// One browser: keeps the cookie the server sets; its forms go to `formPath`.
+    class Browser: @unchecked Sendable {
         let api: RouterClient
+        let formPath: String
         var cookie: String?
-        init(_ api: RouterClient) { self.api = api }
+        init(_ api: RouterClient, formPath: String = "/authorize") {
+            self.api = api
+            self.formPath = formPath
+        }
 
         func get(_ uri: String) async throws -> Reply {
             var headers: HTTPFields = [:]
@@ -33,7 +37,7 @@ import Testing
         func post(_ fields: [(String, String)], cookie override: String? = nil) async throws -> Reply {
             var headers: HTTPFields = [:]
             if let cookie = override ?? cookie { headers[.cookie] = cookie }
-            return try await api.send(.post, "/authorize", form: formBody(fields), headers: headers)
+            return try await api.send(.post, formPath, form: formBody(fields), headers: headers)
         }
     }
 

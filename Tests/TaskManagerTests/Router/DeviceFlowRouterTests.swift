@@ -12,25 +12,11 @@ import Testing
     static let password = "correct horse battery"
     static let publicURL = "https://tasks.example.com"
 
-    /// One browser on `/device`: keeps the cookie the server sets.
-    final class Browser: @unchecked Sendable {
-        let api: RouterClient
-        var cookie: String?
-        init(_ api: RouterClient) { self.api = api }
+    /// One browser on `/device`: the sign-in page's test browser, posting there.
+    final class Browser: AuthorizationRouterTests.Browser, @unchecked Sendable {
+        init(_ api: RouterClient) { super.init(api, formPath: "/device") }
 
-        func get(_ uri: String) async throws -> Reply {
-            var headers: HTTPFields = [:]
-            if let cookie { headers[.cookie] = cookie }
-            let reply = try await api.send(.get, uri, headers: headers)
-            if let set = reply.header("Set-Cookie") { cookie = String(set.prefix { $0 != ";" }) }
-            return reply
-        }
-
-        func post(_ fields: [(String, String)]) async throws -> Reply {
-            var headers: HTTPFields = [:]
-            if let cookie { headers[.cookie] = cookie }
-            return try await api.send(.post, "/device", form: formBody(fields), headers: headers)
-        }
+        func post(_ fields: [(String, String)]) async throws -> Reply { try await post(fields, cookie: nil) }
 
         /// Types `code` on the page: the sign-in page (or the entry page again).
         func enter(_ code: String) async throws -> Reply {
