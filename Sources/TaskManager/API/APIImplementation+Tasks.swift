@@ -5,8 +5,7 @@ extension APIImplementation {
     func createTask(_ input: Operations.CreateTask.Input) async throws -> Operations.CreateTask.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["title", "description", "done", "priority"])
-        try rejectNulls(["list_id"])
+        try rejectNulls(["title", "description", "done", "priority", "list_id"])
         try Self.validate(title: body.title, description: body.description, dueDate: body.dueDate)
         let now = clock.now()
         let task = TaskItem(

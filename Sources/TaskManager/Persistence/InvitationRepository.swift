@@ -115,7 +115,7 @@ struct InvitationRepository: Sendable {
 
     /// The addressee accepts: the invitation is used (one statement decides a race: the second of
     /// two accepts finds it no longer pending) and the membership made, with the list's tasks in
-    /// the new member's feed. Returns the list's id.
+    /// the new member's feed (by `TaskFeedSchema`'s trigger). Returns the list's id.
     func accept(invitationID: String, caller: String, at now: Date) async throws -> String {
         try await database.write { sql in
             guard
@@ -135,11 +135,6 @@ struct InvitationRepository: Sendable {
             } catch AppDatabase.Failure.uniqueViolation {
                 throw ListAccess.Refusal.conflict("You are already a member of this list")
             }
-            try await sql.execute(
-                """
-                INSERT INTO task_feed (user_id, created_at, task_id, list_id)
-                SELECT \(bind: caller), created_at, id, list_id FROM tasks WHERE list_id = \(bind: listID)
-                """)
             return listID
         }
     }

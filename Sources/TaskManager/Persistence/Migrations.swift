@@ -238,6 +238,7 @@ enum Migrations {
                 // A sign-in page for a device's request rather than for a redirect.
                 "ALTER TABLE authorize_requests ADD COLUMN device_code_hash TEXT",
             ]),
+        TaskFeedSchema.migration,
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

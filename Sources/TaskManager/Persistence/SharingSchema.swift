@@ -14,7 +14,8 @@ import Foundation
 ///
 /// `task_feed` is the index `GET /tasks` walks across every list a user is in: one row per
 /// (member, task), newest first, so a page costs the page, not the number of lists. Its rows go
-/// with the membership (foreign key, cascade) and with the task.
+/// with the membership (foreign key, cascade) and with the task. Migration 8 (`TaskFeedSchema`)
+/// hands it to triggers.
 enum SharingSchema {
     static let migration = Migrations.Migration(
         version: 6, name: "lists shared with roles, invitations, every task in a list",

@@ -1,38 +1,41 @@
 import Foundation
 
-/// Tasks in the database. Every statement carries the caller's membership check (`ListAccess`):
-/// a task of a list the caller is not in does not exist here, and a viewer's write changes nothing.
+/// Tasks in the database. Every read, change and delete carries the caller's membership check
+/// (`ListAccess`), and a create reads it first in its own transaction: a task of a list the caller
+/// is not in does not exist here, and a viewer's write changes nothing.
 struct TaskRepository: Sendable {
     let database: AppDatabase
 
     /// Inserts `task` into `listID` (the caller's default list when `nil`), which needs `editor`.
-    /// The check and the insert are one statement; the list's members' feed rows go with it. A list
-    /// deleted meanwhile leaves no task behind: the foreign key refuses it.
+    /// An INSERT has no WHERE to carry the check, so the caller's role is read first in the same
+    /// write transaction (`INSERT … SELECT … WHERE` would carry it, but SQLite then fills a
+    /// temporary table on every insert: a third of a create's database time). The members' feed
+    /// rows are the database's work (`TaskFeedSchema`). A list deleted meanwhile leaves no task
+    /// behind: the foreign key refuses it.
     func create(_ task: TaskItem, in listID: String?, caller: String) async throws -> TaskItem {
-        let values: SQLStatement = """
-            \(bind: task.id), \(bind: task.createdBy), \(bind: task.title), \(bind: task.description), \(bind: task.done),
-            \(bind: task.priority.rawValue), \(bind: task.dueDate), \(bind: Microseconds.from(task.createdAt)),
-            \(bind: Microseconds.from(task.updatedAt))
-            """
-        let insert: SQLStatement
-        if let listID {
-            insert = """
-                INSERT INTO tasks (list_id, id, created_by, title, description, done, priority, due_date, created_at, updated_at)
-                SELECT \(bind: listID), \(values) WHERE \(ListAccess.guarded(caller: caller, atLeast: .editor, listID: listID))
-                RETURNING \(unsafeRaw: Self.columns)
-                """
-        } else {
-            insert = """
-                INSERT INTO tasks (list_id, id, created_by, title, description, done, priority, due_date, created_at, updated_at)
-                SELECT l.id, \(values) FROM lists l WHERE l.owner_id = \(bind: caller) AND l.is_default
-                RETURNING \(unsafeRaw: Self.columns)
-                """
-        }
-        return try await database.write { sql in
-            guard let created = try await Self.foreignKeyMeansGone(try await sql.first(insert, Self.decode)) else {
-                throw Self.bodyListRefusal(try await ListAccess.role(of: caller, inList: listID ?? "", on: sql))
+        try await database.write { sql in
+            let target: String
+            if let listID {
+                let role = try await ListAccess.role(of: caller, inList: listID, on: sql)
+                guard let role, role >= .editor else { throw Self.bodyListRefusal(role) }
+                target = listID
+            } else {
+                // The caller's own, which nobody else can hold: no role to check.
+                let home = try await sql.first(
+                    "SELECT id FROM lists WHERE owner_id = \(bind: caller) AND is_default", { try $0.string(0) })
+                guard let home else { throw ListAccess.Refusal.notFound(.list) }
+                target = home
             }
-            try await Self.addToFeed(taskID: created.id, createdAt: task.createdAt, listID: created.listID, on: sql)
+            var created = task
+            created.listID = target
+            try await Self.foreignKeyMeansGone(
+                try await sql.execute(
+                    """
+                    INSERT INTO tasks (id, list_id, created_by, title, description, done, priority, due_date, created_at, updated_at)
+                    VALUES (\(bind: task.id), \(bind: target), \(bind: task.createdBy), \(bind: task.title), \(bind: task.description),
+                            \(bind: task.done), \(bind: task.priority.rawValue), \(bind: task.dueDate),
+                            \(bind: Microseconds.from(task.createdAt)), \(bind: Microseconds.from(task.updatedAt)))
+                    """))
             return created
         }
     }
@@ -103,7 +106,8 @@ struct TaskRepository: Sendable {
     }
 
     /// Applies `change` and returns the task as it now is. Needs `editor` in the task's list, and
-    /// in the list it moves to; the checks are part of the update.
+    /// in the list it moves to; the checks are part of the update. A moved task's feed rows follow
+    /// the members of its new list (`TaskFeedSchema`).
     func update(id: String, caller: String, _ change: TaskChange, at now: Date) async throws -> TaskItem {
         var assignments: [SQLStatement] = ["updated_at = \(bind: Microseconds.from(now))"]
         if let title = change.title { assignments.append("title = \(bind: title)") }
@@ -129,11 +133,6 @@ struct TaskRepository: Sendable {
                 }
                 throw Self.bodyListRefusal(try await ListAccess.role(of: caller, inList: target, on: sql))
             }
-            if change.listID != nil {
-                // Moved: the feed rows follow the members of the list it is in now.
-                try await sql.execute("DELETE FROM task_feed WHERE task_id = \(bind: id)")
-                try await Self.addToFeed(taskID: id, createdAt: task.createdAt, listID: task.listID, on: sql)
-            }
             return task
         }
     }
@@ -152,16 +151,6 @@ struct TaskRepository: Sendable {
         }
     }
 
-    /// One feed row per member of `listID` for a task now in it.
-    static func addToFeed(taskID: String, createdAt: Date, listID: String, on sql: SQLConnection) async throws {
-        try await sql.execute(
-            """
-            INSERT INTO task_feed (user_id, created_at, task_id, list_id)
-            SELECT user_id, \(bind: Microseconds.from(createdAt)), \(bind: taskID), list_id FROM list_members
-            WHERE list_id = \(bind: listID)
-            """)
-    }
-
     /// A list named in a body that the caller may not write to: 422 when they cannot see it (a body
     /// id is a request to be checked, as a path id is), 403 when their role is too weak.
     private static func bodyListRefusal(_ role: ListRole?) -> ListAccess.Refusal {
@@ -170,7 +159,7 @@ struct TaskRepository: Sendable {
 
     /// A list deleted by another transaction between the check and the write: the foreign key
     /// refuses the row, and the transaction can run nothing more (PostgreSQL), so this is the answer.
-    private static func foreignKeyMeansGone<T>(_ write: @autoclosure () async throws -> T?) async throws -> T? {
+    private static func foreignKeyMeansGone<T>(_ write: @autoclosure () async throws -> T) async throws -> T {
         do {
             return try await write()
         } catch AppDatabase.Failure.foreignKeyViolation {

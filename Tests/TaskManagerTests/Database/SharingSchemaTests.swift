@@ -65,6 +65,70 @@ import Testing
         }
     }
 
+    /// `task_feed` is an index kept by triggers (migration 8): after each change to tasks or
+    /// memberships, by our repositories and by the cascades of deleting a list or an account, its
+    /// rows are exactly one per (member, task of their list), none left behind, none missing.
+    @Test(arguments: TestEngine.available)
+    func theFeedIsAlwaysOneRowPerMemberAndTask(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let (alice, bob, cat) = (makeUser("alice"), makeUser("bob"), makeUser("cat"))
+            for user in [alice, bob, cat] { try await UserRepository(database: db).create(user) }
+            let (lists, tasks, invitations) = (ListRepository(database: db), TaskRepository(database: db), InvitationRepository(database: db))
+            func rows(_ query: SQLStatement) async throws -> Set<String> {
+                Set(try await db.read { sql in try await sql.all(query) { "\(try $0.string(0)) \(try $0.int64(1)) \(try $0.string(2))" } })
+            }
+            func expectFeedMatchesMemberships(_ step: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+                let feed = try await rows("SELECT user_id, created_at, task_id FROM task_feed")
+                let expected = try await rows(
+                    "SELECT m.user_id, t.created_at, t.id FROM tasks t JOIN list_members m ON m.list_id = t.list_id")
+                #expect(feed == expected, "\(step)", sourceLocation: sourceLocation)
+            }
+            func join(_ listID: String, _ user: User, as role: ListRole) async throws {
+                let invitation = try await invitations.invite(listID: listID, username: user.username, role: role, caller: alice.id, at: Date())
+                _ = try await invitations.accept(invitationID: invitation.id, caller: user.id, at: Date())
+            }
+            func add(_ title: String, to listID: String?, by user: User, at time: Int64) async throws -> TaskItem {
+                try await tasks.create(makeTask(by: user.id, title: title, at: time), in: listID, caller: user.id)
+            }
+
+            let shared = try await lists.create(name: "Shared", ownerID: alice.id, at: Date())
+            let other = try await lists.create(name: "Other", ownerID: alice.id, at: Date())
+            _ = try await add("home", to: nil, by: alice, at: 1)
+            let early = try await add("early", to: shared.id, by: alice, at: 2)
+            try await expectFeedMatchesMemberships("tasks made before anyone joined")
+            try await join(shared.id, bob, as: .editor)
+            try await join(shared.id, cat, as: .viewer)
+            try await join(other.id, bob, as: .viewer)
+            try await expectFeedMatchesMemberships("members joined: the list's tasks are in their feeds")
+            let byBob = try await add("by bob", to: shared.id, by: bob, at: 3)
+            _ = try await add("bob's own", to: nil, by: bob, at: 4)
+            try await expectFeedMatchesMemberships("tasks made in a shared list and in a default list")
+            _ = try await tasks.update(id: early.id, caller: alice.id, TaskChange(listID: other.id), at: Date())
+            try await expectFeedMatchesMemberships("a task moved to a list with other members")
+            _ = try await tasks.update(id: early.id, caller: alice.id, TaskChange(title: "renamed"), at: Date())
+            try await expectFeedMatchesMemberships("a task changed but not moved")
+            _ = try await lists.setRole(listID: shared.id, userID: cat.id, to: .editor, caller: alice.id)
+            try await expectFeedMatchesMemberships("a role changed")
+            try await tasks.delete(id: byBob.id, caller: alice.id)
+            try await expectFeedMatchesMemberships("a task deleted")
+            try await lists.removeMember(listID: shared.id, userID: cat.id, caller: alice.id)
+            try await lists.removeMember(listID: other.id, userID: bob.id, caller: bob.id)
+            try await expectFeedMatchesMemberships("a member removed, a member left")
+            _ = try await add("late", to: shared.id, by: bob, at: 5)
+            _ = try await lists.transfer(listID: shared.id, to: bob.id, caller: alice.id, at: Date())
+            try await expectFeedMatchesMemberships("the list given away")
+            try await join(other.id, cat, as: .editor)
+            #expect(try await UserRepository(database: db).delete(id: cat.id) == .deleted)
+            try await expectFeedMatchesMemberships("a member's account deleted")
+            try await lists.delete(id: other.id, caller: alice.id)
+            try await expectFeedMatchesMemberships("a list deleted with its tasks and members")
+            #expect(try await UserRepository(database: db).delete(id: bob.id) == .deleted)
+            try await expectFeedMatchesMemberships("an owner's account deleted, with the list it owned")
+            // What is left: alice's task in her default list, in her feed alone.
+            #expect(try await rows("SELECT user_id, created_at, task_id FROM task_feed").count == 1)
+        }
+    }
+
     /// A database written by the schema before lists, with tasks in it, migrated: every task is in
     /// its owner's default list, made by its owner, and found by its owner as before.
     @Test(arguments: TestEngine.available)
