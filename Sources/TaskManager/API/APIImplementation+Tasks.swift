@@ -12,7 +12,12 @@ extension APIImplementation {
             id: UUID().uuidString.lowercased(), listID: "", createdBy: principal.user.id, title: body.title,
             description: body.description ?? "", done: body.done ?? false,
             priority: body.priority.map(Priority.init) ?? .normal, dueDate: body.dueDate, createdAt: now, updatedAt: now)
-        let created = try await tasks.create(task, in: try body.listId.map(Self.bodyListID), caller: principal.user.id)
+        let created =
+            if let listID = body.listId {
+                try await tasks.create(task, in: try Self.bodyListID(listID), caller: principal.user.id)
+            } else {
+                try await tasks.create(task, inHome: principal.homeListID)
+            }
         return .created(.init(headers: .init(location: "/tasks/\(created.id)"), body: .json(.init(created))))
     }
 

@@ -52,7 +52,7 @@ struct BearerAuthenticator: ServerMiddleware {
         } catch {
             throw APIError.invalidToken
         }
-        guard let (session, user) = try await sessions.findForToken(sessionID: claims.sid),
+        guard let (session, user, homeListID) = try await sessions.findForToken(sessionID: claims.sid),
             user.id == claims.sub.value, session.revokedAt == nil, session.expiresAt > now
         else { throw APIError.invalidToken }
         RequestInfo.current.annotations.userID = user.id
@@ -63,7 +63,7 @@ struct BearerAuthenticator: ServerMiddleware {
         // A scope the user no longer may have (an admin demoted since login) is not honoured.
         let allowed = Scope.allowed(isAdmin: user.isAdmin)
         let scopes = (Scope.parseList(claims.scope) ?? []).filter(allowed.contains)
-        return Principal(user: user, sessionID: session.id, scopes: scopes)
+        return Principal(user: user, sessionID: session.id, scopes: scopes, homeListID: homeListID)
     }
 
     /// The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive

@@ -3,6 +3,9 @@ struct Principal: Sendable, Equatable {
     var user: User
     var sessionID: String
     var scopes: [Scope]
+    /// The user's default list, read with the session: it never changes hands (it cannot be given
+    /// away or deleted), so a new task goes there without another lookup.
+    var homeListID: String
 
     @TaskLocal static var current: Principal?
     /// Why the token of an operation that may go without one was refused.

@@ -106,6 +106,16 @@ final class AppDatabase: Service, Sendable {
         }
     }
 
+    /// Runs `body`, which makes one write statement, without BEGIN and COMMIT around it: a statement
+    /// is atomic by itself, with its triggers and foreign-key actions. Two statements fewer for the
+    /// hottest write (a new task in the caller's default list).
+    func writeStatement<T: Sendable>(_ body: @Sendable (SQLConnection) async throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(let engine): try await engine.writeStatement(body)
+        case .postgres(let engine): try await engine.read(body)
+        }
+    }
+
     /// A write transaction that no other exclusive write runs beside, in any process: for
     /// read-then-write decisions no single statement can make (migrations, the first signing key,
     /// keeping one active admin). SQLite's write transactions already are exclusive.

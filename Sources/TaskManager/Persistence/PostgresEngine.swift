@@ -63,6 +63,7 @@ final class PostgresEngine: Sendable {
         }
     }
 
+    /// Statements outside a transaction: reads, and single write statements (`AppDatabase.writeStatement`).
     func read<T: Sendable>(_ body: @Sendable (SQLConnection) async throws -> T) async throws -> T {
         let logger = self.logger
         return try await withConnection { connection in try await body(.postgres(connection, logger: logger)) }

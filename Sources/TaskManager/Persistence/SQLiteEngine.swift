@@ -56,6 +56,12 @@ final class SQLiteEngine: Sendable {
         }
     }
 
+    /// One write statement on the writer connection, in its own implicit transaction.
+    func writeStatement<T: Sendable>(_ body: (SQLConnection) async throws -> T) async throws -> T {
+        let connection = SQLConnection.sqlite(writer, writes: true)
+        return try await Self.mapErrors { try await writeLock.withLock { try await body(connection) } }
+    }
+
     func close() {
         try? writer.close()
     }

@@ -15,6 +15,8 @@ final class SessionCache: Sendable {
     struct Entry: Sendable {
         var session: LoginSession
         var user: User
+        /// The user's default list, which never changes hands: it cannot be given away or deleted.
+        var homeListID: String
         var readAt: ContinuousClock.Instant
     }
 

@@ -6,28 +6,31 @@ struct SessionRepository: Sendable {
     let database: AppDatabase
 
     /// The session and its user, in one indexed lookup: what a bearer token is checked against.
-    func findWithUser(sessionID: String) async throws -> (session: LoginSession, user: User)? {
+    func findWithUser(sessionID: String) async throws -> (session: LoginSession, user: User, homeListID: String)? {
         try await database.read { sql in
             try await sql.first(
                 """
-                SELECT \(unsafeRaw: Self.sessionColumns), \(unsafeRaw: UserRepository.joinedColumns)
-                FROM sessions s JOIN users u ON u.id = s.user_id
+                SELECT \(unsafeRaw: Self.sessionColumns), \(unsafeRaw: UserRepository.joinedColumns), l.id
+                FROM sessions s JOIN users u ON u.id = s.user_id JOIN lists l ON l.owner_id = u.id AND l.is_default
                 WHERE s.id = \(bind: sessionID)
                 """
-            ) { row in (try Self.decodeSession(row), try UserRepository.decode(row, from: Self.sessionColumnCount)) }
+            ) { row in
+                (try Self.decodeSession(row), try UserRepository.decode(row, from: Self.sessionColumnCount),
+                 try row.string(Self.sessionColumnCount + UserRepository.columnCount))
+            }
         }
     }
 
     /// `findWithUser` through this process's `SessionCache`: what a bearer token is checked against.
-    func findForToken(sessionID: String) async throws -> (session: LoginSession, user: User)? {
+    func findForToken(sessionID: String) async throws -> (session: LoginSession, user: User, homeListID: String)? {
         let cache = database.sessionCache
-        if let entry = cache.lookup(sessionID) { return (entry.session, entry.user) }
+        if let entry = cache.lookup(sessionID) { return (entry.session, entry.user, entry.homeListID) }
         // Taken before the read: what it finds is at least as fresh as this instant.
         let generation = cache.generation
         let readAt = ContinuousClock.now
-        guard let (session, user) = try await findWithUser(sessionID: sessionID) else { return nil }
-        cache.store(.init(session: session, user: user, readAt: readAt), ifGeneration: generation)
-        return (session, user)
+        guard let (session, user, homeListID) = try await findWithUser(sessionID: sessionID) else { return nil }
+        cache.store(.init(session: session, user: user, homeListID: homeListID, readAt: readAt), ifGeneration: generation)
+        return (session, user, homeListID)
     }
 
     /// Reads the columns of `sessionColumns`, starting at column `start`.

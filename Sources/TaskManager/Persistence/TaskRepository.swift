@@ -6,12 +6,26 @@ import Foundation
 struct TaskRepository: Sendable {
     let database: AppDatabase
 
-    /// Inserts `task` into `listID` (the caller's default list when `nil`), which needs `editor`.
-    /// An INSERT has no WHERE to carry the check, so the caller's role is read first in the same
-    /// write transaction (`INSERT … SELECT … WHERE` would carry it, but SQLite then fills a
-    /// temporary table on every insert: a third of a create's database time). The members' feed
-    /// rows are the database's work (`TaskFeedSchema`). A list deleted meanwhile leaves no task
-    /// behind: the foreign key refuses it.
+    /// Inserts `task` into the caller's default list, `home` (the principal's): their own, which
+    /// nobody else can hold, so no role to check, and one statement on its own, the members' feed
+    /// rows with it (`TaskFeedSchema`). An account deleted meanwhile leaves no task: the foreign
+    /// keys refuse it.
+    func create(_ task: TaskItem, inHome home: String) async throws -> TaskItem {
+        try await database.writeStatement { sql in
+            do {
+                try await sql.execute(Self.insert(task, into: home))
+            } catch AppDatabase.Failure.foreignKeyViolation {
+                throw ListAccess.Refusal.notFound(.list)
+            }
+        }
+        return Self.placed(task, in: home)
+    }
+
+    /// Inserts `task` into `listID`, which needs `editor`, or, when `nil`, the caller's default
+    /// list. An INSERT has no WHERE to carry the check, so the caller's role is read first in the
+    /// same write transaction (`INSERT … SELECT … WHERE` would carry it, but SQLite then fills a
+    /// temporary table on every insert). A list deleted meanwhile leaves no task behind: the
+    /// foreign key refuses it.
     func create(_ task: TaskItem, in listID: String?, caller: String) async throws -> TaskItem {
         try await database.write { sql in
             let target: String
@@ -20,24 +34,29 @@ struct TaskRepository: Sendable {
                 guard let role, role >= .editor else { throw Self.bodyListRefusal(role) }
                 target = listID
             } else {
-                // The caller's own, which nobody else can hold: no role to check.
                 let home = try await sql.first(
                     "SELECT id FROM lists WHERE owner_id = \(bind: caller) AND is_default", { try $0.string(0) })
                 guard let home else { throw ListAccess.Refusal.notFound(.list) }
                 target = home
             }
-            var created = task
-            created.listID = target
-            try await Self.foreignKeyMeansGone(
-                try await sql.execute(
-                    """
-                    INSERT INTO tasks (id, list_id, created_by, title, description, done, priority, due_date, created_at, updated_at)
-                    VALUES (\(bind: task.id), \(bind: target), \(bind: task.createdBy), \(bind: task.title), \(bind: task.description),
-                            \(bind: task.done), \(bind: task.priority.rawValue), \(bind: task.dueDate),
-                            \(bind: Microseconds.from(task.createdAt)), \(bind: Microseconds.from(task.updatedAt)))
-                    """))
-            return created
+            try await Self.foreignKeyMeansGone(try await sql.execute(Self.insert(task, into: target)))
+            return Self.placed(task, in: target)
         }
+    }
+
+    private static func insert(_ task: TaskItem, into listID: String) -> SQLStatement {
+        """
+        INSERT INTO tasks (id, list_id, created_by, title, description, done, priority, due_date, created_at, updated_at)
+        VALUES (\(bind: task.id), \(bind: listID), \(bind: task.createdBy), \(bind: task.title), \(bind: task.description),
+                \(bind: task.done), \(bind: task.priority.rawValue), \(bind: task.dueDate),
+                \(bind: Microseconds.from(task.createdAt)), \(bind: Microseconds.from(task.updatedAt)))
+        """
+    }
+
+    private static func placed(_ task: TaskItem, in listID: String) -> TaskItem {
+        var placed = task
+        placed.listID = listID
+        return placed
     }
 
     /// The task, if the caller holds at least `role` in its list.

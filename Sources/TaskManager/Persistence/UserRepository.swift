@@ -59,6 +59,7 @@ struct UserRepository: Sendable {
     static let columns = columnNames.joined(separator: ", ")
     /// The same columns of `users u` in a join.
     static let joinedColumns = columnNames.map { "u." + $0 }.joined(separator: ", ")
+    static let columnCount = columnNames.count
 
     /// Reads the columns of `columns`, starting at column `start`.
     static func decode(_ row: SQLRow, from start: Int = 0) throws -> User {

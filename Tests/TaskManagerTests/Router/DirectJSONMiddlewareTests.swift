@@ -58,7 +58,8 @@ import Testing
             var user = makeUser("alice")
             user.email = "a/\"lice\"@example.com"
             try await UserRepository(database: dependencies.database).create(user)
-            let principal = Principal(user: user, sessionID: "session", scopes: Scope.allCases)
+            let home = try #require(try await ListRepository(database: dependencies.database).page(caller: user.id, after: nil, limit: 1).items.first)
+            let principal = Principal(user: user, sessionID: "session", scopes: Scope.allCases, homeListID: home.id)
 
             let probe = Probe()
             let direct = Transport()

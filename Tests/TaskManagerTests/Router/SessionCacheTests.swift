@@ -16,7 +16,7 @@ import Testing
         let cache = SessionCache()
         let readAt = ContinuousClock.now
         let session = self.session
-        cache.store(.init(session: session, user: user, readAt: readAt), ifGeneration: cache.generation)
+        cache.store(.init(session: session, user: user, homeListID: "home", readAt: readAt), ifGeneration: cache.generation)
         #expect(cache.lookup(session.id, now: readAt)?.session == session)
         #expect(cache.lookup(session.id, now: readAt + .milliseconds(899))?.user == user)
         #expect(SessionCache.maxAge < .seconds(1))
@@ -30,9 +30,9 @@ import Testing
         let session = self.session
         let before = cache.generation
         cache.evict(sessionID: "some other session")
-        cache.store(.init(session: session, user: user, readAt: .now), ifGeneration: before)
+        cache.store(.init(session: session, user: user, homeListID: "home", readAt: .now), ifGeneration: before)
         #expect(cache.lookup(session.id) == nil)
-        cache.store(.init(session: session, user: user, readAt: .now), ifGeneration: cache.generation)
+        cache.store(.init(session: session, user: user, homeListID: "home", readAt: .now), ifGeneration: cache.generation)
         #expect(cache.lookup(session.id) != nil)
     }
 
@@ -43,7 +43,7 @@ import Testing
         var third = session
         third.userID = other.id
         for (session, owner) in [(first, user), (second, user), (third, other)] {
-            cache.store(.init(session: session, user: owner, readAt: .now), ifGeneration: cache.generation)
+            cache.store(.init(session: session, user: owner, homeListID: "home", readAt: .now), ifGeneration: cache.generation)
         }
         cache.evict(userID: user.id)
         #expect(cache.lookup(first.id) == nil)
