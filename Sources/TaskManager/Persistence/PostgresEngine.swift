@@ -136,8 +136,10 @@ final class PostgresEngine: Sendable {
     }
 
     /// Server errors become the two failures the rest of the application acts on; connection-level
-    /// errors and the server's "cannot serve now" classes are `unavailable`.
-    private static func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+    /// errors and the server's "cannot serve now" classes are `unavailable`. Also applied to each
+    /// statement (`SQLConnection`), so that a repository can catch a constraint's failure inside
+    /// its transaction and answer for it.
+    static func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as PSQLError {

@@ -38,7 +38,11 @@ struct SQLConnection {
     func all<T>(_ sql: SQLStatement, _ decode: (SQLRow) throws -> T) async throws -> [T] {
         switch target {
         case .sqlite(let writer, let writes):
-            return try Self.sqliteRows(writer, writes: writes, sql, decode)
+            do {
+                return try Self.sqliteRows(writer, writes: writes, sql, decode)
+            } catch let error as DatabaseError {
+                throw SQLiteEngine.failure(error)
+            }
         case .postgres(let connection, let logger):
             var bindings = PostgresBindings(capacity: sql.binds.count)
             for value in sql.binds {
@@ -49,11 +53,13 @@ struct SQLConnection {
                 case .null: bindings.appendNull()
                 }
             }
-            let rows = try await connection.query(
-                PostgresQuery(unsafeSQL: SQLDialect.postgres.text(of: sql), binds: bindings), logger: logger)
-            var results: [T] = []
-            for try await row in rows { results.append(try decode(SQLRow(storage: .postgres(row.makeRandomAccess())))) }
-            return results
+            return try await PostgresEngine.mapErrors {
+                let rows = try await connection.query(
+                    PostgresQuery(unsafeSQL: SQLDialect.postgres.text(of: sql), binds: bindings), logger: logger)
+                var results: [T] = []
+                for try await row in rows { results.append(try decode(SQLRow(storage: .postgres(row.makeRandomAccess())))) }
+                return results
+            }
         }
     }
 

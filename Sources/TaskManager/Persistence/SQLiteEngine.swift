@@ -70,16 +70,23 @@ final class SQLiteEngine: Sendable {
         do {
             return try await body()
         } catch let error as DatabaseError {
-            switch error.extendedResultCode {
-            case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
-                throw AppDatabase.Failure.uniqueViolation
-            case .SQLITE_CONSTRAINT_FOREIGNKEY:
-                throw AppDatabase.Failure.foreignKeyViolation
-            default:
-                // Other constraint failures are our bugs, not the database's state.
-                if error.resultCode == .SQLITE_CONSTRAINT { throw error }
-                throw AppDatabase.Failure.unavailable(error.description)
-            }
+            throw failure(error)
+        }
+    }
+
+    /// What a GRDB error means to the application. Also applied to each statement
+    /// (`SQLConnection`), so that a repository can catch a constraint's failure inside its
+    /// transaction and answer for it.
+    static func failure(_ error: DatabaseError) -> any Error {
+        switch error.extendedResultCode {
+        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+            return AppDatabase.Failure.uniqueViolation
+        case .SQLITE_CONSTRAINT_FOREIGNKEY:
+            return AppDatabase.Failure.foreignKeyViolation
+        default:
+            // Other constraint failures are our bugs, not the database's state.
+            if error.resultCode == .SQLITE_CONSTRAINT { return error }
+            return AppDatabase.Failure.unavailable(error.description)
         }
     }
 }

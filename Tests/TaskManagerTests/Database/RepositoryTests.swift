@@ -139,6 +139,30 @@ import Testing
         }
     }
 
+    /// A new task in the default list named by the principal is one statement on its own: it lands
+    /// there, in its owner's feed, and once the account is gone (a token's cached session may
+    /// outlive it by under a second) the foreign keys refuse it: "List not found", nothing written.
+    @Test(arguments: TestEngine.available)
+    func aTaskGoesHomeInOneStatement(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let user = makeUser("hana")
+            try await UserRepository(database: db).create(user)
+            let home = try #require(try await db.read { sql in
+                try await sql.first("SELECT id FROM lists WHERE owner_id = \(bind: user.id) AND is_default") { try $0.string(0) }
+            })
+            let tasks = TaskRepository(database: db)
+            let created = try await tasks.create(makeTask(by: user.id, title: "home", at: 1), inHome: home)
+            #expect(created.listID == home)
+            #expect(try await tasks.list(caller: user.id, listID: nil, filter: .init(), after: nil, limit: 10).items.map(\.id) == [created.id])
+            #expect(try await UserRepository(database: db).delete(id: user.id) == .deleted)
+            await #expect(throws: ListAccess.Refusal.notFound(.list)) {
+                try await tasks.create(makeTask(by: user.id, title: "too late", at: 2), inHome: home)
+            }
+            let left = try await db.read { sql in try await sql.all("SELECT id FROM tasks") { try $0.string(0) } }
+            #expect(left.isEmpty)
+        }
+    }
+
     /// A page of every list walks the caller's `task_feed` rows from the cursor, and a page of one
     /// list walks `tasks_list_created`: no scan of a table, no sort, so a page costs the same at
     /// one list or a thousand, 100 tasks or 100,000.
