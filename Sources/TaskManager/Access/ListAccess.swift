@@ -1,11 +1,10 @@
 /// The one place that decides who may touch which list and task. Every statement that reads or
 /// writes a list, a member, an invitation or a task carries `member(...)` (a join) or `guarded(...)`
 /// (a condition) from here: the membership check is part of the query that fetches or changes the
-/// row, so no path can fetch first and forget to check, and it costs no extra round trip. An
-/// INSERT has no WHERE: a new task's list is checked with `role(of:inList:)` in the transaction
-/// that inserts it (`TaskRepository.create`). Roles are read from the database by each statement,
-/// never from the token, and nothing is cached beyond the request: a removed member's next
-/// request is refused on every process.
+/// row, so no path can fetch first and forget to check, and it costs no extra round trip. (A new
+/// task in the caller's own default list needs no check: nobody else can hold that list.) Roles
+/// are read from the database by each statement, never from the token, and nothing is cached
+/// beyond the request: a removed member's next request is refused on every process.
 ///
 /// When a guarded statement finds nothing, `refusal` tells "not found" (the caller is no member,
 /// and the object's existence is not confirmed) from "not enough permissions" (a member whose role

@@ -1,15 +1,16 @@
 import Foundation
 
-/// Tasks in the database. Every read, change and delete carries the caller's membership check
-/// (`ListAccess`), and a create reads it first in its own transaction: a task of a list the caller
+/// Tasks in the database. Every statement carries the caller's membership check (`ListAccess`),
+/// but a new task in the caller's own default list, which needs none: a task of a list the caller
 /// is not in does not exist here, and a viewer's write changes nothing.
 struct TaskRepository: Sendable {
     let database: AppDatabase
 
     /// Inserts `task` into the caller's default list, `home` (the principal's): their own, which
-    /// nobody else can hold, so no role to check, and one statement on its own, the members' feed
-    /// rows with it (`TaskFeedSchema`). An account deleted meanwhile leaves no task: the foreign
-    /// keys refuse it.
+    /// nobody else can hold, so no role to check, and one `INSERT … VALUES` on its own, the
+    /// members' feed rows with it (`TaskFeedSchema`) — `INSERT … SELECT` and `RETURNING` would
+    /// each make SQLite fill a temporary table. An account deleted meanwhile leaves no task: the
+    /// foreign keys refuse it.
     func create(_ task: TaskItem, inHome home: String) async throws -> TaskItem {
         try await database.writeStatement { sql in
             do {
@@ -21,26 +22,30 @@ struct TaskRepository: Sendable {
         return Self.placed(task, in: home)
     }
 
-    /// Inserts `task` into `listID`, which needs `editor`, or, when `nil`, the caller's default
-    /// list. An INSERT has no WHERE to carry the check, so the caller's role is read first in the
-    /// same write transaction (`INSERT … SELECT … WHERE` would carry it, but SQLite then fills a
-    /// temporary table on every insert). A list deleted meanwhile leaves no task behind: the
-    /// foreign key refuses it.
+    /// Inserts `task` into `listID`, which needs `editor`: the check and the insert are one
+    /// statement. `nil`: the caller's default list, looked up. A list deleted meanwhile leaves no
+    /// task behind: the foreign key refuses it.
     func create(_ task: TaskItem, in listID: String?, caller: String) async throws -> TaskItem {
-        try await database.write { sql in
-            let target: String
-            if let listID {
-                let role = try await ListAccess.role(of: caller, inList: listID, on: sql)
-                guard let role, role >= .editor else { throw Self.bodyListRefusal(role) }
-                target = listID
-            } else {
-                let home = try await sql.first(
-                    "SELECT id FROM lists WHERE owner_id = \(bind: caller) AND is_default", { try $0.string(0) })
-                guard let home else { throw ListAccess.Refusal.notFound(.list) }
-                target = home
+        guard let listID else {
+            let home = try await database.read { sql in
+                try await sql.first("SELECT id FROM lists WHERE owner_id = \(bind: caller) AND is_default", { try $0.string(0) })
             }
-            try await Self.foreignKeyMeansGone(try await sql.execute(Self.insert(task, into: target)))
-            return Self.placed(task, in: target)
+            guard let home else { throw ListAccess.Refusal.notFound(.list) }
+            return try await create(task, inHome: home)
+        }
+        let insert: SQLStatement = """
+            INSERT INTO tasks (id, list_id, created_by, title, description, done, priority, due_date, created_at, updated_at)
+            SELECT \(bind: task.id), \(bind: listID), \(bind: task.createdBy), \(bind: task.title), \(bind: task.description),
+                   \(bind: task.done), \(bind: task.priority.rawValue), \(bind: task.dueDate),
+                   \(bind: Microseconds.from(task.createdAt)), \(bind: Microseconds.from(task.updatedAt))
+            WHERE \(ListAccess.guarded(caller: caller, atLeast: .editor, listID: listID))
+            RETURNING id
+            """
+        return try await database.write { sql in
+            guard try await Self.foreignKeyMeansGone(try await sql.first(insert, { try $0.string(0) })) != nil else {
+                throw Self.bodyListRefusal(try await ListAccess.role(of: caller, inList: listID, on: sql))
+            }
+            return Self.placed(task, in: listID)
         }
     }
 
