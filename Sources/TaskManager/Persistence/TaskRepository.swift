@@ -23,16 +23,8 @@ struct TaskRepository: Sendable {
     }
 
     /// Inserts `task` into `listID`, which needs `editor`: the check and the insert are one
-    /// statement. `nil`: the caller's default list, looked up. A list deleted meanwhile leaves no
-    /// task behind: the foreign key refuses it.
-    func create(_ task: TaskItem, in listID: String?, caller: String) async throws -> TaskItem {
-        guard let listID else {
-            let home = try await database.read { sql in
-                try await sql.first("SELECT id FROM lists WHERE owner_id = \(bind: caller) AND is_default", { try $0.string(0) })
-            }
-            guard let home else { throw ListAccess.Refusal.notFound(.list) }
-            return try await create(task, inHome: home)
-        }
+    /// statement. A list deleted meanwhile leaves no task behind: the foreign key refuses it.
+    func create(_ task: TaskItem, in listID: String, caller: String) async throws -> TaskItem {
         let insert: SQLStatement = """
             INSERT INTO tasks (id, list_id, created_by, title, description, done, priority, due_date, created_at, updated_at)
             SELECT \(bind: task.id), \(bind: listID), \(bind: task.createdBy), \(bind: task.title), \(bind: task.description),

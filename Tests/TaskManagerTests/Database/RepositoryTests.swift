@@ -50,7 +50,7 @@ import Testing
             try await users.create(alice)
             try await users.create(bob)
             let tasks = TaskRepository(database: db)
-            let task = try await tasks.create(makeTask(by: alice.id, title: "Alice's", at: 1_000), in: nil, caller: alice.id)
+            let task = try await tasks.create(makeTask(by: alice.id, title: "Alice's", at: 1_000), inHomeOf: alice.id)
             #expect(try await tasks.find(id: task.id, caller: alice.id) == task)
             // Bob is no member of Alice's default list: her task does not exist for him.
             let gone = ListAccess.Refusal.notFound(.task)
@@ -95,7 +95,9 @@ import Testing
                 // Three tasks share each creation time: ties are broken by id, descending. Every
                 // other one in a second list: the page walks both.
                 let task = makeTask(by: owner.id, title: "task \(index)", at: Int64(1_000 + index / 3))
-                created.append(try await tasks.create(task, in: index % 2 == 0 ? nil : second.id, caller: owner.id))
+                created.append(
+                    index % 2 == 0
+                        ? try await tasks.create(task, inHomeOf: owner.id) : try await tasks.create(task, in: second.id, caller: owner.id))
             }
             func walk(_ listID: String?) async throws -> [String] {
                 var seen: [String] = []
@@ -120,7 +122,7 @@ import Testing
             let owner = makeUser("filters")
             try await UserRepository(database: db).create(owner)
             let tasks = TaskRepository(database: db)
-            func add(_ task: TaskItem) async throws { _ = try await tasks.create(task, in: nil, caller: owner.id) }
+            func add(_ task: TaskItem) async throws { _ = try await tasks.create(task, inHomeOf: owner.id) }
             try await add(makeTask(by: owner.id, title: "Buy MILK", at: 1, done: false, priority: .high, due: "2026-12-01"))
             try await add(makeTask(by: owner.id, title: "milkshake", at: 2, done: true, priority: .low, due: "2026-12-31"))
             try await add(makeTask(by: owner.id, title: "100% done_ish", at: 3, done: true, priority: .normal))
@@ -147,9 +149,7 @@ import Testing
         try await engine.withDatabase { db in
             let user = makeUser("hana")
             try await UserRepository(database: db).create(user)
-            let home = try #require(try await db.read { sql in
-                try await sql.first("SELECT id FROM lists WHERE owner_id = \(bind: user.id) AND is_default") { try $0.string(0) }
-            })
+            let home = try await homeListID(of: user.id, in: db)
             let tasks = TaskRepository(database: db)
             let created = try await tasks.create(makeTask(by: user.id, title: "home", at: 1), inHome: home)
             #expect(created.listID == home)

@@ -88,7 +88,9 @@ import Testing
                 _ = try await invitations.accept(invitationID: invitation.id, caller: user.id, at: Date())
             }
             func add(_ title: String, to listID: String?, by user: User, at time: Int64) async throws -> TaskItem {
-                try await tasks.create(makeTask(by: user.id, title: title, at: time), in: listID, caller: user.id)
+                let task = makeTask(by: user.id, title: title, at: time)
+                guard let listID else { return try await tasks.create(task, inHomeOf: user.id) }
+                return try await tasks.create(task, in: listID, caller: user.id)
             }
 
             let shared = try await lists.create(name: "Shared", ownerID: alice.id, at: Date())

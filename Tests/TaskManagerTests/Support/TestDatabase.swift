@@ -86,6 +86,21 @@ func makeUser(_ name: String, at date: Date = Microseconds.now()) -> User {
         isActive: true, isAdmin: false, createdAt: date)
 }
 
+/// The id of `userID`'s default list, which `POST /tasks` without `list_id` takes from the session.
+func homeListID(of userID: String, in db: AppDatabase) async throws -> String {
+    try #require(
+        try await db.read { sql in
+            try await sql.first("SELECT id FROM lists WHERE owner_id = \(bind: userID) AND is_default") { try $0.string(0) }
+        })
+}
+
+extension TaskRepository {
+    /// `task` in `owner`'s default list, as `POST /tasks` without `list_id` places it.
+    func create(_ task: TaskItem, inHomeOf owner: String) async throws -> TaskItem {
+        try await create(task, inHome: try await homeListID(of: owner, in: database))
+    }
+}
+
 /// A task made by `author`; the list is the repository's to set (`TaskRepository.create(_:in:caller:)`).
 func makeTask(by author: String, title: String, at microseconds: Int64, done: Bool = false, priority: Priority = .normal, due: String? = nil)
     -> TaskItem
