@@ -38,9 +38,13 @@ public final class AuthenticationMiddleware: ClientMiddleware {
 
     /// The operations that take no token (or, for the token endpoint, authenticate otherwise).
     static let withoutToken: Set<String> = [
-        Operations.CreateToken.id, Operations.RevokeToken.id, Operations.AuthorizeDevice.id, Operations.CreateUser.id, Operations.GetHealth.id,
+        Operations.CreateToken.id, Operations.RevokeToken.id, Operations.AuthorizeDevice.id, Operations.GetHealth.id,
         Operations.GetReadiness.id, Operations.GetMetrics.id, Operations.GetServerMetadata.id,
     ]
+
+    /// The operations open to anyone that a signed-in caller may still send a token to: registering
+    /// an account is an admin's when the server runs without open registration.
+    static let tokenIfSignedIn: Set<String> = [Operations.CreateUser.id]
 
     public func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
@@ -51,7 +55,14 @@ public final class AuthenticationMiddleware: ClientMiddleware {
         let refresh: @Sendable (String) async throws -> TokenKeeper.Tokens = { refreshToken in
             try await Self.refresh(refreshToken, clientID: clientID, baseURL: baseURL, transport: transport)
         }
-        let token = try await keeper.token(refusing: nil, refresh: refresh)
+        let token: String
+        if Self.tokenIfSignedIn.contains(operationID) {
+            // Signed out (or refused at the refresh): the operation goes without a token.
+            guard let held = try? await keeper.tokenIfSignedIn(refresh: refresh) else { return try await next(request, body, baseURL) }
+            token = held
+        } else {
+            token = try await keeper.token(refusing: nil, refresh: refresh)
+        }
         var authorized = request
         authorized.headerFields[.authorization] = "Bearer \(token)"
         let (response, responseBody) = try await next(authorized, body, baseURL)
@@ -141,6 +152,13 @@ actor TokenKeeper {
         refreshes += 1
         defer { running = nil }
         return try await task.value
+    }
+
+    /// `token(refusing: nil, …)` when there is a session to take it from; `nil`, without a
+    /// refresh, when there is none.
+    func tokenIfSignedIn(refresh: @escaping @Sendable (String) async throws -> Tokens) async throws -> String? {
+        if accessToken == nil, running == nil, try await store.load() == nil { return nil }
+        return try await token(refusing: nil, refresh: refresh)
     }
 
     /// Seconds before expiry at which a token is renewed: 5 of a long lifetime, a fifth of a short one.

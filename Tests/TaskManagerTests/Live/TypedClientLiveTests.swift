@@ -95,4 +95,32 @@ import Testing
             #expect(await store.load() == nil)
         }
     }
+    /// Without open registration only an admin registers accounts: the client sends a signed-in
+    /// admin's token to `createUser`, and a caller who is signed out still registers without one
+    /// where registration is open.
+    @Test func anAdminRegistersAccountsWhenRegistrationIsClosed() async throws {
+        for engine in TestEngine.shared {
+            try await engine.withEmptyDatabase { databaseURL in
+                let text = SharingLiveTests.text(databaseURL)
+                let server = try await LiveServer.start(["--open-registration", "false"], databaseURL: text)
+                defer { server.stopInBackground() }
+                let made = try await Binary.run(
+                    ["user", "create", "root", "--admin", "--password-stdin", "--database-url", text], stdin: "\(Self.password)\n")
+                try #require(made.status == 0, "\(made.stderr)")
+                let url = URL(string: "http://127.0.0.1:\(server.port)")!
+                let anonymous = TaskManagerConnection(serverURL: url, store: InMemoryRefreshTokenStore())
+                guard case .unauthorized = try await anonymous.client.createUser(body: .json(.init(username: "eve", password: Self.password)))
+                else { Issue.record("closed registration let a signed-out caller in"); return }
+                let admin = TaskManagerConnection(serverURL: url, store: InMemoryRefreshTokenStore())
+                try await admin.signIn(username: "root", password: Self.password)
+                let created = try await admin.client.createUser(body: .json(.init(username: "carol", password: Self.password))).created
+                #expect(try created.body.json.username == "carol")
+            }
+        }
+        // Open registration: a signed-out client registers without a token.
+        try await Self.withServer { url in
+            let (carol, _) = try await Self.account("carol", at: url)
+            #expect(try await carol.client.getMe().ok.body.json.username == "carol")
+        }
+    }
 }
