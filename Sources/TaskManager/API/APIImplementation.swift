@@ -2,7 +2,8 @@ import Foundation
 import TaskManagerAPI
 
 /// The handlers of the generated `APIProtocol`, one extension file per tag. They turn generated
-/// types into plain values, call the services and repositories, and turn the results back.
+/// types into plain values, call the services (tasks, lists and sharing through their services
+/// alone), and turn the results back.
 /// Failures are thrown as `APIError`; `ErrorResponse` renders them.
 struct APIImplementation: APIProtocol {
     let accounts: AccountService
@@ -14,9 +15,9 @@ struct APIImplementation: APIProtocol {
     let secondFactor: SecondFactorService
     let hasher: PasswordHasher
     let sessions: SessionRepository
-    let tasks: TaskRepository
-    let lists: ListRepository
-    let invitations: InvitationRepository
+    let tasks: TaskService
+    let lists: ListService
+    let sharing: SharingService
     let users: UserRepository
     let database: AppDatabase
     let clock: AppClock
@@ -37,6 +38,7 @@ extension APIImplementation {
         let authenticator = ClientAuthenticator(clients: clients, publicURL: settings.publicURL)
         let authorizations = AuthorizationRepository(database: database)
         let deviceGrants = DeviceGrantRepository(database: database)
+        let lists = ListRepository(database: database)
         let grants = SessionGrantService(
             sessions: sessions, authorizations: authorizations, clients: authenticator, tokens: dependencies.tokens,
             sessionTTL: settings.refreshTokenTTL, clock: dependencies.clock)
@@ -58,9 +60,9 @@ extension APIImplementation {
             secondFactor: dependencies.secondFactor,
             hasher: dependencies.hasher,
             sessions: sessions,
-            tasks: TaskRepository(database: database),
-            lists: ListRepository(database: database),
-            invitations: InvitationRepository(database: database),
+            tasks: TaskService(tasks: TaskRepository(database: database), clock: dependencies.clock),
+            lists: ListService(lists: lists, clock: dependencies.clock),
+            sharing: SharingService(lists: lists, invitations: InvitationRepository(database: database), clock: dependencies.clock),
             users: users,
             database: database,
             clock: dependencies.clock,
@@ -77,9 +79,4 @@ func rejectNulls(_ fields: [String]) throws {
         throw APIError.validation(
             nulls.map { ValidationIssue(loc: ["body", .key($0)], msg: "Input should not be null", type: "null_forbidden") })
     }
-}
-
-/// Ids are lower-case UUIDs; anything else names nothing (404, not 422).
-func canonicalID(_ text: String) -> String? {
-    UUID(uuidString: text).map { $0.uuidString.lowercased() }
 }

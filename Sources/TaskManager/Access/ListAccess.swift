@@ -6,22 +6,70 @@
 /// are read from the database by each statement, never from the token, and nothing is cached
 /// beyond the request: a removed member's next request is refused on every process.
 ///
-/// When a guarded statement finds nothing, `refusal` tells "not found" (the caller is no member,
-/// and the object's existence is not confirmed) from "not enough permissions" (a member whose role
-/// is too weak), by the caller's role read in the same transaction.
+/// A guarded statement runs through `first` or `all`: when it finds nothing, the refusal is decided
+/// here, once, in the same transaction — "not found" when the caller is no member (the object's
+/// existence is not confirmed), "not enough permissions" when their role is too weak, else the
+/// object itself is missing. Repositories decide no refusal and write no sentence of the contract.
 enum ListAccess {
     /// What the caller is refused, in the contract's words (`ErrorResponse` renders it).
     enum Refusal: Error, Equatable {
         case notFound(Subject)
         case notEnoughPermissions
-        case conflict(String)
-        /// A body field names something the caller cannot use (422 at `["body", field]`).
-        case invalidField(String, String)
     }
 
     enum Subject: String, Sendable {
         case list = "List", task = "Task", member = "Member", invitation = "Invitation", user = "User"
         var notFound: String { rawValue + " not found" }
+    }
+
+    /// What a guarded statement was about: a list, or a task (and through it, its list).
+    enum Target: Sendable {
+        case list(String)
+        case task(String)
+
+        /// The subject the caller is told of when they are no member.
+        var subject: Subject {
+            switch self {
+            case .list: .list
+            case .task: .task
+            }
+        }
+    }
+
+    /// `statement`'s row, which needs the caller to hold `needed` over `target`; none is refused
+    /// (see the type's comment), naming `missing` when the caller's role was enough.
+    static func first<Row>(
+        _ statement: SQLStatement, _ decode: (SQLRow) throws -> Row, caller: String, over target: Target, needed: ListRole,
+        missing: Subject? = nil, on sql: SQLConnection
+    ) async throws -> Row {
+        if let row = try await sql.first(statement, decode) { return row }
+        throw try await refusal(of: caller, over: target, needed: needed, missing: missing, on: sql)
+    }
+
+    /// `statement`'s rows; an empty answer is refused when the caller does not hold `needed` over
+    /// `target` (a list of theirs may have no rows).
+    static func all<Row>(
+        _ statement: SQLStatement, _ decode: (SQLRow) throws -> Row, caller: String, over target: Target, needed: ListRole,
+        on sql: SQLConnection
+    ) async throws -> [Row] {
+        let rows = try await sql.all(statement, decode)
+        if rows.isEmpty { try await require(caller, holds: needed, over: target, on: sql) }
+        return rows
+    }
+
+    /// Refuses unless the caller holds at least `needed` over `target`.
+    static func require(_ caller: String, holds needed: ListRole, over target: Target, on sql: SQLConnection) async throws {
+        let role = try await role(of: caller, over: target, on: sql)
+        guard let role else { throw Refusal.notFound(target.subject) }
+        if role < needed { throw Refusal.notEnoughPermissions }
+    }
+
+    /// Why a guarded statement over `target` found nothing (see the type's comment).
+    static func refusal(of caller: String, over target: Target, needed: ListRole, missing: Subject?, on sql: SQLConnection)
+        async throws -> Refusal
+    {
+        try await require(caller, holds: needed, over: target, on: sql)
+        return .notFound(missing ?? target.subject)
     }
 
     /// `JOIN list_members access …`: only rows of lists where the caller holds at least `role`;
@@ -50,34 +98,18 @@ enum ListAccess {
         """
     }
 
-    /// The caller's role in `listID`, or `nil` when they are no member.
-    static func role(of caller: String, inList listID: String, on sql: SQLConnection) async throws -> ListRole? {
-        try await sql.first(
-            "SELECT role FROM list_members WHERE list_id = \(bind: listID) AND user_id = \(bind: caller)",
-            { ListRole(rawValue: try $0.int(0)) }) ?? nil
-    }
-
-    /// The caller's role in the list that holds `taskID`, or `nil` when there is no such task or
-    /// the caller is no member of its list.
-    static func role(of caller: String, overTask taskID: String, on sql: SQLConnection) async throws -> ListRole? {
-        try await sql.first(
-            """
-            SELECT m.role FROM tasks t JOIN list_members m ON m.list_id = t.list_id AND m.user_id = \(bind: caller)
-            WHERE t.id = \(bind: taskID)
-            """, { ListRole(rawValue: try $0.int(0)) }) ?? nil
-    }
-
-    /// Why a guarded statement about `subject` found nothing, for a caller whose role is `role`:
-    /// no member → not found; a role under `needed` → not enough permissions; else the object
-    /// itself is not there.
-    static func refusal(_ subject: Subject, role: ListRole?, needed: ListRole) -> Refusal {
-        guard let role, role < needed else { return .notFound(subject) }
-        return .notEnoughPermissions
-    }
-
-    /// For the list of a request: no member → "List not found", else as `refusal`.
-    static func refusal(listRole role: ListRole?, needed: ListRole, else subject: Subject) -> Refusal {
-        guard let role else { return .notFound(.list) }
-        return role < needed ? .notEnoughPermissions : .notFound(subject)
+    /// The caller's role over `target`, or `nil` when they are no member (or there is no such task).
+    static func role(of caller: String, over target: Target, on sql: SQLConnection) async throws -> ListRole? {
+        let statement: SQLStatement =
+            switch target {
+            case .list(let listID):
+                "SELECT role FROM list_members WHERE list_id = \(bind: listID) AND user_id = \(bind: caller)"
+            case .task(let taskID):
+                """
+                SELECT m.role FROM tasks t JOIN list_members m ON m.list_id = t.list_id AND m.user_id = \(bind: caller)
+                WHERE t.id = \(bind: taskID)
+                """
+            }
+        return try await sql.first(statement, { ListRole(rawValue: try $0.int(0)) }) ?? nil
     }
 }

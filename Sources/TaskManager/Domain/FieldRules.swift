@@ -103,13 +103,15 @@ struct InvalidFields: Error, Equatable, Sendable {
     struct Problem: Equatable, Sendable {
         var field: String
         var message: String
+        /// The kind, in FastAPI's words (`value_error`, `date_from_datetime_parsing`, …).
+        var type = "value_error"
     }
 
     var problems: [Problem]
 
     /// Collects `field`'s problem, if it has one; throw with `throwIfAny()` after the last.
-    mutating func check(_ field: String, _ problem: String?) {
-        if let problem { problems.append(Problem(field: field, message: problem)) }
+    mutating func check(_ field: String, _ problem: String?, type: String = "value_error") {
+        if let problem { problems.append(Problem(field: field, message: problem, type: type)) }
     }
 
     func throwIfAny() throws {

@@ -43,4 +43,11 @@ struct Invitation: Sendable, Equatable {
 
     /// How long an invitation waits for its answer.
     static let lifetime: TimeInterval = 7 * 24 * 3600
+
+    /// How many invitations may wait: a list's members and pending invitations together, and one
+    /// sender's pending invitations (the contract's numbers are `SharingService.limits`).
+    struct Limits: Sendable, Equatable {
+        var perList: Int
+        var perSender: Int
+    }
 }

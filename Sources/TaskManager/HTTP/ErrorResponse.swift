@@ -20,7 +20,7 @@ enum ErrorResponse {
         case let refusal as ListAccess.Refusal:
             return apiError(for: refusal)
         case let error as InvalidFields:  // every field the services check is one of the body's
-            return .validation(error.problems.map { ValidationIssue(loc: ["body", .key($0.field)], msg: $0.message, type: "value_error") })
+            return .validation(error.problems.map { ValidationIssue(loc: ["body", .key($0.field)], msg: $0.message, type: $0.type) })
         case let error as ServerError:
             return apiError(for: error, logger: logger)
         case let error as DecodingError:
@@ -45,8 +45,6 @@ enum ErrorResponse {
         switch refusal {
         case .notFound(let subject): .notFound(subject.notFound)
         case .notEnoughPermissions: .forbidden("Not enough permissions on this list")
-        case .conflict(let detail): .conflict(detail)
-        case .invalidField(let field, let message): .invalid(["body", .key(field)], message)
         }
     }
 

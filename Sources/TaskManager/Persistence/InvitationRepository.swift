@@ -6,33 +6,37 @@ import Foundation
 struct InvitationRepository: Sendable {
     let database: AppDatabase
 
-    /// At most this many members and pending invitations a list.
-    static let listLimit = 100
-    /// At most this many pending invitations sent by one user.
-    static let senderLimit = 50
+    /// What an invitation came to; the rules' words are `SharingService`'s.
+    enum Outcome: Sendable, Equatable {
+        case invited(Invitation)
+        case unknownUser
+        case alreadyMember
+        case alreadyInvited
+        /// The list has `perList` members and pending invitations.
+        case listFull
+        /// The caller has `perSender` pending invitations.
+        case senderFull
+    }
 
-    /// The owner invites `username` as `role`. Exclusive: the limits and "one pending invitation
-    /// per user" are decided with no other invitation being made meanwhile.
-    func invite(listID: String, username: String, role: ListRole, caller: String, at now: Date) async throws -> Invitation {
+    /// The owner invites `username` as `role`, within `limits`. Exclusive: the limits and "one
+    /// pending invitation per user" are decided with no other invitation being made meanwhile.
+    /// Invitations past their time are marked expired first, so they count for nothing.
+    func invite(
+        listID: String, username: String, role: ListRole, caller: String, at now: Date, limits: Invitation.Limits
+    ) async throws -> Outcome {
         let id = UUID().uuidString.lowercased()
         let nowMicros = Microseconds.from(now)
         return try await database.exclusiveWrite { sql in
-            let owned = try await sql.first(
+            _ = try await ListAccess.first(
                 """
                 SELECT id FROM lists
                 WHERE id = \(bind: listID) AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "lists.id"))
-                """, { try $0.string(0) })
-            if owned == nil {
-                throw ListAccess.refusal(
-                    listRole: try await ListAccess.role(of: caller, inList: listID, on: sql), needed: .owner, else: .list)
-            }
+                """, { try $0.string(0) }, caller: caller, over: .list(listID), needed: .owner, on: sql)
             guard !FieldRules.hasNUL(username),
                 let invitee = try await sql.first(
                     "SELECT id FROM users WHERE username_key = \(bind: UserRepository.key(username))", { try $0.string(0) })
-            else { throw ListAccess.Refusal.notFound(.user) }
-            if try await ListAccess.role(of: invitee, inList: listID, on: sql) != nil {
-                throw ListAccess.Refusal.conflict("\(username) is already a member of this list")
-            }
+            else { return .unknownUser }
+            if try await ListAccess.role(of: invitee, over: .list(listID), on: sql) != nil { return .alreadyMember }
             try await sql.execute(
                 """
                 UPDATE list_invitations SET status = 'expired'
@@ -44,63 +48,48 @@ struct InvitationRepository: Sendable {
                 SELECT COUNT(*) FROM list_invitations
                 WHERE list_id = \(bind: listID) AND user_id = \(bind: invitee) AND status = 'pending'
                 """, { try $0.int(0) }) ?? 0
-            if pendingForInvitee > 0 { throw ListAccess.Refusal.conflict("\(username) is already invited to this list") }
+            if pendingForInvitee > 0 { return .alreadyInvited }
             let taken = try await sql.first(
                 """
                 SELECT (SELECT COUNT(*) FROM list_members WHERE list_id = \(bind: listID))
                      + (SELECT COUNT(*) FROM list_invitations WHERE list_id = \(bind: listID) AND status = 'pending')
                 """, { try $0.int(0) }) ?? 0
-            if taken >= Self.listLimit {
-                throw ListAccess.Refusal.conflict("A list has at most \(Self.listLimit) members and pending invitations")
-            }
+            if taken >= limits.perList { return .listFull }
             let sent = try await sql.first(
                 "SELECT COUNT(*) FROM list_invitations WHERE invited_by = \(bind: caller) AND status = 'pending'", { try $0.int(0) }) ?? 0
-            if sent >= Self.senderLimit {
-                throw ListAccess.Refusal.conflict("You have \(Self.senderLimit) pending invitations: withdraw some first")
-            }
+            if sent >= limits.perSender { return .senderFull }
             try await sql.execute(
                 """
                 INSERT INTO list_invitations (id, list_id, user_id, role, invited_by, status, created_at, expires_at)
                 VALUES (\(bind: id), \(bind: listID), \(bind: invitee), \(bind: role.rawValue), \(bind: caller), 'pending',
                         \(bind: nowMicros), \(bind: Microseconds.from(now.addingTimeInterval(Invitation.lifetime))))
                 """)
-            guard let invitation = try await sql.first("\(Self.select) WHERE i.id = \(bind: id)", Self.decode) else {
-                throw ListAccess.Refusal.notFound(.invitation)
-            }
-            return invitation
+            return .invited(try await Self.find(id, on: sql))
         }
     }
 
     /// The list's pending invitations, oldest first (owner only).
     func pending(listID: String, caller: String, at now: Date) async throws -> [Invitation] {
         try await database.read { sql in
-            let found = try await sql.all(
+            // None: an owner's list without invitations, or not the caller's to see?
+            try await ListAccess.all(
                 """
                 \(Self.select) WHERE i.list_id = \(bind: listID) AND \(Self.isPending(at: now))
                 AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "i.list_id"))
                 ORDER BY i.created_at, i.id
-                """, Self.decode)
-            // None: an owner's list without invitations, or not the caller's to see?
-            if found.isEmpty, case let role = try await ListAccess.role(of: caller, inList: listID, on: sql), role != .owner {
-                throw ListAccess.refusal(listRole: role, needed: .owner, else: .list)
-            }
-            return found
+                """, Self.decode, caller: caller, over: .list(listID), needed: .owner, on: sql)
         }
     }
 
     /// The owner withdraws a pending invitation of this list.
     func withdraw(listID: String, invitationID: String, caller: String, at now: Date) async throws {
-        try await database.write { sql in
-            let withdrawn = try await sql.first(
+        _ = try await database.write { sql in
+            try await ListAccess.first(
                 """
                 UPDATE list_invitations SET status = 'withdrawn', answered_at = \(bind: Microseconds.from(now))
                 WHERE id = \(bind: invitationID) AND list_id = \(bind: listID) AND \(Self.isPending(at: now, table: "list_invitations"))
                 AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "list_invitations.list_id")) RETURNING id
-                """, { try $0.string(0) })
-            if withdrawn == nil {
-                throw ListAccess.refusal(
-                    listRole: try await ListAccess.role(of: caller, inList: listID, on: sql), needed: .owner, else: .invitation)
-            }
+                """, { try $0.string(0) }, caller: caller, over: .list(listID), needed: .owner, missing: .invitation, on: sql)
         }
     }
 
@@ -115,8 +104,18 @@ struct InvitationRepository: Sendable {
 
     /// The addressee accepts: the invitation is used (one statement decides a race: the second of
     /// two accepts finds it no longer pending) and the membership made, with the list's tasks in
-    /// the new member's feed (by `TaskFeedSchema`'s trigger). Returns the list's id.
-    func accept(invitationID: String, caller: String, at now: Date) async throws -> String {
+    /// the new member's feed (by `TaskFeedSchema`'s trigger). Only the addressee's own pending
+    /// invitation is answered: another's is as good as none.
+    func accept(invitationID: String, caller: String, at now: Date) async throws -> Acceptance {
+        do {
+            return try await accepting(invitationID: invitationID, caller: caller, at: now)
+        } catch AppDatabase.Failure.uniqueViolation {
+            // Rolled back, the invitation with it: nothing changed.
+            return .alreadyMember
+        }
+    }
+
+    private func accepting(invitationID: String, caller: String, at now: Date) async throws -> Acceptance {
         try await database.write { sql in
             guard
                 let (listID, roleNumber) = try await sql.first(
@@ -125,22 +124,24 @@ struct InvitationRepository: Sendable {
                     WHERE id = \(bind: invitationID) AND user_id = \(bind: caller) AND \(Self.isPending(at: now, table: "list_invitations"))
                     RETURNING list_id, role
                     """, { (try $0.string(0), try $0.int(1)) })
-            else { throw ListAccess.Refusal.notFound(.invitation) }
-            do {
-                try await sql.execute(
-                    """
-                    INSERT INTO list_members (list_id, user_id, role, added_at)
-                    VALUES (\(bind: listID), \(bind: caller), \(bind: roleNumber), \(bind: Microseconds.from(now)))
-                    """)
-            } catch AppDatabase.Failure.uniqueViolation {
-                throw ListAccess.Refusal.conflict("You are already a member of this list")
-            }
-            return listID
+            else { return .noSuchInvitation }
+            try await sql.execute(
+                """
+                INSERT INTO list_members (list_id, user_id, role, added_at)
+                VALUES (\(bind: listID), \(bind: caller), \(bind: roleNumber), \(bind: Microseconds.from(now)))
+                """)
+            return .joined(listID: listID)
         }
     }
 
-    /// The addressee declines.
-    func decline(invitationID: String, caller: String, at now: Date) async throws {
+    enum Acceptance: Sendable, Equatable {
+        case joined(listID: String)
+        case noSuchInvitation
+        case alreadyMember
+    }
+
+    /// The addressee declines; `false` when there was no such pending invitation of theirs.
+    func decline(invitationID: String, caller: String, at now: Date) async throws -> Bool {
         try await database.write { sql in
             let declined = try await sql.first(
                 """
@@ -148,8 +149,15 @@ struct InvitationRepository: Sendable {
                 WHERE id = \(bind: invitationID) AND user_id = \(bind: caller) AND \(Self.isPending(at: now, table: "list_invitations"))
                 RETURNING id
                 """, { try $0.string(0) })
-            if declined == nil { throw ListAccess.Refusal.notFound(.invitation) }
+            return declined != nil
         }
+    }
+
+    private static func find(_ id: String, on sql: SQLConnection) async throws -> Invitation {
+        guard let invitation = try await sql.first("\(select) WHERE i.id = \(bind: id)", decode) else {
+            throw ListAccess.Refusal.notFound(.invitation)
+        }
+        return invitation
     }
 
     private static func isPending(at now: Date, table: String = "i") -> SQLStatement {

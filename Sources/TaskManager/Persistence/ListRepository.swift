@@ -39,45 +39,41 @@ struct ListRepository: Sendable {
 
     func rename(id: String, caller: String, to name: String, at now: Date) async throws -> TaskList {
         try await database.write { sql in
-            let renamed = try await sql.first(
+            _ = try await ListAccess.first(
                 """
                 UPDATE lists SET name = \(bind: name), updated_at = \(bind: Microseconds.from(now))
                 WHERE id = \(bind: id) AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "lists.id")) RETURNING id
-                """, { try $0.string(0) })
-            if renamed == nil { throw try await Self.refusal(listID: id, caller: caller, needed: .owner, on: sql) }
+                """, { try $0.string(0) }, caller: caller, over: .list(id), needed: .owner, on: sql)
             return try await Self.find(id: id, caller: caller, on: sql)
         }
     }
 
-    /// Deletes the list with its tasks, members and invitations (foreign keys cascade); never a
-    /// default list.
-    func delete(id: String, caller: String) async throws {
+    /// Deletes the owner's list with its tasks, members and invitations (foreign keys cascade),
+    /// unless it is a default list: `false`, and nothing deleted.
+    func delete(id: String, caller: String) async throws -> Bool {
         try await database.write { sql in
-            if try await Self.ownedListIsDefault(id, caller: caller, on: sql) {
-                throw ListAccess.Refusal.conflict("The default list cannot be deleted")
-            }
+            if try await Self.ownedListIsDefault(id, caller: caller, on: sql) { return false }
             try await sql.execute("DELETE FROM lists WHERE id = \(bind: id)")
+            return true
         }
     }
 
     /// The list's members, the owner first, then by the time they joined.
     func members(listID: String, caller: String) async throws -> [ListMember] {
         try await database.read { sql in
-            let members = try await sql.all(
+            // Every list has its owner as a member: nothing means the caller is not one.
+            try await ListAccess.all(
                 """
                 SELECT u.id, u.username, m.role, m.added_at FROM list_members m JOIN users u ON u.id = m.user_id
                 WHERE m.list_id = \(bind: listID) AND \(ListAccess.guarded(caller: caller, atLeast: .viewer, listColumn: "m.list_id"))
                 ORDER BY m.role DESC, m.added_at, u.id
-                """, Self.decodeMember)
-            // Every list has its owner as a member: nothing means the caller is not one.
-            if members.isEmpty { throw ListAccess.Refusal.notFound(.list) }
-            return members
+                """, Self.decodeMember, caller: caller, over: .list(listID), needed: .viewer, on: sql)
         }
     }
 
-    /// The owner makes a member a viewer or an editor. The owner's own role changes only by
-    /// giving the list away.
-    func setRole(listID: String, userID: String, to role: ListRole, caller: String) async throws -> ListMember {
+    /// The owner makes a member a viewer or an editor. `nil` when `userID` is the owner, whose
+    /// role this does not change.
+    func setRole(listID: String, userID: String, to role: ListRole, caller: String) async throws -> ListMember? {
         try await database.write { sql in
             let changed = try await sql.first(
                 """
@@ -85,11 +81,9 @@ struct ListRepository: Sendable {
                 WHERE list_id = \(bind: listID) AND user_id = \(bind: userID) AND role <> \(bind: ListRole.owner.rawValue)
                 AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "list_members.list_id")) RETURNING user_id
                 """, { try $0.string(0) })
-            if changed == nil {
-                let refusal = try await Self.refusal(listID: listID, caller: caller, needed: .owner, else: .member, on: sql)
-                if refusal == .notFound(.member), try await ListAccess.role(of: userID, inList: listID, on: sql) == .owner {
-                    throw ListAccess.Refusal.conflict("The owner's role changes only by giving the list away")
-                }
+            guard changed != nil else {
+                let refusal = try await ListAccess.refusal(of: caller, over: .list(listID), needed: .owner, missing: .member, on: sql)
+                if refusal == .notFound(.member), try await Self.isOwner(userID, of: listID, on: sql) { return nil }
                 throw refusal
             }
             return try await Self.member(listID: listID, userID: userID, on: sql)
@@ -97,8 +91,9 @@ struct ListRepository: Sendable {
     }
 
     /// The owner removes a member, or a member leaves (`userID` is the caller). Their feed rows go
-    /// with the membership; the tasks they made stay in the list.
-    func removeMember(listID: String, userID: String, caller: String) async throws {
+    /// with the membership; the tasks they made stay in the list. `false` when `userID` is the
+    /// owner, who stays.
+    func removeMember(listID: String, userID: String, caller: String) async throws -> Bool {
         try await database.write { sql in
             let removed = try await sql.first(
                 """
@@ -107,25 +102,30 @@ struct ListRepository: Sendable {
                 AND (user_id = \(bind: caller) OR \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "list_members.list_id")))
                 RETURNING user_id
                 """, { try $0.string(0) })
-            guard removed == nil else { return }
-            let callerRole = try await ListAccess.role(of: caller, inList: listID, on: sql)
-            if callerRole == .owner, try await ListAccess.role(of: userID, inList: listID, on: sql) == .owner {
-                throw ListAccess.Refusal.conflict("The owner cannot leave the list: give it away first")
-            }
-            throw ListAccess.refusal(listRole: callerRole, needed: .owner, else: .member)
+            guard removed == nil else { return true }
+            let refusal = try await ListAccess.refusal(of: caller, over: .list(listID), needed: .owner, missing: .member, on: sql)
+            if refusal == .notFound(.member), try await Self.isOwner(userID, of: listID, on: sql) { return false }
+            throw refusal
         }
     }
 
+    /// What giving a list away came to.
+    enum Transfer: Sendable, Equatable {
+        case transferred(TaskList)
+        /// A default list stays its owner's.
+        case defaultList
+        /// The new owner must already be a member.
+        case notAMember
+    }
+
     /// The owner gives the list away to a member, who becomes its owner; the old owner an editor.
-    func transfer(listID: String, to newOwner: String, caller: String, at now: Date) async throws -> TaskList {
+    func transfer(listID: String, to newOwner: String, caller: String, at now: Date) async throws -> Transfer {
         // Exclusive: two transfers of one list at once must not both demote and promote.
         try await database.exclusiveWrite { sql in
-            if try await Self.ownedListIsDefault(listID, caller: caller, on: sql) {
-                throw ListAccess.Refusal.conflict("The default list cannot be given away")
-            }
-            let targetRole = try await ListAccess.role(of: newOwner, inList: listID, on: sql)
-            guard let targetRole else { throw ListAccess.Refusal.invalidField("user_id", "Not a member of this list") }
-            guard targetRole != .owner else { return try await Self.find(id: listID, caller: caller, on: sql) }
+            if try await Self.ownedListIsDefault(listID, caller: caller, on: sql) { return .defaultList }
+            let targetRole = try await ListAccess.role(of: newOwner, over: .list(listID), on: sql)
+            guard let targetRole else { return .notAMember }
+            guard targetRole != .owner else { return .transferred(try await Self.find(id: listID, caller: caller, on: sql)) }
             // Demote first: the database allows one owner row at a time, and checks at COMMIT that
             // `lists.owner_id` names the owner row.
             let owner = ListRole.owner.rawValue
@@ -135,7 +135,7 @@ struct ListRepository: Sendable {
                 "UPDATE list_members SET role = \(bind: owner) WHERE list_id = \(bind: listID) AND user_id = \(bind: newOwner)")
             try await sql.execute(
                 "UPDATE lists SET owner_id = \(bind: newOwner), updated_at = \(bind: Microseconds.from(now)) WHERE id = \(bind: listID)")
-            return try await Self.find(id: listID, caller: caller, on: sql)
+            return .transferred(try await Self.find(id: listID, caller: caller, on: sql))
         }
     }
 
@@ -157,10 +157,9 @@ struct ListRepository: Sendable {
     }
 
     static func find(id: String, caller: String, on sql: SQLConnection) async throws -> TaskList {
-        guard let list = try await sql.first("\(select(caller: caller, atLeast: .viewer)) WHERE l.id = \(bind: id)", decode) else {
-            throw ListAccess.Refusal.notFound(.list)
-        }
-        return list
+        try await ListAccess.first(
+            "\(select(caller: caller, atLeast: .viewer)) WHERE l.id = \(bind: id)", decode, caller: caller, over: .list(id), needed: .viewer,
+            on: sql)
     }
 
     private static func member(listID: String, userID: String, on sql: SQLConnection) async throws -> ListMember {
@@ -176,28 +175,23 @@ struct ListRepository: Sendable {
 
     /// Whether the caller's own list `listID` is a default list; refused unless the caller owns it.
     private static func ownedListIsDefault(_ listID: String, caller: String, on sql: SQLConnection) async throws -> Bool {
-        let isDefault = try await sql.first(
+        try await ListAccess.first(
             """
             SELECT is_default FROM lists
             WHERE id = \(bind: listID) AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "lists.id"))
-            """, { try $0.bool(0) })
-        guard let isDefault else { throw try await refusal(listID: listID, caller: caller, needed: .owner, on: sql) }
-        return isDefault
+            """, { try $0.bool(0) }, caller: caller, over: .list(listID), needed: .owner, on: sql)
     }
 
-    /// Why a guarded statement on `listID` found nothing.
-    private static func refusal(
-        listID: String, caller: String, needed: ListRole, else subject: ListAccess.Subject = .list, on sql: SQLConnection
-    ) async throws -> ListAccess.Refusal {
-        ListAccess.refusal(listRole: try await ListAccess.role(of: caller, inList: listID, on: sql), needed: needed, else: subject)
+    private static func isOwner(_ userID: String, of listID: String, on sql: SQLConnection) async throws -> Bool {
+        try await ListAccess.role(of: userID, over: .list(listID), on: sql) == .owner
     }
 
     /// The caller's default list sorts before every other (key 0); the rest by creation.
-    private static let sortKey = "CASE WHEN l.is_default AND access.role = 3 THEN 0 ELSE l.created_at END"
+    private static let sortKey = "CASE WHEN l.is_default AND access.role = \(ListRole.owner.rawValue) THEN 0 ELSE l.created_at END"
 
     private static func select(caller: String, atLeast role: ListRole) -> SQLStatement {
         """
-        SELECT l.id, l.name, access.role, l.owner_id, o.username, l.is_default AND access.role = 3,
+        SELECT l.id, l.name, access.role, l.owner_id, o.username, l.is_default AND access.role = \(unsafeRaw: String(ListRole.owner.rawValue)),
                (SELECT COUNT(*) FROM list_members c WHERE c.list_id = l.id), l.created_at, l.updated_at
         FROM lists l \(ListAccess.member(caller: caller, atLeast: role, listColumn: "l.id"))
         JOIN users o ON o.id = l.owner_id

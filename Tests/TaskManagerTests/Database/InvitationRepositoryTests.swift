@@ -27,9 +27,14 @@ import Testing
                 }
             }
             let invitations = InvitationRepository(database: db)
-            _ = try await invitations.invite(listID: list.id, username: people[98].username, role: .viewer, caller: owner.id, at: Date())
-            await #expect(throws: ListAccess.Refusal.conflict("A list has at most 100 members and pending invitations")) {
-                try await invitations.invite(listID: list.id, username: people[99].username, role: .viewer, caller: owner.id, at: Date())
+            let sharing = SharingService(lists: ListRepository(database: db), invitations: invitations, clock: .system)
+            _ = try await sharing.invite(listID: list.id, username: people[98].username, role: .viewer, caller: owner.id)
+            #expect(
+                try await invitations.invite(
+                    listID: list.id, username: people[99].username, role: .viewer, caller: owner.id, at: Date(), limits: SharingService.limits)
+                    == .listFull)
+            await #expect(throws: APIError.conflict("A list has at most 100 members and pending invitations")) {
+                try await sharing.invite(listID: list.id, username: people[99].username, role: .viewer, caller: owner.id)
             }
             #expect(try await ListRepository(database: db).find(id: list.id, caller: owner.id).memberCount == 99)
         }
@@ -46,17 +51,15 @@ import Testing
             let list = try await ListRepository(database: db).create(name: "Club", ownerID: owner.id, at: Date())
             let invitations = InvitationRepository(database: db)
             let sent = Microseconds.date(1_000_000_000_000)
-            let invitation = try await invitations.invite(listID: list.id, username: "GUEST", role: .editor, caller: owner.id, at: sent)
+            let invitation = try await invitations.invite(listID: list.id, username: "GUEST", role: .editor, caller: owner.id, at: sent).made
             #expect(invitation.expiresAt == sent.addingTimeInterval(7 * 24 * 3600))
             let late = sent.addingTimeInterval(7 * 24 * 3600 + 1)
             #expect(try await invitations.addressed(to: guest.id, at: late).isEmpty)
             #expect(try await invitations.pending(listID: list.id, caller: owner.id, at: late).isEmpty)
-            await #expect(throws: ListAccess.Refusal.notFound(.invitation)) {
-                try await invitations.accept(invitationID: invitation.id, caller: guest.id, at: late)
-            }
+            #expect(try await invitations.accept(invitationID: invitation.id, caller: guest.id, at: late) == .noSuchInvitation)
             // Sent again: the expired one no longer counts as pending.
-            let again = try await invitations.invite(listID: list.id, username: "guest", role: .viewer, caller: owner.id, at: late)
-            #expect(try await invitations.accept(invitationID: again.id, caller: guest.id, at: late) == list.id)
+            let again = try await invitations.invite(listID: list.id, username: "guest", role: .viewer, caller: owner.id, at: late).made
+            #expect(try await invitations.accept(invitationID: again.id, caller: guest.id, at: late) == .joined(listID: list.id))
             #expect(try await ListAccess.role(of: guest.id, inList: list.id, on: db) == .viewer)
         }
     }
@@ -65,6 +68,27 @@ import Testing
 extension ListAccess {
     /// For tests: the role read outside a request's transaction.
     static func role(of user: String, inList listID: String, on database: AppDatabase) async throws -> ListRole? {
-        try await database.read { sql in try await role(of: user, inList: listID, on: sql) }
+        try await database.read { sql in try await role(of: user, over: .list(listID), on: sql) }
     }
+}
+
+extension InvitationRepository {
+    /// For tests: `invite` within the contract's limits.
+    func invite(listID: String, username: String, role: ListRole, caller: String, at now: Date) async throws -> Outcome {
+        try await invite(listID: listID, username: username, role: role, caller: caller, at: now, limits: SharingService.limits)
+    }
+}
+
+extension InvitationRepository.Outcome {
+    /// The invitation made; a test fails on any other outcome.
+    var made: Invitation {
+        get throws {
+            guard case .invited(let invitation) = self else { throw RefusedInvitation(outcome: self) }
+            return invitation
+        }
+    }
+}
+
+struct RefusedInvitation: Error {
+    var outcome: InvitationRepository.Outcome
 }

@@ -84,7 +84,7 @@ import Testing
                 #expect(feed == expected, "\(step)", sourceLocation: sourceLocation)
             }
             func join(_ listID: String, _ user: User, as role: ListRole) async throws {
-                let invitation = try await invitations.invite(listID: listID, username: user.username, role: role, caller: alice.id, at: Date())
+                let invitation = try await invitations.invite(listID: listID, username: user.username, role: role, caller: alice.id, at: Date()).made
                 _ = try await invitations.accept(invitationID: invitation.id, caller: user.id, at: Date())
             }
             func add(_ title: String, to listID: String?, by user: User, at time: Int64) async throws -> TaskItem {
@@ -113,8 +113,8 @@ import Testing
             try await expectFeedMatchesMemberships("a role changed")
             try await tasks.delete(id: byBob.id, caller: alice.id)
             try await expectFeedMatchesMemberships("a task deleted")
-            try await lists.removeMember(listID: shared.id, userID: cat.id, caller: alice.id)
-            try await lists.removeMember(listID: other.id, userID: bob.id, caller: bob.id)
+            _ = try await lists.removeMember(listID: shared.id, userID: cat.id, caller: alice.id)
+            _ = try await lists.removeMember(listID: other.id, userID: bob.id, caller: bob.id)
             try await expectFeedMatchesMemberships("a member removed, a member left")
             _ = try await add("late", to: shared.id, by: bob, at: 5)
             _ = try await lists.transfer(listID: shared.id, to: bob.id, caller: alice.id, at: Date())
@@ -122,7 +122,7 @@ import Testing
             try await join(other.id, cat, as: .editor)
             #expect(try await UserRepository(database: db).delete(id: cat.id) == .deleted)
             try await expectFeedMatchesMemberships("a member's account deleted")
-            try await lists.delete(id: other.id, caller: alice.id)
+            _ = try await lists.delete(id: other.id, caller: alice.id)
             try await expectFeedMatchesMemberships("a list deleted with its tasks and members")
             #expect(try await UserRepository(database: db).delete(id: bob.id) == .deleted)
             try await expectFeedMatchesMemberships("an owner's account deleted, with the list it owned")
