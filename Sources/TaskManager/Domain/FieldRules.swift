@@ -56,6 +56,28 @@ enum FieldRules {
         return nil
     }
 
+    /// The rule of a body's field by its name in the contract, with the issue type its 422 gives:
+    /// the services check a decoded body with it, and `BodyShape` a body the decoder refused, so
+    /// both name every problem in the same words. Fields of `checkedSchemas` only.
+    static func problem(ofField field: String, _ value: String) -> InvalidFields.Problem? {
+        let (message, type): (String?, String) =
+            switch field {
+            case "title": (title(value), "value_error")
+            case "description": (description(value), textIssueType(value))
+            case "due_date": (date(value), "date_from_datetime_parsing")
+            case "name": (listName(value), textIssueType(value))
+            case "username": (username(value), "value_error")
+            case "email": (email(value), "value_error")
+            case "full_name": (fullName(value), "value_error")
+            default: (nil, "value_error")
+            }
+        return message.map { InvalidFields.Problem(field: field, message: $0, type: type) }
+    }
+
+    /// The document's request bodies whose fields `problem(ofField:_:)` rules (an invitation's
+    /// `username` names an account, whatever its form: an unknown one is 404, not 422).
+    static let checkedSchemas: Set<String> = ["UserCreate", "UserUpdate", "TaskCreate", "TaskUpdate", "ListCreate", "ListUpdate"]
+
     /// Text searched for (`q` of `GET /tasks`).
     static func searchText(_ value: String) -> String? {
         if hasNUL(value) { return nulRefused }
@@ -112,6 +134,11 @@ struct InvalidFields: Error, Equatable, Sendable {
     /// Collects `field`'s problem, if it has one; throw with `throwIfAny()` after the last.
     mutating func check(_ field: String, _ problem: String?, type: String = "value_error") {
         if let problem { problems.append(Problem(field: field, message: problem, type: type)) }
+    }
+
+    /// Collects the problem of `field`, sent as `value`, by its rule (`FieldRules.problem`).
+    mutating func check(field: String, _ value: String?) {
+        if let value, let problem = FieldRules.problem(ofField: field, value) { problems.append(problem) }
     }
 
     func throwIfAny() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// The shape the document gives a JSON request body — types, required and unknown properties,
-/// enumerations — read once at start. The generated decoder stops at a body's first problem; on
+/// enumerations, and the field rules of the bodies the services check — read once at start. The generated decoder stops at a body's first problem; on
 /// that path only, `BodyIssuesMiddleware` asks this for all of them, as FastAPI reports them.
 indirect enum BodyShape: Sendable {
     struct Property: Sendable {
@@ -10,7 +10,8 @@ indirect enum BodyShape: Sendable {
         var shape: BodyShape
     }
 
-    case object([Property], required: Set<String>, closed: Bool)
+    /// `ruled`: its string fields also answer to `FieldRules` (one of `FieldRules.checkedSchemas`).
+    case object([Property], required: Set<String>, closed: Bool, ruled: Bool)
     case array(BodyShape)
     case string, boolean, integer, number, null
     case oneOf([String])
@@ -20,12 +21,13 @@ indirect enum BodyShape: Sendable {
     /// `schema` with its `$ref`s resolved against `root`.
     init(_ schema: Node, in root: Node) {
         var schema = schema
+        var name: String?
         for _ in 0..<8 {
             guard let reference = schema["$ref"]?.string else { break }
             // "#/components/schemas/Name"
             let path = reference.dropFirst(2).split(separator: "/").map(String.init)
             guard let target = path.reduce(Optional(root), { $0?[$1] }) else { self = .anything; return }
-            schema = target
+            (schema, name) = (target, path.last)
         }
         if let values = schema["enum"]?.sequence {
             self = .oneOf(values.compactMap(\.string))
@@ -35,23 +37,25 @@ indirect enum BodyShape: Sendable {
             let others = shapes.filter { if case .null = $0 { false } else { true } }
             self = others.count == 1 && shapes.count == 2 ? .nullable(others[0]) : .anything
         } else if let types = schema["type"]?.sequence?.compactMap(\.string) {
-            let shape = Self(type: types.first { $0 != "null" } ?? "null", schema, in: root)
+            let shape = Self(type: types.first { $0 != "null" } ?? "null", schema, named: name, in: root)
             self = types.contains("null") && types.count > 1 ? .nullable(shape) : shape
         } else if let type = schema["type"]?.string {
-            self = Self(type: type, schema, in: root)
+            self = Self(type: type, schema, named: name, in: root)
         } else {
             self = .anything
         }
     }
 
-    private init(type: String, _ schema: Node, in root: Node) {
+    private init(type: String, _ schema: Node, named name: String?, in root: Node) {
         switch type {
         case "object":
             let properties = (schema["properties"]?.mapping ?? [:]).compactMap { key, value in
                 key.string.map { Property(name: $0, shape: BodyShape(value, in: root)) }
             }
             let required = Set(schema["required"]?.sequence?.compactMap(\.string) ?? [])
-            self = .object(properties, required: required, closed: schema["additionalProperties"]?.bool == false)
+            self = .object(
+                properties, required: required, closed: schema["additionalProperties"]?.bool == false,
+                ruled: name.map(FieldRules.checkedSchemas.contains) ?? false)
         case "array": self = .array(schema["items"].map { BodyShape($0, in: root) } ?? .anything)
         case "string": self = .string
         case "boolean": self = .boolean
@@ -72,10 +76,13 @@ indirect enum BodyShape: Sendable {
         case (.nullable(let shape), _):
             return shape.issues(of: value, at: location)
         case (.oneOf(let values), .string(let text)):
-            return values.contains(text) ? [] : [ValidationIssue(loc: location, msg: "Invalid value", type: "value_error")]
+            // Pydantic's words, with the allowed values: "Input should be 'low', 'normal' or 'high'".
+            let quoted = values.map { "'\($0)'" }
+            let allowed = quoted.count > 1 ? quoted.dropLast().joined(separator: ", ") + " or " + quoted[quoted.count - 1] : quoted.joined()
+            return values.contains(text) ? [] : [ValidationIssue(loc: location, msg: "Input should be \(allowed)", type: "enum")]
         case (.array(let element), .array(let items)):
             return items.enumerated().flatMap { index, item in element.issues(of: item, at: location + [.index(index)]) }
-        case (.object(let properties, let required, let closed), .object(let members)):
+        case (.object(let properties, let required, let closed, let ruled), .object(let members)):
             var issues: [ValidationIssue] = []
             for property in properties {
                 let place = location + [.key(property.name)]
@@ -88,7 +95,11 @@ indirect enum BodyShape: Sendable {
                     // An optional property may be left out, not sent as null (see `ExplicitNulls`).
                     issues.append(ValidationIssue(loc: place, msg: "Input should not be null", type: "null_forbidden"))
                 case let member?:
-                    issues += property.shape.issues(of: member, at: place)
+                    let found = property.shape.issues(of: member, at: place)
+                    issues += found
+                    if ruled, found.isEmpty, case .string(let text) = member, let problem = FieldRules.problem(ofField: property.name, text) {
+                        issues.append(ValidationIssue(loc: place, msg: problem.message, type: problem.type))
+                    }
                 }
             }
             if closed {

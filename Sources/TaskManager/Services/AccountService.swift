@@ -17,10 +17,10 @@ struct AccountService: Sendable {
     /// Throws `InvalidFields` or `APIError.conflict` for a taken name.
     func register(_ registration: Registration, now: Date = Microseconds.now()) async throws -> User {
         var invalid = InvalidFields(problems: [])
-        invalid.check("username", FieldRules.username(registration.username))
+        invalid.check(field: "username", registration.username)
         invalid.check("password", PasswordHasher.lengthProblem(registration.password))
-        invalid.check("email", registration.email.flatMap(FieldRules.email))
-        invalid.check("full_name", registration.fullName.flatMap(FieldRules.fullName))
+        invalid.check(field: "email", registration.email)
+        invalid.check(field: "full_name", registration.fullName)
         try invalid.throwIfAny()
 
         // Cheap refusal before the costly hash; the unique index still decides a race.
@@ -39,8 +39,8 @@ struct AccountService: Sendable {
 
     func updateProfile(userID: String, _ change: UserProfileChange) async throws -> User {
         var invalid = InvalidFields(problems: [])
-        if case .some(.some(let email)) = change.email { invalid.check("email", FieldRules.email(email)) }
-        if case .some(.some(let name)) = change.fullName { invalid.check("full_name", FieldRules.fullName(name)) }
+        if case .some(.some(let email)) = change.email { invalid.check(field: "email", email) }
+        if case .some(.some(let name)) = change.fullName { invalid.check(field: "full_name", name) }
         try invalid.throwIfAny()
         guard let user = try await users.update(id: userID, change) else { throw APIError.invalidToken }
         return user

@@ -34,7 +34,7 @@ struct ListService: Sendable {
 
     private static func check(name: String) throws {
         var invalid = InvalidFields(problems: [])
-        invalid.check("name", FieldRules.listName(name), type: FieldRules.textIssueType(name))
+        invalid.check(field: "name", name)
         try invalid.throwIfAny()
     }
 }

@@ -71,9 +71,9 @@ struct TaskService: Sendable {
     /// Every problem of the fields at once.
     private static func check(title: String?, description: String?, dueDate: String?) throws {
         var invalid = InvalidFields(problems: [])
-        if let title { invalid.check("title", FieldRules.title(title)) }
-        if let description { invalid.check("description", FieldRules.description(description), type: FieldRules.textIssueType(description)) }
-        if let dueDate { invalid.check("due_date", FieldRules.date(dueDate), type: "date_from_datetime_parsing") }
+        invalid.check(field: "title", title)
+        invalid.check(field: "description", description)
+        invalid.check(field: "due_date", dueDate)
         try invalid.throwIfAny()
     }
 
