@@ -42,7 +42,7 @@ extension APIImplementation {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         try rejectNulls(["title", "description", "done", "priority", "list_id"])
-        let change = TaskService.Change(
+        let change = TaskChange(
             title: body.title, description: body.description, done: body.done, priority: body.priority.map(Priority.init),
             dueDate: body.dueDate.map(Optional.some) ?? (ExplicitNulls.keys.contains("due_date") ? .some(nil) : nil),
             listID: body.listId)

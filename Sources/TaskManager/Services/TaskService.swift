@@ -17,17 +17,6 @@ struct TaskService: Sendable {
         var listID: String?
     }
 
-    /// What a change asks for, `listID` as sent.
-    struct Change: Sendable {
-        var title: String?
-        var description: String?
-        var done: Bool?
-        var priority: Priority?
-        /// `.some(nil)` clears the date.
-        var dueDate: String??
-        var listID: String?
-    }
-
     /// Creates the task in the named list (the caller must be an editor there) or the caller's
     /// default list.
     func create(_ draft: Draft, by principal: Principal) async throws -> TaskItem {
@@ -52,13 +41,12 @@ struct TaskService: Sendable {
         try await tasks.find(id: pathID(id), caller: caller)
     }
 
-    /// Applies `change`; needs `editor` in the task's list and in the list it moves to. An empty
-    /// change changes nothing but is still an editor's request.
-    func update(id: String, caller: String, _ change: Change) async throws -> TaskItem {
+    /// Applies `change` (its `listID` as sent); needs `editor` in the task's list and in the list
+    /// it moves to. An empty change changes nothing but is still an editor's request.
+    func update(id: String, caller: String, _ change: TaskChange) async throws -> TaskItem {
         try Self.check(title: change.title, description: change.description, dueDate: change.dueDate ?? nil)
-        let stored = TaskChange(
-            title: change.title, description: change.description, done: change.done, priority: change.priority,
-            dueDate: change.dueDate, listID: try change.listID.map(Self.bodyListID))
+        var stored = change
+        stored.listID = try change.listID.map(Self.bodyListID)
         let id = pathID(id)
         if stored.isEmpty { return try await tasks.find(id: id, caller: caller, atLeast: .editor) }
         return try await Self.namingTheBodysList { try await tasks.update(id: id, caller: caller, stored, at: clock.now()) }
