@@ -51,7 +51,8 @@ struct Dependencies: Sendable {
     /// TOTP enrolment and checks, over the secrets sealed with `--secrets-key`.
     var secondFactor: SecondFactorService {
         SecondFactorService(
-            repository: SecondFactorRepository(database: database), box: SecretBox(key: settings.secretsKey), clock: clock)
+            repository: SecondFactorRepository(database: database), box: SecretBox(key: settings.secretsKey), clock: clock,
+            hasher: hasher)
     }
 
     /// What runs beside the HTTP server, in start order (they stop in reverse, after it).
@@ -112,10 +113,11 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     }
     dependencies.docs.addRoutes(to: router)
     WebAppPages(publicURL: dependencies.settings.publicURL).addRoutes(to: router)
-    let api = APIImplementation(dependencies)
-    let signInPages = AuthorizePages(service: api.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"))
+    let services = AppServices(dependencies)
+    let signInPages = AuthorizePages(service: services.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"))
     signInPages.addRoutes(to: router)
-    DevicePages(pages: signInPages).addRoutes(to: router)
+    DevicePages(signIn: services.signIn, pages: signInPages).addRoutes(to: router)
+    let api = APIImplementation(services)
     let authenticator = BearerAuthenticator(
         operations: document.operations, tokens: dependencies.tokens,
         sessions: SessionRepository(database: dependencies.database), clock: dependencies.clock)

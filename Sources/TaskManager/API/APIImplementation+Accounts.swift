@@ -3,11 +3,7 @@ import TaskManagerAPI
 
 extension APIImplementation {
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
-        if !openRegistration {
-            // Registration closed: only an admin may create accounts.
-            let principal = try Principal.required()
-            guard principal.scopes.contains(.admin) else { throw APIError.insufficientScope(.admin) }
-        }
+        try accounts.requireRegistrationAllowed { try Principal.required() }
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         try rejectNulls(["username", "password"])
         let user = try await accounts.register(

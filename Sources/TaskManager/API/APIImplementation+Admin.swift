@@ -6,7 +6,7 @@ extension APIImplementation {
         var issues: [ValidationIssue] = []
         let query = PageQuery(limit: input.query.limit, cursor: input.query.cursor, issues: &issues)
         guard issues.isEmpty else { throw APIError.validation(issues) }
-        let page = try await users.list(after: query.cursor, limit: query.limit)
+        let page = try await accounts.page(after: query.cursor, limit: query.limit)
         return .ok(
             .init(
                 headers: .init(cacheControl: .noStore),
@@ -17,7 +17,7 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         try rejectNulls(["is_active", "is_admin"])
         guard let id = canonicalID(input.path.id) else { throw APIError.notFound(AccountService.userNotFound) }
-        let user = try await accounts.setFlags(userID: id, isActive: body.isActive, isAdmin: body.isAdmin, now: clock.now())
+        let user = try await accounts.setFlags(userID: id, isActive: body.isActive, isAdmin: body.isAdmin)
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(user))))
     }
 
@@ -28,10 +28,7 @@ extension APIImplementation {
     }
 
     func resetUserMFA(_ input: Operations.ResetUserMFA.Input) async throws -> Operations.ResetUserMFA.Output {
-        guard let id = canonicalID(input.path.id), try await users.find(id: id) != nil else {
-            throw APIError.notFound(AccountService.userNotFound)
-        }
-        try await secondFactor.reset(userID: id)
+        try await secondFactor.reset(userID: try await accounts.existingUserID(input.path.id))
         return .noContent(.init())
     }
 
@@ -46,7 +43,7 @@ extension APIImplementation {
         let registration = ClientService.Registration(
             name: body.clientName, redirectURIs: body.redirectUris, confidential: body.confidential ?? false,
             scopes: body.scopes?.map(Scope.init))
-        let (client, secret) = try await clients.register(registration, now: clock.now())
+        let (client, secret) = try await clients.register(registration)
         return .created(
             .init(
                 headers: .init(cacheControl: .noStore),
@@ -58,7 +55,7 @@ extension APIImplementation {
     }
 
     func deleteClient(_ input: Operations.DeleteClient.Input) async throws -> Operations.DeleteClient.Output {
-        try await clients.delete(id: input.path.clientId, now: clock.now())
+        try await clients.delete(id: input.path.clientId)
         return .noContent(.init())
     }
 }

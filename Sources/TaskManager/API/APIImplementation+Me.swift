@@ -30,13 +30,13 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         try rejectNulls(["current_password", "new_password"])
         try await accounts.changePassword(
-            for: principal, current: body.currentPassword, new: body.newPassword, now: clock.now())
+            for: principal, current: body.currentPassword, new: body.newPassword)
         return .noContent(.init())
     }
 
     func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
         let principal = try Principal.required()
-        let live = try await sessions.listLive(userID: principal.user.id, now: clock.now())
+        let live = try await sessions.live(of: principal)
         let items = live.map { session in
             Components.Schemas.Session(
                 id: session.id, clientId: .init(session.clientID), createdAt: session.createdAt,
@@ -49,15 +49,13 @@ extension APIImplementation {
         -> Operations.DeleteOtherSessions.Output
     {
         let principal = try Principal.required()
-        try await sessions.revokeAll(userID: principal.user.id, keeping: principal.sessionID, now: clock.now())
+        try await sessions.endOthers(of: principal)
         return .noContent(.init())
     }
 
     func deleteSession(_ input: Operations.DeleteSession.Input) async throws -> Operations.DeleteSession.Output {
         let principal = try Principal.required()
-        guard let id = canonicalID(input.path.id),
-            try await sessions.revoke(sessionID: id, ownedBy: principal.user.id, now: clock.now())
-        else { throw APIError.notFound("Session not found") }
+        try await sessions.end(input.path.id, of: principal)
         return .noContent(.init())
     }
 
@@ -83,7 +81,7 @@ extension APIImplementation {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         try rejectNulls(["password", "code"])
-        try await secondFactor.disable(user: principal.user, password: body.password, code: body.code, hasher: hasher)
+        try await secondFactor.disable(user: principal.user, password: body.password, code: body.code)
         return .noContent(.init())
     }
 }

@@ -8,11 +8,11 @@ extension APIImplementation {
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
         // Ready when the database answers; else 503.
-        guard await database.ping() else { throw APIError.serviceUnavailable }
+        guard await server.isReady() else { throw APIError.serviceUnavailable }
         return .ok(.init(body: .json(.init(status: "ok"))))
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
-        .ok(.init(body: .plainText(HTTPBody(metrics.exposition(databaseConnections: database.connectionCount)))))
+        .ok(.init(body: .plainText(HTTPBody(server.metricsExposition()))))
     }
 }

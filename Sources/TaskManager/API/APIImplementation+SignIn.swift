@@ -4,7 +4,8 @@ import TaskManagerAPI
 extension APIImplementation {
     /// RFC 8414, from the public URL.
     func getServerMetadata(_ input: Operations.GetServerMetadata.Input) async throws -> Operations.GetServerMetadata.Output {
-                return .ok(
+        let issuer = server.issuer
+        return .ok(
             .init(
                 body: .json(
                     .init(

@@ -78,7 +78,7 @@ struct DeleteClientCommand: AsyncParsableCommand {
     func run() async throws {
         try await withDatabase(database) { db in
             do {
-                try await ClientService(clients: ClientRepository(database: db)).delete(id: clientID, now: Microseconds.now())
+                try await ClientService(clients: ClientRepository(database: db)).delete(id: clientID)
                 print("Deleted client \(clientID); its sessions are ended.")
             } catch APIError.notFound(let detail), APIError.conflict(let detail) {
                 throw fail(detail, code: 1)

@@ -4,6 +4,7 @@ import Hummingbird
 /// then signs in on the sign-in page's own steps (`SignInService`, rendered by `AuthorizePages`:
 /// the same template, headers, cookie and single-use forms) and allows or denies the device.
 struct DevicePages: Sendable {
+    let signIn: SignInService
     let pages: AuthorizePages
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -22,11 +23,11 @@ struct DevicePages: Sendable {
             let address = RequestInfo.current.clientAddress
             // The sign-in page's own form: the same steps as at /authorize.
             if fields.single("request") != nil {
-                return pages.respond(try await pages.service.submit(form: fields.pairs, browser: browser, address: address))
+                return pages.respond(try await signIn.submit(form: fields.pairs, browser: browser, address: address))
             }
             guard let browser, let entry = fields.single("entry"), constantTimeEqual(entry, AuthorizePages.entryValue(browser: browser))
             else { return pages.respond(.refused(SignInService.formGone)) }
-            let answer = try await pages.service.beginDevice(userCode: fields.single("user_code") ?? "", browser: browser, address: address)
+            let answer = try await signIn.beginDevice(userCode: fields.single("user_code") ?? "", browser: browser, address: address)
             return pages.respond(answer, browser: browser)
         }
     }

@@ -5,6 +5,9 @@ import Foundation
 struct AccountService: Sendable {
     let users: UserRepository
     let hasher: PasswordHasher
+    var clock = AppClock.system
+    /// Whether anyone may register (`--open-registration`); else only an admin.
+    var openRegistration = true
 
     struct Registration: Sendable {
         var username: String
@@ -15,7 +18,15 @@ struct AccountService: Sendable {
     }
 
     /// Throws `InvalidFields` or `APIError.conflict` for a taken name.
-    func register(_ registration: Registration, now: Date = Microseconds.now()) async throws -> User {
+    /// `POST /users` with registration closed needs an admin's token: `caller` gives the request's
+    /// principal, or throws why there is none.
+    func requireRegistrationAllowed(caller: () throws -> Principal) throws {
+        guard !openRegistration else { return }
+        guard try caller().scopes.contains(.admin) else { throw APIError.insufficientScope(.admin) }
+    }
+
+    func register(_ registration: Registration, now: Date? = nil) async throws -> User {
+        let now = now ?? clock.now()
         var invalid = InvalidFields(problems: [])
         invalid.check(field: "username", registration.username)
         invalid.check("password", PasswordHasher.lengthProblem(registration.password))
@@ -51,7 +62,8 @@ struct AccountService: Sendable {
 
 extension AccountService {
     /// `POST /me/password`: needs the current password; ends every other session of the user.
-    func changePassword(for principal: Principal, current: String, new: String, now: Date) async throws {
+    func changePassword(for principal: Principal, current: String, new: String) async throws {
+        let now = clock.now()
         guard try await hasher.verify(current, against: principal.user.passwordHash) else {
             throw APIError.badRequest("Incorrect password")
         }
@@ -78,12 +90,23 @@ extension AccountService {
     }
 
     /// Enables, disables, promotes or demotes; disabling ends the user's sessions.
-    func setFlags(userID: String, isActive: Bool?, isAdmin: Bool?, now: Date) async throws -> User {
-        switch try await users.setFlags(id: userID, isActive: isActive, isAdmin: isAdmin, now: now) {
+    func setFlags(userID: String, isActive: Bool?, isAdmin: Bool?) async throws -> User {
+        switch try await users.setFlags(id: userID, isActive: isActive, isAdmin: isAdmin, now: clock.now()) {
         case .changed(let user): return user
         case .deleted, .notFound: throw APIError.notFound(Self.userNotFound)
         case .lastActiveAdmin: throw APIError.conflict(Self.lastAdmin)
         }
+    }
+
+    /// Every account, oldest first (the admin API).
+    func page(after cursor: PageCursor?, limit: Int) async throws -> (items: [User], next: PageCursor?) {
+        try await users.list(after: cursor, limit: limit)
+    }
+
+    /// The id of the account `id` names, or "User not found".
+    func existingUserID(_ id: String) async throws -> String {
+        guard let id = canonicalID(id), try await users.find(id: id) != nil else { throw APIError.notFound(Self.userNotFound) }
+        return id
     }
 
     static let userNotFound = "User not found"

@@ -4,6 +4,7 @@ import Foundation
 /// come here, so the rules are the same.
 struct ClientService: Sendable {
     let clients: ClientRepository
+    var clock = AppClock.system
 
     struct Registration: Sendable {
         var name: String
@@ -17,7 +18,8 @@ struct ClientService: Sendable {
     static let builtInRefused = "A built-in client cannot be deleted"
 
     /// Stores a new client; the secret (confidential clients only) is returned here and never again.
-    func register(_ registration: Registration, now: Date = Microseconds.now()) async throws -> (client: OAuthClient, secret: String?) {
+    func register(_ registration: Registration, now: Date? = nil) async throws -> (client: OAuthClient, secret: String?) {
+        let now = now ?? clock.now()
         var invalid = InvalidFields(problems: [])
         invalid.check("client_name", Self.nameProblem(registration.name))
         invalid.check("redirect_uris", Self.redirectURIsProblem(registration.redirectURIs))
@@ -38,7 +40,8 @@ struct ClientService: Sendable {
     }
 
     /// Removes a registered client and ends its sessions.
-    func delete(id: String, now: Date) async throws {
+    func delete(id: String, now: Date? = nil) async throws {
+        let now = now ?? clock.now()
         if OAuthClient.builtInIDs.contains(id) { throw APIError.conflict(Self.builtInRefused) }
         guard let id = canonicalID(id), try await clients.delete(id: id, now: now) else {
             throw APIError.notFound(Self.notFound)

@@ -7,6 +7,8 @@ struct SecondFactorService: Sendable {
     let repository: SecondFactorRepository
     let box: SecretBox
     let clock: AppClock
+    /// Turning the second factor off asks for the password.
+    let hasher: PasswordHasher
 
     struct Enrolment: Sendable, Equatable {
         /// Base32, as authenticator apps take it by hand.
@@ -47,7 +49,7 @@ struct SecondFactorService: Sendable {
     }
 
     /// `DELETE /me/mfa`: the password and a current or recovery code turn it off.
-    func disable(user: User, password: String, code: String, hasher: PasswordHasher) async throws {
+    func disable(user: User, password: String, code: String) async throws {
         guard try await hasher.verify(password, against: user.passwordHash) else {
             throw APIError.badRequest("Incorrect password")
         }

@@ -11,13 +11,13 @@ import Testing
     /// runs once, not again as if the token had been refused.
     @Test func aValidOptionalTokenRunsTheHandlerOnceWhenItThrows() async throws {
         try await withDependencies(testConfiguration()) { dependencies in
-            let api = APIImplementation(dependencies)
+            let api = APIImplementation(AppServices(dependencies))
             _ = try await api.accounts.register(.init(username: "alice", password: "correct horse battery"))
             let grant = try await api.login.passwordGrant(
                 username: "alice", password: "correct horse battery", scope: nil, userAgent: nil, address: "a")
             let authenticator = BearerAuthenticator(
                 operations: OpenAPIDocument.compiled.operations, tokens: dependencies.tokens,
-                sessions: api.sessions, clock: dependencies.clock)
+                sessions: SessionRepository(database: dependencies.database), clock: dependencies.clock)
             let calls = Calls()
             var request = HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/users")
             request.headerFields[.authorization] = "Bearer \(grant.accessToken)"

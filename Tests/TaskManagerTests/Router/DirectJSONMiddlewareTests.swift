@@ -64,7 +64,7 @@ import Testing
             let probe = Probe()
             let direct = Transport()
             let generated = Transport()
-            let api = APIImplementation(dependencies)
+            let api = APIImplementation(AppServices(dependencies))
             try api.registerHandlers(on: direct, configuration: .taskManager, middlewares: [DirectJSONMiddleware(), probe])
             try api.registerHandlers(on: generated, configuration: .taskManager, middlewares: [])
 

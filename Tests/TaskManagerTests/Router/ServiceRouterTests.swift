@@ -19,7 +19,7 @@ import Testing
     /// The handler itself, called directly: a closed database is not ready.
     @Test func notReadyWithoutADatabase() async throws {
         let (api, database) = try await withDependencies(testConfiguration()) { dependencies in
-            let api = APIImplementation(dependencies)
+            let api = APIImplementation(AppServices(dependencies))
             _ = try await api.getReadiness(.init())
             return (api, dependencies.database)
         }

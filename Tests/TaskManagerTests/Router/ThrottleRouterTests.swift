@@ -42,7 +42,7 @@ import Testing
         try await withSeededDatabase { url in
             let config = testConfiguration { $0.databaseURL = url }
             try await withDependencies(config) { dependencies in
-                let login = APIImplementation(dependencies).login
+                let login = AppServices(dependencies).login
                 for _ in 0..<5 {
                     await #expect(throws: APIError.self) {
                         try await login.passwordGrant(username: "victim", password: "guess", scope: nil, userAgent: nil, address: "a")

@@ -1,0 +1,54 @@
+/// Every service of the server, built once from its dependencies: the composition root's one
+/// place. The HTTP handlers, the sign-in and device pages (and the tools to come) take the
+/// services they call from here; none builds a service or reaches into another's members.
+struct AppServices: Sendable {
+    let accounts: AccountService
+    let clients: ClientService
+    let login: LoginService
+    let grants: SessionGrantService
+    let signIn: SignInService
+    let devices: DeviceGrantService
+    let secondFactor: SecondFactorService
+    let sessions: SessionService
+    let tasks: TaskService
+    let lists: ListService
+    let sharing: SharingService
+    let server: ServerInfoService
+
+    init(_ dependencies: Dependencies) {
+        let database = dependencies.database
+        let settings = dependencies.settings
+        let clock = dependencies.clock
+        let users = UserRepository(database: database)
+        let sessions = SessionRepository(database: database)
+        let clients = ClientRepository(database: database)
+        let authenticator = ClientAuthenticator(clients: clients, publicURL: settings.publicURL)
+        let authorizations = AuthorizationRepository(database: database)
+        let deviceGrants = DeviceGrantRepository(database: database)
+        let lists = ListRepository(database: database)
+        let secondFactor = dependencies.secondFactor
+        let grants = SessionGrantService(
+            sessions: sessions, authorizations: authorizations, clients: authenticator, tokens: dependencies.tokens,
+            sessionTTL: settings.refreshTokenTTL, clock: clock)
+        let login = LoginService(
+            users: users, pendingLogins: SecondFactorRepository(database: database), throttle: ThrottleRepository(database: database),
+            policy: settings.throttle, hasher: dependencies.hasher, secondFactor: secondFactor, grants: grants, clock: clock,
+            metrics: dependencies.metrics)
+        self.accounts = AccountService(
+            users: users, hasher: dependencies.hasher, clock: clock, openRegistration: settings.openRegistration)
+        self.clients = ClientService(clients: clients, clock: clock)
+        self.login = login
+        self.grants = grants
+        self.signIn = SignInService(
+            clients: authenticator, authorizations: authorizations, devices: deviceGrants, users: users, login: login,
+            issuer: settings.publicURL, clock: clock)
+        self.devices = DeviceGrantService(
+            devices: deviceGrants, clients: authenticator, users: users, grants: grants, issuer: settings.publicURL, clock: clock)
+        self.secondFactor = secondFactor
+        self.sessions = SessionService(sessions: sessions, clock: clock)
+        self.tasks = TaskService(tasks: TaskRepository(database: database), clock: clock)
+        self.lists = ListService(lists: lists, clock: clock)
+        self.sharing = SharingService(lists: lists, invitations: InvitationRepository(database: database), clock: clock)
+        self.server = ServerInfoService(database: database, metrics: dependencies.metrics, issuer: settings.publicURL)
+    }
+}
