@@ -116,7 +116,7 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     let services = AppServices(dependencies)
     let signInPages = AuthorizePages(service: services.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"))
     signInPages.addRoutes(to: router)
-    DevicePages(signIn: services.signIn, pages: signInPages).addRoutes(to: router)
+    DevicePages(approval: services.deviceApproval, pages: signInPages).addRoutes(to: router)
     let api = APIImplementation(services)
     let authenticator = BearerAuthenticator(
         operations: document.operations, tokens: dependencies.tokens,

@@ -10,9 +10,35 @@ struct AuthorizationRequest: Sendable, Equatable {
     var scopes: [Scope]
     var state: String?
     var codeChallenge: String
-    /// A device's request (RFC 8628) rather than a redirect: the person's answer goes to the device
-    /// grant with this device code's hash, and there is no redirect URI or code challenge.
-    var deviceCodeHash: String? = nil
+}
+
+/// A device's request (RFC 8628) that a person answers on `/device`: the answer goes to the device
+/// grant with this device code's hash; there is no redirect URI and no code challenge.
+struct DeviceApprovalRequest: Sendable, Equatable {
+    var clientID: String
+    var scopes: [Scope]
+    var deviceCodeHash: String
+}
+
+/// What a sign-in page is for: an app's authorization request, answered with a code sent to its
+/// redirect URI, or a device's, answered to the device grant.
+enum SignInPurpose: Sendable, Equatable {
+    case authorization(AuthorizationRequest)
+    case device(DeviceApprovalRequest)
+
+    var clientID: String {
+        switch self {
+        case .authorization(let request): request.clientID
+        case .device(let request): request.clientID
+        }
+    }
+
+    var scopes: [Scope] {
+        switch self {
+        case .authorization(let request): request.scopes
+        case .device(let request): request.scopes
+        }
+    }
 }
 
 /// An issued authorization code as stored, found by its hash.

@@ -73,7 +73,7 @@ struct AuthorizePages: Sendable {
         return headers
     }
 
-    func respond(_ answer: SignInService.Answer, browser: String = "") -> Response {
+    func respond(_ answer: SignInSteps.Answer) -> Response {
         var headers = Self.headers
         switch answer {
         case .redirect(let location):
@@ -87,20 +87,35 @@ struct AuthorizePages: Sendable {
         case .throttled(let seconds, let page):
             headers[.retryAfter] = String(seconds)
             return html(.tooManyRequests, Self.render(page: page), headers)
-        case .deviceCodeRefused(let problem, let retryAfter):
-            return deviceEntry(typed: "", browser: browser, error: problem, retryAfter: retryAfter)
-        case .deviceAnswered(let title, let message):
-            return html(.ok, Self.template.render(["style": Self.style, "answered": ["title": title, "message": message]]), headers)
         }
     }
 
-    static func render(page: SignInService.Page) -> String {
+    /// `/device`'s answers: a sign-in step's, the code entry again, or the page that says the
+    /// device was answered.
+    func respond(_ answer: DeviceApprovalService.Answer, browser: String) -> Response {
+        switch answer {
+        case .signIn(let answer):
+            return respond(answer)
+        case .codeRefused(let problem, let retryAfter):
+            return deviceEntry(typed: "", browser: browser, error: problem, retryAfter: retryAfter)
+        case .answered(let title, let message):
+            return html(.ok, Self.template.render(["style": Self.style, "answered": ["title": title, "message": message]]), Self.headers)
+        }
+    }
+
+    static func render(page: SignInSteps.Page) -> String {
         var form: [String: Any] = [
-            "clientName": page.client.name, "scopes": page.request.scopes.map(\.inWords), "formID": page.formID,
-            "username": page.username ?? "", "redirectOrigin": origin(of: page.request.redirectURI),
-            "formAction": page.request.deviceCodeHash == nil ? "authorize" : "device",
+            "clientName": page.client.name, "scopes": page.purpose.scopes.map(\.inWords), "formID": page.formID,
+            "username": page.username ?? "",
         ]
-        if page.request.deviceCodeHash != nil { form["forDevice"] = true }
+        switch page.purpose {
+        case .authorization(let request):
+            form["redirectOrigin"] = origin(of: request.redirectURI)
+            form["formAction"] = "authorize"
+        case .device:
+            form["formAction"] = "device"
+            form["forDevice"] = true
+        }
         if let error = page.error { form["error"] = error }
         if page.asksForCode { form["asksForCode"] = true }
         return template.render(["style": style, "form": form])

@@ -1,10 +1,10 @@
 import Hummingbird
 
 /// `GET /device` and `POST /device` (RFC 8628 §3.3): a person types the code their device shows,
-/// then signs in on the sign-in page's own steps (`SignInService`, rendered by `AuthorizePages`:
+/// then signs in on the sign-in page's own steps (`DeviceApprovalService` over `SignInSteps`, rendered by `AuthorizePages`:
 /// the same template, headers, cookie and single-use forms) and allows or denies the device.
 struct DevicePages: Sendable {
-    let signIn: SignInService
+    let approval: DeviceApprovalService
     let pages: AuthorizePages
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -23,11 +23,11 @@ struct DevicePages: Sendable {
             let address = RequestInfo.current.clientAddress
             // The sign-in page's own form: the same steps as at /authorize.
             if fields.single("request") != nil {
-                return pages.respond(try await signIn.submit(form: fields.pairs, browser: browser, address: address))
+                return pages.respond(try await approval.submit(form: fields.pairs, browser: browser, address: address), browser: browser ?? "")
             }
             guard let browser, let entry = fields.single("entry"), constantTimeEqual(entry, AuthorizePages.entryValue(browser: browser))
-            else { return pages.respond(.refused(SignInService.formGone)) }
-            let answer = try await signIn.beginDevice(userCode: fields.single("user_code") ?? "", browser: browser, address: address)
+            else { return pages.respond(.refused(SignInSteps.formGone)) }
+            let answer = try await approval.begin(userCode: fields.single("user_code") ?? "", browser: browser, address: address)
             return pages.respond(answer, browser: browser)
         }
     }

@@ -5,10 +5,10 @@ import Foundation
 struct AuthorizationRepository: Sendable {
     let database: AppDatabase
 
-    /// A rendered page's request; on a second step, the user whose password was right and the
+    /// A rendered page's purpose; on a second step, the user whose password was right and the
     /// wrong codes entered so far.
     struct StoredPage: Sendable {
-        var request: AuthorizationRequest
+        var purpose: SignInPurpose
         var browserHash: String
         var expiresAt: Date
         var pendingUserID: String? = nil
@@ -19,7 +19,15 @@ struct AuthorizationRepository: Sendable {
     /// tables stay as small as ten minutes of traffic.
     func savePage(idHash: String, _ page: StoredPage, now: Date) async throws {
         let nowValue = Microseconds.from(now)
-        let request = page.request
+        // A device's row leaves the authorization request's columns empty.
+        let (request, deviceCodeHash): (AuthorizationRequest, String?) =
+            switch page.purpose {
+            case .authorization(let request): (request, nil)
+            case .device(let device):
+                (AuthorizationRequest(
+                    clientID: device.clientID, redirectURI: "", redirectGiven: false, scopes: device.scopes, state: nil, codeChallenge: ""),
+                 device.deviceCodeHash)
+            }
         try await database.write { sql in
             try await sql.execute("DELETE FROM authorize_requests WHERE expires_at <= \(bind: nowValue)")
             // A code stays a while after its 60 seconds, so that its reuse is still recognised.
@@ -31,7 +39,7 @@ struct AuthorizationRepository: Sendable {
                 VALUES (\(bind: idHash), \(bind: page.browserHash), \(bind: request.clientID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.state),
                         \(bind: request.codeChallenge), \(bind: Microseconds.from(page.expiresAt)), \(bind: page.pendingUserID),
-                        \(bind: page.failures), \(bind: request.deviceCodeHash))
+                        \(bind: page.failures), \(bind: deviceCodeHash))
                 """)
         }
     }
@@ -46,10 +54,15 @@ struct AuthorizationRepository: Sendable {
                           user_id, failures, device_code_hash
                 """
             ) { row in
-                var request = try Self.decodeRequest(row)
-                request.deviceCodeHash = try row.optionalString(10)
+                let request = try Self.decodeRequest(row)
+                let purpose: SignInPurpose =
+                    if let deviceCodeHash = try row.optionalString(10) {
+                        .device(DeviceApprovalRequest(clientID: request.clientID, scopes: request.scopes, deviceCodeHash: deviceCodeHash))
+                    } else {
+                        .authorization(request)
+                    }
                 return StoredPage(
-                    request: request, browserHash: try row.string(6),
+                    purpose: purpose, browserHash: try row.string(6),
                     expiresAt: Microseconds.date(try row.int64(7)), pendingUserID: try row.optionalString(8),
                     failures: try row.int(9))
             }

@@ -7,6 +7,7 @@ struct AppServices: Sendable {
     let login: LoginService
     let grants: SessionGrantService
     let signIn: SignInService
+    let deviceApproval: DeviceApprovalService
     let devices: DeviceGrantService
     let secondFactor: SecondFactorService
     let sessions: SessionService
@@ -39,9 +40,11 @@ struct AppServices: Sendable {
         self.clients = ClientService(clients: clients, clock: clock)
         self.login = login
         self.grants = grants
+        let steps = SignInSteps(clients: authenticator, authorizations: authorizations, users: users, login: login, clock: clock)
         self.signIn = SignInService(
-            clients: authenticator, authorizations: authorizations, devices: deviceGrants, users: users, login: login,
-            issuer: settings.publicURL, clock: clock)
+            steps: steps, clients: authenticator, authorizations: authorizations, issuer: settings.publicURL, clock: clock)
+        self.deviceApproval = DeviceApprovalService(
+            steps: steps, clients: authenticator, devices: deviceGrants, login: login, clock: clock)
         self.devices = DeviceGrantService(
             devices: deviceGrants, clients: authenticator, users: users, grants: grants, issuer: settings.publicURL, clock: clock)
         self.secondFactor = secondFactor
