@@ -15,7 +15,6 @@ extension APIImplementation {
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["is_active", "is_admin"])
         guard let id = canonicalID(input.path.id) else { throw APIError.notFound(AccountService.userNotFound) }
         let user = try await accounts.setFlags(userID: id, isActive: body.isActive, isAdmin: body.isAdmin)
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(user))))
@@ -39,7 +38,6 @@ extension APIImplementation {
 
     func createClient(_ input: Operations.CreateClient.Input) async throws -> Operations.CreateClient.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["confidential", "scopes"])
         let registration = ClientService.Registration(
             name: body.clientName, redirectURIs: body.redirectUris, confidential: body.confidential ?? false,
             scopes: body.scopes?.map(Scope.init))

@@ -27,7 +27,6 @@ extension APIImplementation {
     func updateList(_ input: Operations.UpdateList.Input) async throws -> Operations.UpdateList.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["name"])
         let list = try await lists.rename(id: input.path.id, to: body.name, caller: principal.user.id)
         return .ok(.init(body: .json(.init(list))))
     }

@@ -28,7 +28,6 @@ extension APIImplementation {
     func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["current_password", "new_password"])
         try await accounts.changePassword(
             for: principal, current: body.currentPassword, new: body.newPassword)
         return .noContent(.init())
@@ -72,7 +71,6 @@ extension APIImplementation {
     func confirmTOTP(_ input: Operations.ConfirmTOTP.Input) async throws -> Operations.ConfirmTOTP.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["code"])
         let codes = try await secondFactor.confirm(user: principal.user, code: body.code)
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(recoveryCodes: codes))))
     }
@@ -80,7 +78,6 @@ extension APIImplementation {
     func disableMFA(_ input: Operations.DisableMFA.Input) async throws -> Operations.DisableMFA.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["password", "code"])
         try await secondFactor.disable(user: principal.user, password: body.password, code: body.code)
         return .noContent(.init())
     }

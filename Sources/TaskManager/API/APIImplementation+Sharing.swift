@@ -13,7 +13,6 @@ extension APIImplementation {
     func updateMember(_ input: Operations.UpdateMember.Input) async throws -> Operations.UpdateMember.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["role"])
         let member = try await sharing.setRole(
             listID: input.path.id, userID: input.path.userId, to: ListRole(body.role), caller: principal.user.id)
         return .ok(.init(body: .json(.init(member))))
@@ -28,7 +27,6 @@ extension APIImplementation {
     func transferList(_ input: Operations.TransferList.Input) async throws -> Operations.TransferList.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["user_id"])
         let list = try await sharing.transfer(listID: input.path.id, to: body.userId, caller: principal.user.id)
         return .ok(.init(body: .json(.init(list))))
     }
@@ -36,7 +34,6 @@ extension APIImplementation {
     func createInvitation(_ input: Operations.CreateInvitation.Input) async throws -> Operations.CreateInvitation.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["username", "role"])
         let invitation = try await sharing.invite(
             listID: input.path.id, username: body.username, role: ListRole(body.role), caller: principal.user.id)
         return .created(.init(body: .json(.init(invitation))))

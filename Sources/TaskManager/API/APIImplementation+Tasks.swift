@@ -6,7 +6,6 @@ extension APIImplementation {
     func createTask(_ input: Operations.CreateTask.Input) async throws -> Operations.CreateTask.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["title", "description", "done", "priority", "list_id"])
         let draft = TaskService.Draft(
             title: body.title, description: body.description, done: body.done, priority: body.priority.map(Priority.init),
             dueDate: body.dueDate, listID: body.listId)
@@ -41,7 +40,6 @@ extension APIImplementation {
     func updateTask(_ input: Operations.UpdateTask.Input) async throws -> Operations.UpdateTask.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try rejectNulls(["title", "description", "done", "priority", "list_id"])
         let change = TaskChange(
             title: body.title, description: body.description, done: body.done, priority: body.priority.map(Priority.init),
             dueDate: body.dueDate.map(Optional.some) ?? (ExplicitNulls.keys.contains("due_date") ? .some(nil) : nil),

@@ -31,12 +31,3 @@ struct APIImplementation: APIProtocol {
         server = services.server
     }
 }
-
-/// A `null` for a field that cannot be null is a 422, not "absent" (see `ExplicitNulls`).
-func rejectNulls(_ fields: [String]) throws {
-    let nulls = fields.filter(ExplicitNulls.keys.contains)
-    guard nulls.isEmpty else {
-        throw APIError.validation(
-            nulls.map { ValidationIssue(loc: ["body", .key($0)], msg: "Input should not be null", type: "null_forbidden") })
-    }
-}

@@ -35,7 +35,7 @@ enum APIError: Error, Equatable {
 }
 
 /// RFC 6749 §5.2 error codes of the token endpoint.
-enum OAuthErrorCode: String, Sendable {
+enum OAuthErrorCode: String, Sendable, CaseIterable {
     case invalidRequest = "invalid_request"
     case invalidGrant = "invalid_grant"
     case unsupportedGrantType = "unsupported_grant_type"

@@ -4,9 +4,11 @@ import Hummingbird
 import Logging
 import NIOCore
 import OpenAPIRuntime
+import TaskManagerAPI
 
 /// Maps every error a request can raise to the contract's JSON. Nothing else writes error bodies,
-/// so no request, however malformed, gets an empty body or an unexplained 500.
+/// so no request, however malformed, gets an empty body or an unexplained 500; the bodies are the
+/// document's own schemas (`Error`, `ValidationError`, `TokenError`, `MFARequired`).
 enum ErrorResponse {
     static func response(for error: any Error, logger: Logger) -> Response {
         render(apiError(for: error, logger: logger))
@@ -74,7 +76,7 @@ enum ErrorResponse {
             switch error.httpStatus {
             case .unsupportedMediaType:
                 return .unsupportedMediaType
-            case .badRequest where error.causeDescription.contains("request body"):
+            case .badRequest where error.requestBody == nil && OpenAPIDocument.compiled.operations[error.operationID]?.hasJSONBody == true:
                 return .invalid(["body"], "Field required", type: "missing")
             case .badRequest:
                 return .invalid(["query"], error.causeDescription)
@@ -92,84 +94,84 @@ enum ErrorResponse {
     static func render(_ error: APIError) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         let status: HTTPResponse.Status
-        var body: any Encodable = Detail(detail: "")
+        var body: any Encodable = Components.Schemas._Error(detail: "")
         switch error {
         case .notAuthenticated:
             status = .unauthorized
             headers[.wwwAuthenticate] = "Bearer"
-            body = Detail(detail: "Not authenticated")
+            body = Components.Schemas._Error(detail: "Not authenticated")
         case .invalidToken:
             status = .unauthorized
             headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
-            body = Detail(detail: "Could not validate credentials")
+            body = Components.Schemas._Error(detail: "Could not validate credentials")
         case .inactiveUser:
             status = .unauthorized
             headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
-            body = Detail(detail: "Inactive user")
+            body = Components.Schemas._Error(detail: "Inactive user")
         case .insufficientScope(let scope):
             status = .forbidden
             headers[.wwwAuthenticate] = #"Bearer error="insufficient_scope", scope="\#(scope.rawValue)""#
-            body = Detail(detail: "Not enough permissions")
+            body = Components.Schemas._Error(detail: "Not enough permissions")
         case .badRequest(let detail):
             status = .badRequest
-            body = Detail(detail: detail)
+            body = Components.Schemas._Error(detail: detail)
         case .forbidden(let detail):
             status = .forbidden
-            body = Detail(detail: detail)
+            body = Components.Schemas._Error(detail: detail)
         case .notFound(let detail):
             status = .notFound
-            body = Detail(detail: detail)
+            body = Components.Schemas._Error(detail: detail)
         case .conflict(let detail):
             status = .conflict
-            body = Detail(detail: detail)
+            body = Components.Schemas._Error(detail: detail)
         case .validation(let issues):
             status = .unprocessableContent
-            body = ValidationDetail(detail: issues)
+            body = Components.Schemas.ValidationError(detail: issues.map(Components.Schemas.ValidationIssue.init))
         case .payloadTooLarge:
             status = .contentTooLarge
             headers[.connection] = "close"
-            body = Detail(detail: "Request body larger than 1 MiB")
+            body = Components.Schemas._Error(detail: "Request body larger than 1 MiB")
         case .unsupportedMediaType:
             status = .unsupportedMediaType
-            body = Detail(detail: "Unsupported media type: send application/json")
+            body = Components.Schemas._Error(detail: "Unsupported media type: send application/json")
         case .methodNotAllowed(let allowed):
             status = .methodNotAllowed
             headers[.allow] = allowed.joined(separator: ", ")
-            body = Detail(detail: "Method Not Allowed")
+            body = Components.Schemas._Error(detail: "Method Not Allowed")
         case .oauth(let code, let description):
             status = .badRequest
             headers[.cacheControl] = "no-store"
             headers[.pragma] = "no-cache"
-            body = OAuthDetail(error: code.rawValue, error_description: description, detail: description)
+            body = Components.Schemas.TokenError(error: .init(code), errorDescription: description, detail: description)
         case .invalidClient(let viaBasic):
             status = viaBasic ? .unauthorized : .badRequest
             if viaBasic { headers[.wwwAuthenticate] = #"Basic realm="taskmanager", charset="UTF-8""# }
             headers[.cacheControl] = "no-store"
             headers[.pragma] = "no-cache"
             let description = "Client authentication failed"
-            body = OAuthDetail(error: "invalid_client", error_description: description, detail: description)
+            body = Components.Schemas.TokenError(error: .invalidClient, errorDescription: description, detail: description)
         case .mfaRequired(let token):
             status = .forbidden
             headers[.cacheControl] = "no-store"
             headers[.pragma] = "no-cache"
             let description = "Multifactor authentication required"
-            body = MFARequiredDetail(error: "mfa_required", error_description: description, detail: description, mfa_token: token)
+            body = Components.Schemas.MFARequired(error: .mfaRequired, errorDescription: description, detail: description, mfaToken: token)
         case .throttled(let seconds):
             status = .tooManyRequests
             headers[.retryAfter] = String(seconds)
             headers[.cacheControl] = "no-store"
-            body = Detail(detail: "Too many failed login attempts; try again in \(seconds) seconds")
+            body = Components.Schemas._Error(detail: "Too many failed login attempts; try again in \(seconds) seconds")
         case .overloaded:
             status = .serviceUnavailable
             headers[.retryAfter] = "1"
-            body = Detail(detail: "Too many logins in progress; try again shortly")
+            body = Components.Schemas._Error(detail: "Too many logins in progress; try again shortly")
         case .internalError:
             status = .internalServerError
-            body = Detail(detail: "Internal server error")
+            body = Components.Schemas._Error(detail: "Internal server error")
         case .serviceUnavailable:
             status = .serviceUnavailable
             headers[.retryAfter] = "1"
-            body = Detail(detail: "Service unavailable")
+            body = Components.Schemas._Error(detail: "Service unavailable")
         }
         let data = (try? encoder.encode(body)) ?? Data(#"{"detail":"Internal server error"}"#.utf8)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -180,18 +182,23 @@ enum ErrorResponse {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
+}
 
-    private struct Detail: Encodable { var detail: String }
-    private struct ValidationDetail: Encodable { var detail: [ValidationIssue] }
-    private struct MFARequiredDetail: Encodable {
-        var error: String
-        var error_description: String
-        var detail: String
-        var mfa_token: String
+extension Components.Schemas.ValidationIssue {
+    init(_ issue: ValidationIssue) {
+        self.init(
+            loc: issue.loc.map { location in
+                switch location {
+                case .key(let key): .case1(key)
+                case .index(let index): .case2(index)
+                }
+            }, msg: issue.msg, _type: issue.type)
     }
-    private struct OAuthDetail: Encodable {
-        var error: String
-        var error_description: String
-        var detail: String
+}
+
+extension Components.Schemas.TokenError._ErrorPayload {
+    /// The document's code for `code`: every one of ours is one of its (`ErrorResponseTests`).
+    init(_ code: OAuthErrorCode) {
+        self = Self(rawValue: code.rawValue) ?? .invalidRequest
     }
 }

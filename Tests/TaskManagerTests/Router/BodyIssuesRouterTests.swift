@@ -37,6 +37,22 @@ import Testing
         }
     }
 
+    /// No body at all where the document requires one: one problem, the body, in FastAPI's words.
+    @Test func aMissingBodyIsNamed() async throws {
+        try await withTestApp { api in
+            try await api.register("alice")
+            let token = try await api.login("alice")
+            for (method, path) in [(HTTPRequest.Method.post, "/tasks"), (.post, "/lists")] {
+                let reply = try await api.send(method, path, token: token, headers: [.contentType: "application/json"])
+                #expect(reply.status == 422, "\(path): \(reply.body)")
+                let issues = reply.json["detail"] as? [[String: Any]] ?? []
+                #expect(reply.validationLocations == ["body"], "\(path): \(reply.body)")
+                #expect(issues.first?["msg"] as? String == "Field required")
+                #expect(issues.first?["type"] as? String == "missing")
+            }
+        }
+    }
+
     /// Every JSON operation of the document: each property sent with the wrong type and a field it
     /// does not know, all of them named in one answer, in the document's order, the unknown last.
     @Test func everyJSONOperationNamesEveryProblem() async throws {

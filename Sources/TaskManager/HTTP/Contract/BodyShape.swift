@@ -20,15 +20,7 @@ indirect enum BodyShape: Sendable {
 
     /// `schema` with its `$ref`s resolved against `root`.
     init(_ schema: Node, in root: Node) {
-        var schema = schema
-        var name: String?
-        for _ in 0..<8 {
-            guard let reference = schema["$ref"]?.string else { break }
-            // "#/components/schemas/Name"
-            let path = reference.dropFirst(2).split(separator: "/").map(String.init)
-            guard let target = path.reduce(Optional(root), { $0?[$1] }) else { self = .anything; return }
-            (schema, name) = (target, path.last)
-        }
+        guard let (schema, name) = OpenAPIDocument.resolve(schema, in: root) else { self = .anything; return }
         if let values = schema["enum"]?.sequence {
             self = .oneOf(values.compactMap(\.string))
         } else if let cases = schema["oneOf"]?.sequence {

@@ -71,6 +71,20 @@ struct OpenAPIDocument: Sendable {
         self.operations = try Self.readOperations(root)
     }
 
+    /// `schema` with its `$ref`s followed to what they name in `root` (`#/components/schemas/Name`),
+    /// and the last name followed; `nil` when a reference names nothing. The one resolver of the
+    /// document's references: the query's types and the bodies' shapes both read through it.
+    static func resolve(_ schema: Node, in root: Node) -> (Node, name: String?)? {
+        var (schema, name) = (schema, String?.none)
+        for _ in 0..<8 {
+            guard let reference = schema["$ref"]?.string else { break }
+            let path = reference.dropFirst(2).split(separator: "/").map(String.init)
+            guard let target = path.reduce(Optional(root), { $0?[$1] }) else { return nil }
+            (schema, name) = (target, path.last)
+        }
+        return (schema, name)
+    }
+
     private static let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     private static func readOperations(_ root: Node) throws -> [String: Operation] {
@@ -98,13 +112,9 @@ struct OpenAPIDocument: Sendable {
     private static func queryTypes(of operation: Node, in root: Node) -> [String: QueryType] {
         var types: [String: QueryType] = [:]
         for parameter in operation["parameters"]?.sequence ?? [] where parameter["in"]?.string == "query" {
-            guard let name = parameter["name"]?.string, var schema = parameter["schema"] else { continue }
-            if let reference = schema["$ref"]?.string {
-                // "#/components/schemas/Name"
-                let path = reference.dropFirst(2).split(separator: "/").map(String.init)
-                guard let target = path.reduce(Optional(root), { $0?[$1] }) else { continue }
-                schema = target
-            }
+            guard let name = parameter["name"]?.string, let given = parameter["schema"],
+                let (schema, _) = resolve(given, in: root)
+            else { continue }
             if let values = schema["enum"]?.sequence {
                 types[name] = .oneOf(values.compactMap(\.string))
             } else if schema["type"]?.string == "boolean" {

@@ -14,6 +14,9 @@ struct BodyIssuesMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard let shape = shapes[operationID], let body else { return try await next(request, body, metadata) }
+        // No bytes at all is no body (every JSON body of the document is required), as FastAPI says
+        // it, rather than JSON that does not parse.
+        if case .known(0) = body.length { throw APIError.invalid(["body"], "Field required", type: "missing") }
         // A null where the document allows none: the whole body is checked now, or the handler
         // would refuse the null alone.
         if !ExplicitNulls.keys.isEmpty, let issues = await Self.issues(of: body, against: shape), !issues.isEmpty {

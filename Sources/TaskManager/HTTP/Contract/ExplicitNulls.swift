@@ -6,7 +6,9 @@ import OpenAPIRuntime
 ///
 /// The generated types decode an absent field and a `null` one alike (as `nil`), but the contract
 /// tells them apart: in a PATCH, `null` clears a field and absence leaves it alone, and `null` for
-/// a field that cannot be null is a 422. The handlers read this set to decide.
+/// a field that cannot be null is a 422. One way for both: `BodyIssuesMiddleware` refuses a body
+/// with a null the document does not allow (with every other problem of it), and the handlers
+/// read this set only where a null clears a field.
 enum ExplicitNulls {
     @TaskLocal static var keys: Set<String> = []
 
