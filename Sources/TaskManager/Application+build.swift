@@ -136,9 +136,9 @@ extension OpenAPIRuntime.Configuration {
     /// How the generated code writes JSON. Keys sorted: unsorted, `JSONEncoder` writes them in hash
     /// order, which differs from process to process; sorted, every answer has one order, the same as
     /// `JSONWriter` writes for the hot ones. Dates by integer arithmetic, `/` unescaped; the date
-    /// transcoder is also the fast path's hand-off (`DirectJSONHandOff`).
+    /// the same as `JSONWriter` writes them.
     static let taskManager = OpenAPIRuntime.Configuration(
-        dateTranscoder: DirectJSONHandOff(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+        dateTranscoder: MillisecondDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
 }
 
 func buildApplication(_ config: ServerSettings, clock: AppClock = .system) async throws -> some ApplicationProtocol {

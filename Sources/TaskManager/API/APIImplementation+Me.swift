@@ -4,7 +4,8 @@ import TaskManagerAPI
 extension APIImplementation {
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         let principal = try Principal.required()
-        return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(principal.user))))
+        return DirectJSONOutbox.offer(
+            .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(principal.user)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 
     func updateMe(_ input: Operations.UpdateMe.Input) async throws -> Operations.UpdateMe.Output {
@@ -15,7 +16,7 @@ extension APIImplementation {
             email: body.email.map(Optional.some) ?? (nulls.contains("email") ? .some(nil) : nil),
             fullName: body.fullName.map(Optional.some) ?? (nulls.contains("full_name") ? .some(nil) : nil))
         let user = try await accounts.updateProfile(userID: principal.user.id, change)
-        return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(user))))
+        return DirectJSONOutbox.offer(.ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(user)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 }
 

@@ -10,7 +10,8 @@ extension APIImplementation {
             title: body.title, description: body.description, done: body.done, priority: body.priority.map(Priority.init),
             dueDate: body.dueDate, listID: body.listId)
         let created = try await tasks.create(draft, by: principal)
-        return .created(.init(headers: .init(location: "/tasks/\(created.id)"), body: .json(.init(created))))
+        return DirectJSONOutbox.offer(
+            .created(.init(headers: .init(location: "/tasks/\(created.id)"), body: .json(.init(created)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 
     func listTasks(_ input: Operations.ListTasks.Input) async throws -> Operations.ListTasks.Output {
@@ -29,12 +30,14 @@ extension APIImplementation {
             done: query.done, titleContains: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore)
         let found = try await tasks.page(
             caller: principal.user.id, listID: query.listId, filter: filter, after: page.cursor, limit: page.limit)
-        return .ok(.init(body: .json(.init(items: found.items.map(Components.Schemas.Task.init), nextCursor: .init(found.next?.encoded)))))
+        let answer = Components.Schemas.TaskPage(items: found.items.map(Components.Schemas.Task.init), nextCursor: .init(found.next?.encoded))
+        return DirectJSONOutbox.offer(.ok(.init(body: .json(answer))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 
     func getTask(_ input: Operations.GetTask.Input) async throws -> Operations.GetTask.Output {
         let principal = try Principal.required()
-        return .ok(.init(body: .json(.init(try await tasks.find(id: input.path.id, caller: principal.user.id)))))
+        let task = try await tasks.find(id: input.path.id, caller: principal.user.id)
+        return DirectJSONOutbox.offer(.ok(.init(body: .json(.init(task)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 
     func updateTask(_ input: Operations.UpdateTask.Input) async throws -> Operations.UpdateTask.Output {
@@ -45,7 +48,7 @@ extension APIImplementation {
             dueDate: body.dueDate.map(Optional.some) ?? (ExplicitNulls.keys.contains("due_date") ? .some(nil) : nil),
             listID: body.listId)
         let task = try await tasks.update(id: input.path.id, caller: principal.user.id, change)
-        return .ok(.init(body: .json(.init(task))))
+        return DirectJSONOutbox.offer(.ok(.init(body: .json(.init(task)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 
     func deleteTask(_ input: Operations.DeleteTask.Input) async throws -> Operations.DeleteTask.Output {
