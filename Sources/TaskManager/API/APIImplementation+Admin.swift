@@ -6,7 +6,7 @@ extension APIImplementation {
         var issues: [ValidationIssue] = []
         let query = PageQuery(limit: input.query.limit, cursor: input.query.cursor, issues: &issues)
         guard issues.isEmpty else { throw APIError.validation(issues) }
-        let page = try await accounts.page(after: query.cursor, limit: query.limit)
+        let page = try await services.accounts.page(after: query.cursor, limit: query.limit)
         return .ok(
             .init(
                 headers: .init(cacheControl: .noStore),
@@ -16,23 +16,23 @@ extension APIImplementation {
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         guard let id = canonicalID(input.path.id) else { throw APIError.notFound(AccountService.userNotFound) }
-        let user = try await accounts.setFlags(userID: id, isActive: body.isActive, isAdmin: body.isAdmin)
+        let user = try await services.accounts.setFlags(userID: id, isActive: body.isActive, isAdmin: body.isAdmin)
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(user))))
     }
 
     func deleteUser(_ input: Operations.DeleteUser.Input) async throws -> Operations.DeleteUser.Output {
         guard let id = canonicalID(input.path.id) else { throw APIError.notFound(AccountService.userNotFound) }
-        try await accounts.delete(userID: id)
+        try await services.accounts.delete(userID: id)
         return .noContent(.init())
     }
 
     func resetUserMFA(_ input: Operations.ResetUserMFA.Input) async throws -> Operations.ResetUserMFA.Output {
-        try await secondFactor.reset(userID: try await accounts.existingUserID(input.path.id))
+        try await services.secondFactor.reset(userID: try await services.accounts.existingUserID(input.path.id))
         return .noContent(.init())
     }
 
     func listClients(_ input: Operations.ListClients.Input) async throws -> Operations.ListClients.Output {
-        let items = try await clients.list().map(Components.Schemas.Client.init)
+        let items = try await services.clients.list().map(Components.Schemas.Client.init)
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(items: items))))
     }
 
@@ -41,7 +41,7 @@ extension APIImplementation {
         let registration = ClientService.Registration(
             name: body.clientName, redirectURIs: body.redirectUris, confidential: body.confidential ?? false,
             scopes: body.scopes?.map(Scope.init))
-        let (client, secret) = try await clients.register(registration)
+        let (client, secret) = try await services.clients.register(registration)
         return .created(
             .init(
                 headers: .init(cacheControl: .noStore),
@@ -53,7 +53,7 @@ extension APIImplementation {
     }
 
     func deleteClient(_ input: Operations.DeleteClient.Input) async throws -> Operations.DeleteClient.Output {
-        try await clients.delete(id: input.path.clientId)
+        try await services.clients.delete(id: input.path.clientId)
         return .noContent(.init())
     }
 }

@@ -15,28 +15,28 @@ extension APIImplementation {
         let change = UserProfileChange(
             email: body.email.map(Optional.some) ?? (nulls.contains("email") ? .some(nil) : nil),
             fullName: body.fullName.map(Optional.some) ?? (nulls.contains("full_name") ? .some(nil) : nil))
-        let user = try await accounts.updateProfile(userID: principal.user.id, change)
+        let user = try await services.accounts.updateProfile(userID: principal.user.id, change)
         return DirectJSONOutbox.offer(.ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(user)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 }
 
 extension APIImplementation {
     func deleteMe(_ input: Operations.DeleteMe.Input) async throws -> Operations.DeleteMe.Output {
-        try await accounts.delete(userID: try Principal.required().user.id)
+        try await services.accounts.delete(userID: try Principal.required().user.id)
         return .noContent(.init())
     }
 
     func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try await accounts.changePassword(
+        try await services.accounts.changePassword(
             for: principal, current: body.currentPassword, new: body.newPassword)
         return .noContent(.init())
     }
 
     func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
         let principal = try Principal.required()
-        let live = try await sessions.live(of: principal)
+        let live = try await services.sessions.live(of: principal)
         let items = live.map { session in
             Components.Schemas.Session(
                 id: session.id, clientId: .init(session.clientID), createdAt: session.createdAt,
@@ -49,20 +49,20 @@ extension APIImplementation {
         -> Operations.DeleteOtherSessions.Output
     {
         let principal = try Principal.required()
-        try await sessions.endOthers(of: principal)
+        try await services.sessions.endOthers(of: principal)
         return .noContent(.init())
     }
 
     func deleteSession(_ input: Operations.DeleteSession.Input) async throws -> Operations.DeleteSession.Output {
         let principal = try Principal.required()
-        try await sessions.end(input.path.id, of: principal)
+        try await services.sessions.end(input.path.id, of: principal)
         return .noContent(.init())
     }
 
     // The second factor's life cycle (its check at sign-in is `LoginService`'s).
 
     func startTOTP(_ input: Operations.StartTOTP.Input) async throws -> Operations.StartTOTP.Output {
-        let enrolment = try await secondFactor.enrol(user: try Principal.required().user)
+        let enrolment = try await services.secondFactor.enrol(user: try Principal.required().user)
         return .created(
             .init(
                 headers: .init(cacheControl: .noStore),
@@ -72,14 +72,14 @@ extension APIImplementation {
     func confirmTOTP(_ input: Operations.ConfirmTOTP.Input) async throws -> Operations.ConfirmTOTP.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        let codes = try await secondFactor.confirm(user: principal.user, code: body.code)
+        let codes = try await services.secondFactor.confirm(user: principal.user, code: body.code)
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(recoveryCodes: codes))))
     }
 
     func disableMFA(_ input: Operations.DisableMFA.Input) async throws -> Operations.DisableMFA.Output {
         let principal = try Principal.required()
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
-        try await secondFactor.disable(user: principal.user, password: body.password, code: body.code)
+        try await services.secondFactor.disable(user: principal.user, password: body.password, code: body.code)
         return .noContent(.init())
     }
 }

@@ -4,7 +4,7 @@ import TaskManagerAPI
 extension APIImplementation {
     /// RFC 8414, from the public URL.
     func getServerMetadata(_ input: Operations.GetServerMetadata.Input) async throws -> Operations.GetServerMetadata.Output {
-        let issuer = server.issuer
+        let issuer = services.server.issuer
         return .ok(
             .init(
                 body: .json(

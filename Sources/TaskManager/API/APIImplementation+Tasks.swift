@@ -9,7 +9,7 @@ extension APIImplementation {
         let draft = TaskService.Draft(
             title: body.title, description: body.description, done: body.done, priority: body.priority.map(Priority.init),
             dueDate: body.dueDate, listID: body.listId)
-        let created = try await tasks.create(draft, by: principal)
+        let created = try await services.tasks.create(draft, by: principal)
         return DirectJSONOutbox.offer(
             .created(.init(headers: .init(location: "/tasks/\(created.id)"), body: .json(.init(created)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
@@ -28,7 +28,7 @@ extension APIImplementation {
         guard issues.isEmpty else { throw APIError.validation(issues) }
         let filter = TaskFilter(
             done: query.done, titleContains: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore)
-        let found = try await tasks.page(
+        let found = try await services.tasks.page(
             caller: principal.user.id, listID: query.listId, filter: filter, after: page.cursor, limit: page.limit)
         let answer = Components.Schemas.TaskPage(items: found.items.map(Components.Schemas.Task.init), nextCursor: .init(found.next?.encoded))
         return DirectJSONOutbox.offer(.ok(.init(body: .json(answer))), placeholder: .undocumented(statusCode: 200, .init()))
@@ -36,7 +36,7 @@ extension APIImplementation {
 
     func getTask(_ input: Operations.GetTask.Input) async throws -> Operations.GetTask.Output {
         let principal = try Principal.required()
-        let task = try await tasks.find(id: input.path.id, caller: principal.user.id)
+        let task = try await services.tasks.find(id: input.path.id, caller: principal.user.id)
         return DirectJSONOutbox.offer(.ok(.init(body: .json(.init(task)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 
@@ -47,13 +47,13 @@ extension APIImplementation {
             title: body.title, description: body.description, done: body.done, priority: body.priority.map(Priority.init),
             dueDate: body.dueDate.map(Optional.some) ?? (ExplicitNulls.keys.contains("due_date") ? .some(nil) : nil),
             listID: body.listId)
-        let task = try await tasks.update(id: input.path.id, caller: principal.user.id, change)
+        let task = try await services.tasks.update(id: input.path.id, caller: principal.user.id, change)
         return DirectJSONOutbox.offer(.ok(.init(body: .json(.init(task)))), placeholder: .undocumented(statusCode: 200, .init()))
     }
 
     func deleteTask(_ input: Operations.DeleteTask.Input) async throws -> Operations.DeleteTask.Output {
         let principal = try Principal.required()
-        try await tasks.delete(id: input.path.id, caller: principal.user.id)
+        try await services.tasks.delete(id: input.path.id, caller: principal.user.id)
         return .noContent(.init())
     }
 }

@@ -10,25 +10,25 @@ extension APIImplementation {
         let grant: SessionGrantService.Grant
         switch form.grantType ?? "password" {
         case "password", "":
-            grant = try await login.passwordGrant(
+            grant = try await services.login.passwordGrant(
                 username: form.username, password: form.password, scope: form.scope, clientID: form.clientId,
                 userAgent: request.userAgent, address: request.clientAddress)
         case TokenEndpoint.mfaOTPGrant, TokenEndpoint.mfaRecoveryCodeGrant:
             let code = form.grantType == TokenEndpoint.mfaOTPGrant
                 ? form.otp.map(SecondFactorCode.totp) : form.recoveryCode.map(SecondFactorCode.recovery)
-            grant = try await login.mfaGrant(
+            grant = try await services.login.mfaGrant(
                 mfaToken: form.mfaToken, code: code, scope: form.scope, clientID: form.clientId,
                 userAgent: request.userAgent, address: request.clientAddress)
         case "refresh_token":
-            grant = try await grants.refreshGrant(
+            grant = try await services.grants.refreshGrant(
                 refreshToken: form.refreshToken, scope: form.scope, userAgent: request.userAgent,
                 credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret))
         case DeviceGrant.grantType:
-            grant = try await devices.token(
+            grant = try await services.devices.token(
                 deviceCode: form.deviceCode, credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret),
                 userAgent: request.userAgent)
         case "authorization_code":
-            grant = try await grants.authorizationCodeGrant(
+            grant = try await services.grants.authorizationCodeGrant(
                 code: form.code, redirectURI: form.redirectUri, verifier: form.codeVerifier,
                 credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret),
                 userAgent: request.userAgent)
@@ -49,7 +49,7 @@ extension APIImplementation {
         guard case .urlEncodedForm(let form) = input.body else {
             throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
         }
-        let answer = try await devices.authorize(
+        let answer = try await services.devices.authorize(
             credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret), scope: form.scope)
         return .ok(
             .init(
@@ -64,7 +64,7 @@ extension APIImplementation {
         guard case .urlEncodedForm(let form) = input.body else {
             throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
         }
-        try await grants.revoke(token: form.token)
+        try await services.grants.revoke(token: form.token)
         return .ok(.init(headers: .init(cacheControl: .noStore)))
     }
 }

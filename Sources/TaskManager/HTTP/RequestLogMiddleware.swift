@@ -44,7 +44,7 @@ struct RequestLogMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlew
         {
             return header
         }
-        return UUID().uuidString.lowercased()
+        return RequestID.make()
     }
 }
 

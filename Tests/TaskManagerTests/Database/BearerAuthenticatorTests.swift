@@ -12,8 +12,8 @@ import Testing
     @Test func aValidOptionalTokenRunsTheHandlerOnceWhenItThrows() async throws {
         try await withDependencies(testConfiguration()) { dependencies in
             let api = APIImplementation(AppServices(dependencies))
-            _ = try await api.accounts.register(.init(username: "alice", password: "correct horse battery"))
-            let grant = try await api.login.passwordGrant(
+            _ = try await api.services.accounts.register(.init(username: "alice", password: "correct horse battery"))
+            let grant = try await api.services.login.passwordGrant(
                 username: "alice", password: "correct horse battery", scope: nil, userAgent: nil, address: "a")
             let authenticator = BearerAuthenticator(
                 operations: OpenAPIDocument.compiled.operations, tokens: dependencies.tokens,

@@ -87,7 +87,14 @@ import TaskManagerAPI
     }
 
     /// Every property the document gives these schemas, and no other, in the order written.
-    @Test(arguments: ["Task", "TaskPage", "User"])
+    @Test func writesHealthAsTheGeneratedEncodingDoes() async throws {
+        for status in ["ok", "not \"ok\" / </script>"] {
+            let health = Components.Schemas.Health(status: status)
+            #expect(Self.written(health) == (try await Self.generated(health)))
+        }
+    }
+
+    @Test(arguments: ["Task", "TaskPage", "User", "Health"])
     func writesEveryPropertyOfTheSchema(_ name: String) throws {
         let document = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.compiled.json.utf8)) as? [String: Any]
         let schemas = (document?["components"] as? [String: Any])?["schemas"] as? [String: Any]
@@ -97,6 +104,7 @@ import TaskManagerAPI
             switch name {
             case "Task": Self.written(values.task())
             case "User": Self.written(values.user())
+            case "Health": Self.written(Components.Schemas.Health(status: "ok"))
             default: Self.written(Components.Schemas.TaskPage(items: [], nextCursor: .init(nil)))
             }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])

@@ -3,7 +3,8 @@ import HTTPTypes
 import OpenAPIRuntime
 import TaskManagerAPI
 
-/// Writes the successful answers of the hot operations — a task, a page of tasks, the user — with
+/// Writes the successful answers of the hot operations — a task, a page of tasks, the user, the
+/// health probes that load balancers call every few seconds — with
 /// `JSONWriter` instead of the generated serializer's `JSONEncoder`, a quarter of a task list's CPU.
 ///
 /// Everything else stays generated: the input is decoded and the handler runs; the handler offers
@@ -28,6 +29,14 @@ struct DirectJSONMiddleware: ServerMiddleware {
     /// The answer for each operation's offered output: the status and headers as the generated
     /// serializer sets them, the body ours.
     static let writers: [String: @Sendable (any Sendable) -> (HTTPResponse, HTTPBody)?] = [
+        Operations.GetHealth.id: { output in
+            guard case .ok(let ok)? = output as? Operations.GetHealth.Output, case .json(let health) = ok.body else { return nil }
+            return answer(.ok, health)
+        },
+        Operations.GetReadiness.id: { output in
+            guard case .ok(let ok)? = output as? Operations.GetReadiness.Output, case .json(let health) = ok.body else { return nil }
+            return answer(.ok, health)
+        },
         Operations.ListTasks.id: { output in
             guard case .ok(let ok)? = output as? Operations.ListTasks.Output, case .json(let page) = ok.body else { return nil }
             return answer(.ok, page)

@@ -84,3 +84,12 @@ extension Components.Schemas.NullableDate {
         }
     }
 }
+
+extension Components.Schemas.Health: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.raw("{")
+        json.key("status", first: true)
+        json.string(status)
+        json.raw("}")
+    }
+}
