@@ -101,8 +101,11 @@ struct TaskRepository: Sendable {
             conditions.append(ListAccess.guarded(caller: caller, atLeast: .viewer, listColumn: "t.list_id"))
             let (filters, finished) = (conditions, cursor)
             rows = try await database.read { sql in
-                try await sql.all(Self.feedPage(caller: caller, where: filters, after: finished, limit: limit + 1, sql.dialect), Self.decode)
-            }.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+                let page = try await sql.all(
+                    Self.feedPage(caller: caller, where: filters, after: finished, limit: limit + 1, sql.dialect), Self.decode)
+                // SQLite's statement has its ORDER BY; PostgreSQL's walk has none to keep it lazy.
+                return sql.dialect == .postgres ? page.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) } : page
+            }
         }
         guard rows.count > limit else { return (rows, nil) }
         let items = Array(rows.prefix(limit))
