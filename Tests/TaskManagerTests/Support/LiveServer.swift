@@ -174,7 +174,15 @@ final class LiveServer: @unchecked Sendable {
         }
         if let body { request.body = .bytes(body) }
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
-        let response = try await Self.client.execute(request, timeout: .seconds(30))
+        let response: HTTPClientResponse
+        do {
+            response = try await Self.client.execute(request, timeout: .seconds(30))
+        } catch ChannelError.ioOnClosedChannel {
+            // The pool handed out a keep-alive connection whose close it had not yet seen, and
+            // refused it before writing a byte: the request never left, so sending it again is
+            // what any HTTP client does.
+            response = try await Self.client.execute(request, timeout: .seconds(30))
+        }
         var fields = HTTPFields()
         for header in response.headers { fields.append(HTTPField(name: .init(header.name)!, value: header.value)) }
         let bytes = try await response.body.collect(upTo: 16 << 20)
@@ -207,6 +215,20 @@ final class LiveServer: @unchecked Sendable {
 
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
+    /// Sends `request` (the whole HTTP/1.1 message) on a connection of its own and returns once
+    /// every byte is written, with the status line of the answer to await: unlike a pooled client,
+    /// this knows the request left before, say, a signal is sent.
+    func sendRaw(_ request: String) async throws -> @Sendable () async throws -> String {
+        let answer = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: String.self)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AnswerCollector(answer)) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+        return { String(try await answer.futureResult.get().prefix { $0 != "\r\n" }) }  // "\r\n" is one Character
+    }
+
     /// Whether a TCP connection to the server's port is accepted now (no retries, unlike a client pool).
     func acceptsConnections() async -> Bool {
         do {
@@ -226,4 +248,18 @@ final class LiveServer: @unchecked Sendable {
         try await channel.close()
         return port
     }
+}
+
+/// Collects what the server sends until it closes the connection.
+private final class AnswerCollector: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    private let answer: EventLoopPromise<String>
+    private var received = ""
+    init(_ answer: EventLoopPromise<String>) { self.answer = answer }
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        received += String(buffer: unwrapInboundIn(data))
+        if received.contains("\r\n\r\n") { context.close(promise: nil) }
+    }
+    func channelInactive(context: ChannelHandlerContext) { answer.succeed(received) }
+    func errorCaught(context: ChannelHandlerContext, error: Error) { answer.fail(error) }
 }
