@@ -8,13 +8,22 @@ import ServiceLifecycle
 /// A service of the application: `run()` keeps PostgreSQL's pool going until graceful shutdown (after
 /// the HTTP server has drained, since services stop in reverse order) and then closes the engine.
 final class AppDatabase: Service, Sendable {
-    enum Failure: Error, Equatable {
+    enum Failure: Error, Equatable, CustomStringConvertible {
         /// The database cannot be reached or used now (503).
         case unavailable(String)
         /// A unique constraint refused a row.
         case uniqueViolation
         /// A foreign key refused a row: what it names is gone (deleted by another transaction).
         case foreignKeyViolation
+
+        /// A sentence: start-up failures and command-line tools print it as it is.
+        var description: String {
+            switch self {
+            case .unavailable(let reason): reason
+            case .uniqueViolation: "a unique constraint refused the row"
+            case .foreignKeyViolation: "a row it names is gone"
+            }
+        }
     }
 
     private enum Engine {

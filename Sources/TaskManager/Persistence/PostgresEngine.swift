@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresNIO
 import Synchronization
@@ -44,23 +46,67 @@ final class PostgresEngine: Sendable {
         await client.run()
     }
 
+    /// One connection of its own, not the pool's: the pool retries in the background and logs each
+    /// attempt, where a start wants the first attempt's cause in one sentence.
     func checkReachable() async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: target.host, port: target.port, username: target.username, password: target.password,
+            database: target.database, tls: try Self.connectionTLS(target.tls))
+        configuration.options.connectTimeout = TimeAmount(acquireTimeout)
         do {
-            _ = try await read { try await $0.first("SELECT 1") { try $0.int64(0) } }
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
         } catch {
-            throw AppDatabase.Failure.unavailable("cannot reach \(target): \(error)")
+            throw AppDatabase.Failure.unavailable(
+                "cannot reach PostgreSQL at \(target.host):\(target.port) (database \(target.database ?? target.username), "
+                    + "user \(target.username)): \(Self.cause(of: error))")
+        }
+    }
+
+    /// Why a connection failed, in words: the system's for a socket error, the server's own message.
+    static func cause(of error: any Error) -> String {
+        switch error {
+        case let error as PSQLError:
+            if let message = error.serverInfo?[.message] { return message }
+            if error.code == .sslUnsupported { return "the server does not offer TLS, which sslmode asks for" }
+            return error.underlying.map(cause(of:)) ?? "\(error.code)"
+        case let error as NIOConnectionError:
+            if let failure = error.connectionErrors.first { return cause(of: failure.error) }
+            if error.dnsAError != nil || error.dnsAAAAError != nil { return "the host name \(error.host) is not known" }
+            return "no address to connect to"
+        case let error as IOError:
+            return String(cString: strerror(error.errnoCode)).lowercased()
+        case ChannelError.connectTimeout(let timeout):
+            return "no answer within \(timeout.nanoseconds / 1_000_000_000) seconds"
+        case let error as NIOSSLError:
+            return "TLS: \(error)"
+        default:
+            return "\(error)"
+        }
+    }
+
+    private static func connectionTLS(_ mode: PostgresTarget.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        guard let settings = tlsSettings(mode) else { return .disable }
+        let context = try NIOSSLContext(configuration: settings.configuration)
+        return settings.required ? .require(context) : .prefer(context)
+    }
+
+    /// What sslmode asks for: no TLS; TLS without checking the certificate (`prefer`, `require`,
+    /// as libpq does), required or not; or TLS checked against the system's roots.
+    private static func tlsSettings(_ mode: PostgresTarget.TLSMode) -> (configuration: TLSConfiguration, required: Bool)? {
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        switch mode {
+        case .disable: return nil
+        case .prefer: return (unverified, false)
+        case .require: return (unverified, true)
+        case .verifyFull: return (.makeClientConfiguration(), true)
         }
     }
 
     private static func tls(_ mode: PostgresTarget.TLSMode) -> PostgresClient.Configuration.TLS {
-        var unverified = TLSConfiguration.makeClientConfiguration()
-        unverified.certificateVerification = .none
-        switch mode {
-        case .disable: return .disable
-        case .prefer: return .prefer(unverified)
-        case .require: return .require(unverified)
-        case .verifyFull: return .require(.makeClientConfiguration())
-        }
+        guard let settings = tlsSettings(mode) else { return .disable }
+        return settings.required ? .require(settings.configuration) : .prefer(settings.configuration)
     }
 
     /// Statements outside a transaction: reads, and single write statements (`AppDatabase.writeStatement`).

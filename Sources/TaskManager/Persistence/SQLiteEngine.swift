@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Logging
 
@@ -39,8 +40,20 @@ final class SQLiteEngine: Sendable {
             let pool = try GRDB.DatabasePool(path: path, configuration: configuration)
             return SQLiteEngine(writer: pool, connectionCount: 1 + configuration.maximumReaderCount)
         } catch {
-            throw AppDatabase.Failure.unavailable("cannot open the database: \(error)")
+            throw AppDatabase.Failure.unavailable("cannot open the SQLite database \(path): \(whyNotOpened(path, error))")
         }
+    }
+
+    /// SQLite says "unable to open database file" for a missing folder and a forbidden one alike.
+    private static func whyNotOpened(_ path: String, _ error: any Error) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            return "the folder \(folder) does not exist"
+        }
+        if !folder.isEmpty, !isFolder.boolValue { return "\(folder) is not a folder" }
+        guard let error = error as? DatabaseError else { return "\(error)" }
+        return "\(error.message ?? "SQLite error") (SQLite error \(error.resultCode.rawValue))"
     }
 
     func read<T: Sendable>(_ body: (SQLConnection) async throws -> T) async throws -> T {

@@ -8,7 +8,12 @@ import Testing
     @Test(arguments: [
         (["--jwt-secret", "too-short"], "32 bytes"),
         (["--database-url", "mysql://localhost/db"], "database URL"),
-        (["--database-url", "postgres://user:hunter2@127.0.0.1:1/db", "--database-timeout", "1"], "cannot reach postgres://user@127.0.0.1:1/db"),
+        (["--database-url", "postgres://user:hunter2@127.0.0.1:1/db", "--database-timeout", "1"],
+         "taskmanager: cannot start: cannot reach PostgreSQL at 127.0.0.1:1 (database db, user user): connection refused\n"),
+        (["--database-url", "postgres://user:hunter2@host.invalid/db", "--database-timeout", "1"],
+         "taskmanager: cannot start: cannot reach PostgreSQL at host.invalid:5432 (database db, user user): the host name host.invalid is not known\n"),
+        (["--database-url", "sqlite:///nonexistent/folder/tasks.sqlite"],
+         "taskmanager: cannot start: cannot open the SQLite database /nonexistent/folder/tasks.sqlite: the folder /nonexistent/folder does not exist\n"),
         (["--database-url", "postgres://user:hunter2@localhost/db?sslmode=sometimes"], "sslmode"),
         (["--database-pool-size", "0"], "--database-pool-size"),
         (["--bcrypt-threads", "none"], "--bcrypt-threads"),
@@ -22,7 +27,9 @@ import Testing
     ])
     func badSettingsStopTheStartWithOneLine(_ arguments: [String], _ mention: String) async throws {
         let directory = try TemporaryDirectory()
-        let result = try await Binary.run(["serve", "--port", "0"] + arguments, in: directory.url)
+        // At the default log level: nothing but the one line, however the start failed.
+        let result = try await Binary.run(
+            ["serve", "--port", "0"] + arguments, environment: ["TASKMANAGER_LOG_LEVEL": "info"], in: directory.url)
         #expect(result.status != 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
