@@ -5,6 +5,11 @@ import TaskManagerClient
 extension Components.Schemas.Priority: ExpressibleByArgument {}
 extension Components.Schemas.MemberRole: ExpressibleByArgument {}
 
+/// `tm tasks list --done` or `--not-done`: flags, as people type them, not `--done true`.
+enum DoneState: EnumerableFlag {
+    case done, notDone
+}
+
 struct Tasks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Your tasks, in every list you are in or in one.",
@@ -14,7 +19,7 @@ struct Tasks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tasks, newest first.")
         @OptionGroup var options: ServerOptions
         @Option(help: "Only this list's tasks.") var list: String?
-        @Option(help: "Only tasks that are (true) or are not (false) done.") var done: Bool?
+        @Flag(help: "Only tasks that are done (--done) or not done (--not-done).") var state: DoneState?
         @Option(help: "Only tasks whose title contains this text.") var text: String?
         @Option(help: "Only tasks of this priority (low, normal, high).") var priority: Components.Schemas.Priority?
         @Option(help: "Tasks per page (1-100).") var limit = 20
@@ -28,7 +33,7 @@ struct Tasks: AsyncParsableCommand {
             repeat {
                 page = try await call {
                     try await server.client.listTasks(
-                        query: .init(listId: list, done: done, q: text, priority: priority, limit: limit, cursor: cursor)
+                        query: .init(listId: list, done: state.map { $0 == .done }, q: text, priority: priority, limit: limit, cursor: cursor)
                     ).ok.body.json
                 }
                 items += page.items

@@ -50,13 +50,19 @@ struct CreateClientCommand: AsyncParsableCommand {
 
 struct ListClientsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the registered clients, oldest first (swagger-ui and taskmanager-web are built in).")
+        commandName: "list",
+        abstract: "List the clients: the three built in, then the registered ones, oldest first.",
+        discussion: "A built-in client's redirect URI is under the server's --public-url.")
 
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         try await withDatabase(database) { db in
             print("CLIENT_ID".padding(toLength: 36, withPad: " ", startingAt: 0), "TYPE", "NAME", "SCOPES", "REDIRECT_URIS", separator: "\t")
+            for client in OAuthClient.builtIns(publicURL: "") {
+                let redirects = client.redirectURIs.isEmpty ? "(device grant only)" : client.redirectURIs.joined(separator: " ")
+                print(client.id.padding(toLength: 36, withPad: " ", startingAt: 0), "built-in", client.name, Scope.joined(client.scopes), redirects, separator: "\t")
+            }
             for client in try await ClientService(clients: ClientRepository(database: db)).list() {
                 print(
                     client.id, client.confidential ? "confidential" : "public", client.name, Scope.joined(client.scopes),

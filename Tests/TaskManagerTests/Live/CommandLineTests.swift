@@ -130,6 +130,10 @@ import Testing
         result = try await Binary.run(["client", "list", "--database-url", url])
         #expect(result.stdout.contains("\(id)\tconfidential\tSync\tme tasks:read\thttps://sync.example.com/cb"), "\(result.stdout)")
         #expect(!result.stdout.contains("client_secret"))
+        // The built-in clients first: they are there on every server.
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: "\t").first?.trimmingCharacters(in: .whitespaces) }
+        #expect(rows.dropFirst().prefix(3) == ["swagger-ui", "taskmanager-web", "taskmanager-cli"], "\(result.stdout)")
+        #expect(result.stdout.contains("\tbuilt-in\tSwagger UI\t"))
 
         result = try await Binary.run(["client", "create", "Bad", "--redirect-uri", "http://evil.example.com/cb", "--database-url", url])
         #expect(result.status != 0)
@@ -146,7 +150,7 @@ import Testing
         #expect(result.stderr.contains("Client not found"))
         result = try await Binary.run(["client", "delete", "taskmanager-web", "--database-url", url])
         #expect(result.stderr.contains("built-in"))
-        #expect(try await Binary.run(["client", "list", "--database-url", url]).stdout.split(separator: "\n").count == 1)
+        #expect(try await Binary.run(["client", "list", "--database-url", url]).stdout.split(separator: "\n").count == 1 + 3)
     }
 
     @Test func userCreateMakesTheFirstAdmin() async throws {
@@ -232,5 +236,13 @@ import Testing
         let result = try await Binary.run(arguments)
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE"))
+    }
+
+    @Test func theTopHelpNamesTheServersSettings() async throws {
+        let result = try await Binary.run(["--help"])
+        #expect(!result.stdout.contains("password flow"))
+        for flag in ["--port", "--host", "--database-url", "--public-url", "--docs-assets"] {
+            #expect(result.stdout.contains(flag), "\(flag): \(result.stdout)")
+        }
     }
 }

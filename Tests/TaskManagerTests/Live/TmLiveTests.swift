@@ -81,6 +81,10 @@ import Testing
         }
     }
 
+    static func titles(_ page: [String: Any]) -> [String]? {
+        (page["items"] as? [[String: Any]])?.compactMap { $0["title"] as? String }
+    }
+
     @Test(arguments: TestEngine.shared)
     func everyCommandAgainstTheBinary(_ engine: TestEngine) async throws {
         try await engine.withEmptyDatabase { url in
@@ -122,6 +126,8 @@ import Testing
             #expect(try await alice.json(["tasks", "show", taskID])["title"] as? String == "Milk")
             #expect(try await alice.json(["tasks", "edit", taskID, "--title", "Oat milk"])["title"] as? String == "Oat milk")
             #expect(try await alice.json(["tasks", "done", taskID])["done"] as? Bool == true)
+            #expect(Self.titles(try await alice.json(["tasks", "list", "--done"])) == ["Oat milk"])
+            #expect(Self.titles(try await alice.json(["tasks", "list", "--not-done"])) == ["Bread"])
             #expect(try await alice.json(["tasks", "done", taskID, "--undo"])["done"] as? Bool == false)
             result = try await alice.tm(["lists", "list"])
             #expect(result.stdout.contains("Groceries") && result.stdout.contains("My tasks (default)"), "\(result.stdout)")
