@@ -8,14 +8,14 @@ import Testing
 /// go to `.build/screenshots/<engine>/` (or under `TASKMANAGER_TEST_SCREENSHOTS`). Skipped without a
 /// browser, except in CI.
 @Suite struct WebAppBrowserTests {
-    static let missing: String? = {
+    static let missing: String? = RunSummary.note("browser: the web app, two people sharing a list, tm's sign-in in a browser", missing: {
         if findExecutable("chromium") == nil { return "no chromium (apt-get install chromium)" }
         if findExecutable("chromedriver") == nil { return "no chromedriver (apt-get install chromium-driver)" }
         if (try? Binary.runTool("python3", ["-c", "import selenium, pyotp, qrcode"]))?.status != 0 {
             return "no selenium, pyotp or qrcode for python3 (pip install selenium pyotp qrcode)"
         }
         return nil
-    }()
+    }())
 
     static let screenshots: URL = {
         if let configured = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_SCREENSHOTS"], !configured.isEmpty {

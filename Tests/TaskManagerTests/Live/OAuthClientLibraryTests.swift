@@ -7,9 +7,10 @@ import Testing
 /// Python's authlib (Tests/oauth/authlib_flow.py) for a public and a confidential client, on each
 /// shared engine. Skipped without authlib and requests for python3, except in CI (`CI` set).
 @Suite struct OAuthClientLibraryTests {
-    static let missing: String? =
-        (try? Binary.runTool("python3", ["-c", "import authlib, requests"]))?.status == 0
-        ? nil : "no authlib or requests for python3 (pip install authlib requests)"
+    static let missing: String? = RunSummary.note(
+        "authlib: an OAuth2 client library signing in, refreshing and revoking",
+        missing: (try? Binary.runTool("python3", ["-c", "import authlib, requests"]))?.status == 0
+            ? nil : "no authlib or requests for python3 (pip install authlib requests)")
     static let inCI = !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty
 
     @Test(.enabled(if: missing == nil || inCI, "authlib test skipped: \(missing ?? "")"), arguments: TestEngine.shared)

@@ -61,11 +61,11 @@ import Testing
         }
         """#
 
-    static let missing: String? =
-        (try? Binary.runTool("python3", ["-c", "import pyotp"]))?.status == 0 ? nil : "no pyotp for python3 (pip install pyotp)"
-    static let inCI = !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty
+    static let missing: String? = RunSummary.note(
+        "the README's shell blocks run top to bottom against the binary",
+        missing: (try? Binary.runTool("python3", ["-c", "import pyotp"]))?.status == 0 ? nil : "no pyotp for python3 (pip install pyotp)")
 
-    @Test(.enabled(if: missing == nil || inCI, "README walk-through skipped: \(missing ?? "")"))
+    @Test(.enabled(if: missing == nil || RunSummary.inCI, "README walk-through skipped: \(missing ?? "")"))
     func theShellBlocksRunTopToBottom() async throws {
         if let missing = Self.missing { Issue.record("the README walk-through cannot run in CI: \(missing)") }
         let blocks = try ReadmeShell.blocks(of: String(contentsOf: packagePath("README.md"), encoding: .utf8))

@@ -8,9 +8,10 @@ import Testing
 /// in the SQLite files, the start refused under another `--secrets-key`, and a code replayed on a
 /// second process sharing PostgreSQL. Skipped without pyotp and requests, except in CI (`CI` set).
 @Suite struct SecondFactorLiveTests {
-    static let missing: String? =
-        (try? Binary.runTool("python3", ["-c", "import pyotp, requests"]))?.status == 0
-        ? nil : "no pyotp or requests for python3 (pip install pyotp requests)"
+    static let missing: String? = RunSummary.note(
+        "pyotp: a second factor against the binary",
+        missing: (try? Binary.runTool("python3", ["-c", "import pyotp, requests"]))?.status == 0
+            ? nil : "no pyotp or requests for python3 (pip install pyotp requests)")
     static let password = "correct horse battery"
     static let key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  // 32 bytes in base64
 

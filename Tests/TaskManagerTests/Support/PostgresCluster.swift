@@ -7,6 +7,15 @@ import Testing
 final class PostgresCluster: @unchecked Sendable {
     /// `TASKMANAGER_TEST_POSTGRES_BIN`, else the newest `/usr/lib/postgresql/*/bin` (Debian's layout).
     static let binDirectory: String? = {
+        let found = searchBinDirectory()
+        _ = RunSummary.note(
+            "the PostgreSQL outage test (a server of its own, stopped and started)",
+            missing: found == nil ? "no PostgreSQL server programs (apt-get install postgresql, or TASKMANAGER_TEST_POSTGRES_BIN)" : nil,
+            requiredInCI: false)
+        return found
+    }()
+
+    private static func searchBinDirectory() -> String? {
         if let configured = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_POSTGRES_BIN"], !configured.isEmpty {
             return configured
         }
@@ -16,7 +25,7 @@ final class PostgresCluster: @unchecked Sendable {
             return "\(root)/\(version)/bin"
         }
         return nil
-    }()
+    }
 
     let directory: URL
     let port: Int

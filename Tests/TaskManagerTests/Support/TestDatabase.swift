@@ -47,7 +47,14 @@ enum TestEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// each test gets a database of its own, dropped afterwards.
 enum TestPostgres {
     static let url = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let target: PostgresTarget? = url.flatMap { try? PostgresTarget.parse($0) }
+    static let target: PostgresTarget? = {
+        let target = url.flatMap { try? PostgresTarget.parse($0) }
+        _ = RunSummary.note(
+            "PostgreSQL: the engine-parameterised tests on it too, and two server processes on one database",
+            missing: target != nil ? nil : url == nil ? "TASKMANAGER_TEST_POSTGRES_URL is not set" : "TASKMANAGER_TEST_POSTGRES_URL is not a postgres:// URL",
+            requiredInCI: false)
+        return target
+    }()
     static let skipped = "TASKMANAGER_TEST_POSTGRES_URL is not set: the PostgreSQL tests are skipped"
     /// Small pools: many tests run at once against one server. The wait is long because the test
     /// process, not PostgreSQL, is the bottleneck: with every test running at once on two cores,
