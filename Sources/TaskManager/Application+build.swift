@@ -25,13 +25,13 @@ struct Dependencies: Sendable {
     let hasher: PasswordHasher
     let tokens: TokenService
     let settings: ServerSettings
-    /// `/docs` and `/redoc`, with their files read from `--docs-assets` at start-up.
+    /// `/docs` and `/redoc`, with their files read at start-up from `--docs-assets` or the default folder.
     let docs: DocsPages
     let clock: AppClock
     let metrics: AppMetrics
 
     static func make(_ config: ServerSettings, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
-        let docs = try DocsPages.load(directory: config.docsAssets)
+        let docs = try DocsPages.load(directory: config.docsAssets, defaultDirectory: config.docsAssetsDefault)
         let database = try AppDatabase(config.databaseURL, pool: config.connectionPool, logger: logger)
         let keys = SigningKeyRepository(database: database)
         // A configured secret never changes; database-kept keys are re-read (key rotation).
@@ -145,6 +145,7 @@ func buildApplication(_ config: ServerSettings, clock: AppClock = .system) async
     var logger = Logger(label: "taskmanager")
     logger.logLevel = config.logLevel
     let dependencies = try await Dependencies.make(config, clock: clock, logger: logger)
+    logger.info("/docs and /redoc load Swagger UI and ReDoc from \(dependencies.docs.source)")
     let router: Router<AppRequestContext>
     do {
         router = try buildRouter(dependencies, logger: logger)

@@ -3,38 +3,78 @@ import Hummingbird
 
 /// The interactive docs: Swagger UI at `/docs`, ReDoc at `/redoc`, both on `/openapi.json`.
 ///
-/// Their JavaScript and CSS come from the public CDN (as FastAPI's do), or with `--docs-assets`
-/// from a local folder that the server reads once at start and serves at `/docs-assets/`, so the
-/// pages also work with no internet. Each page carries a Content-Security-Policy that allows
-/// exactly what it loads; the Swagger UI set-up is a script file of ours, not an inline script.
+/// Their JavaScript and CSS come from a local folder that the server reads once at start and serves
+/// at `/docs-assets/` — the one `--docs-assets` names, else the default folder when it holds the
+/// files — or else from the public CDN (as FastAPI's do). In CDN mode a script of ours after the
+/// CDN's says on the page what to do when the CDN's did not load. Each page carries a
+/// Content-Security-Policy that allows exactly what it loads; the scripts of ours are files, never
+/// inline scripts.
 struct DocsPages: Sendable {
     static let assetNames = ["swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"]
     static let cdn = "https://cdn.jsdelivr.net"
 
     /// The local asset files by name; empty when the pages use the CDN.
     let assets: [String: ByteBuffer]
+    /// Where the files come from, in words, for the line the start logs.
+    let source: String
 
-    /// Reads the asset folder, or refuses it with the one line the server prints before exiting.
-    static func load(directory: String?) throws(ServerSettings.Invalid) -> DocsPages {
-        guard let directory else { return DocsPages(assets: [:]) }
+    /// The folder `scripts/fetch-docs-assets` fills when it is given none, and that the server reads
+    /// without `--docs-assets`: `$XDG_CACHE_HOME/taskmanager/docs-assets`, or
+    /// `$HOME/.cache/taskmanager/docs-assets` when that is unset or empty; `nil` without either. The
+    /// script spells the same rule in shell (a test runs both).
+    static func defaultDirectory(environment: [String: String]) -> String? {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let cache = value("XDG_CACHE_HOME") ?? value("HOME").map({ $0 + "/.cache" }) else { return nil }
+        return cache + "/taskmanager/docs-assets"
+    }
+
+    /// The files from `directory` (`--docs-assets`), which must hold all three, else refused with the
+    /// one line the server prints before exiting; without it, from `defaultDirectory` when that holds
+    /// all three; else the CDN.
+    static func load(directory: String?, defaultDirectory: String? = nil) throws(ServerSettings.Invalid) -> DocsPages {
+        if let directory {
+            let found = read(directory)
+            if let missing = found.missing {
+                throw .init(
+                    description:
+                        "--docs-assets (TASKMANAGER_DOCS_ASSETS): \(directory) has no \(missing); it needs \(assetNames.joined(separator: ", ")) (see the README)"
+                )
+            }
+            return DocsPages(assets: found.assets, source: "\(directory) (--docs-assets)")
+        }
+        guard let defaultDirectory else { return DocsPages(assets: [:], source: "the CDN \(cdn) (no default folder: no HOME)") }
+        let found = read(defaultDirectory)
+        if let missing = found.missing {
+            return DocsPages(
+                assets: [:],
+                source: "the CDN \(cdn) (\(defaultDirectory) has no \(missing): scripts/fetch-docs-assets puts the files there)")
+        }
+        return DocsPages(assets: found.assets, source: "\(defaultDirectory), the default folder")
+    }
+
+    /// The three files of `directory`, or the first one it lacks (a missing folder lacks them all).
+    private static func read(_ directory: String) -> (assets: [String: ByteBuffer], missing: String?) {
         var assets: [String: ByteBuffer] = [:]
         for name in assetNames {
             let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
-            guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
-                throw .init(
-                    description:
-                        "--docs-assets (TASKMANAGER_DOCS_ASSETS): \(directory) has no \(name); it needs \(assetNames.joined(separator: ", ")) (see the README)"
-                )
-            }
+            guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return ([:], name) }
             assets[name] = ByteBuffer(bytes: data)
         }
-        return DocsPages(assets: assets)
+        return (assets, nil)
     }
 
     var isLocal: Bool { !assets.isEmpty }
 
     private func assetURL(_ name: String, cdnPath: String) -> String {
         isLocal ? "/docs-assets/\(name)" : "\(Self.cdn)/npm/\(cdnPath)"
+    }
+
+    /// In CDN mode, our check after the CDN's script tag (`src`): whether it defined `global`.
+    private func cdnCheck(library: String, global: String, src: String) -> String {
+        isLocal
+            ? ""
+            : #"<script src="/docs/cdn-check.js" data-library="\#(library)" data-global="\#(global)" data-url="\#(src)"></script>"#
+                + "\n"
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -48,14 +88,19 @@ struct DocsPages: Sendable {
             "default-src 'none'; script-src \(scriptSource); style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src blob:; "
             + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        let swaggerJS = assetURL("swagger-ui-bundle.js", cdnPath: "swagger-ui-dist@5/swagger-ui-bundle.js")
         let swagger = Self.swaggerHTML(
-            js: assetURL("swagger-ui-bundle.js", cdnPath: "swagger-ui-dist@5/swagger-ui-bundle.js"),
-            css: assetURL("swagger-ui.css", cdnPath: "swagger-ui-dist@5/swagger-ui.css"))
-        let redoc = Self.redocHTML(js: assetURL("redoc.standalone.js", cdnPath: "redoc@2/bundles/redoc.standalone.js"))
+            js: swaggerJS, css: assetURL("swagger-ui.css", cdnPath: "swagger-ui-dist@5/swagger-ui.css"),
+            check: cdnCheck(library: "Swagger UI", global: "SwaggerUIBundle", src: swaggerJS))
+        let redocJS = assetURL("redoc.standalone.js", cdnPath: "redoc@2/bundles/redoc.standalone.js")
+        let redoc = Self.redocHTML(js: redocJS, check: cdnCheck(library: "ReDoc", global: "Redoc", src: redocJS))
 
         router.get("/docs") { _, _ in Self.page(swagger, type: "text/html; charset=utf-8", policy: swaggerPolicy) }
         router.get("/docs/swagger-init.js") { _, _ in
             Self.page(Self.swaggerInit, type: "text/javascript; charset=utf-8", policy: nil)
+        }
+        router.get("/docs/cdn-check.js") { _, _ in
+            Self.page(Self.cdnCheckScript, type: "text/javascript; charset=utf-8", policy: nil)
         }
         router.get("/docs/oauth2-redirect") { _, _ in
             Self.page(Self.oauth2RedirectHTML, type: "text/html; charset=utf-8", policy: Self.redirectPolicy)
@@ -83,7 +128,7 @@ struct DocsPages: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func swaggerHTML(js: String, css: String) -> String {
+    static func swaggerHTML(js: String, css: String, check: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -97,7 +142,7 @@ struct DocsPages: Sendable {
         <body>
         <div id="swagger-ui"></div>
         <script src="\(js)"></script>
-        <script src="/docs/swagger-init.js"></script>
+        \(check)<script src="/docs/swagger-init.js"></script>
         </body>
         </html>
         """
@@ -106,20 +151,23 @@ struct DocsPages: Sendable {
     /// The Authorize dialog offers both flows of the document: the password flow (`tokenUrl: token`,
     /// relative to `/openapi.json`) and the authorization-code flow with PKCE as the built-in
     /// `swagger-ui` client, whose popup comes back to `/docs/oauth2-redirect`. `persistAuthorization`
-    /// keeps the token in the browser's local storage across reloads — never in a URL.
+    /// keeps the token in the browser's local storage across reloads — never in a URL. Without
+    /// Swagger UI (the CDN's did not load) it does nothing: `cdn-check.js` has said why.
     static let swaggerInit = """
-        window.ui = SwaggerUIBundle({
-          url: "/openapi.json",
-          dom_id: "#swagger-ui",
-          layout: "BaseLayout",
-          deepLinking: true,
-          persistAuthorization: true,
-          displayRequestDuration: true,
-          validatorUrl: null,
-          oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect",
-          presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]
-        });
-        window.ui.initOAuth({ clientId: "swagger-ui", usePkceWithAuthorizationCodeGrant: true });
+        if (typeof window.SwaggerUIBundle === "function") {
+          window.ui = SwaggerUIBundle({
+            url: "/openapi.json",
+            dom_id: "#swagger-ui",
+            layout: "BaseLayout",
+            deepLinking: true,
+            persistAuthorization: true,
+            displayRequestDuration: true,
+            validatorUrl: null,
+            oauth2RedirectUrl: window.location.origin + "/docs/oauth2-redirect",
+            presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]
+          });
+          window.ui.initOAuth({ clientId: "swagger-ui", usePkceWithAuthorizationCodeGrant: true });
+        }
 
         """
 
@@ -169,7 +217,7 @@ struct DocsPages: Sendable {
 
         """
 
-    static func redocHTML(js: String) -> String {
+    static func redocHTML(js: String, check: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -182,7 +230,7 @@ struct DocsPages: Sendable {
         <body>
         <redoc spec-url="/openapi.json"></redoc>
         <script src="\(js)"></script>
-        </body>
+        \(check)</body>
         </html>
         """
     }

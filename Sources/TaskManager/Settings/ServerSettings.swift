@@ -35,8 +35,13 @@ struct ServerSettings: Sendable {
     var throttle = ThrottlePolicy()
     /// `--secrets-key`: seals TOTP secrets at rest; `nil`: they are stored unencrypted.
     var secretsKey: SymmetricKey? = nil
-    /// `--docs-assets`: the folder `/docs` and `/redoc` load their files from (read at start-up); `nil`: the CDN.
+    /// `--docs-assets`: the folder `/docs` and `/redoc` load their files from (read at start-up; it
+    /// must hold them); `nil`: `docsAssetsDefault`.
     var docsAssets: String? = nil
+    /// Without `--docs-assets`: the folder `scripts/fetch-docs-assets` fills by default, from this
+    /// process's `XDG_CACHE_HOME` or `HOME` (`DocsPages.defaultDirectory`); used when it holds the
+    /// files, else (and when `nil`) the pages load them from the CDN.
+    var docsAssetsDefault: String? = DocsPages.defaultDirectory(environment: ProcessInfo.processInfo.environment)
 
     /// Where the built-in clients' redirect URIs point and what `issuer` says, without a trailing `/`.
     var publicURL: String { configuredPublicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }

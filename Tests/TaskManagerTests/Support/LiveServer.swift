@@ -86,6 +86,7 @@ enum Binary {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TASKMANAGER_") }
         environment["TASKMANAGER_BCRYPT_COST"] = "4"
         environment["TASKMANAGER_LOG_LEVEL"] = "warning"
+        environment["XDG_CACHE_HOME"] = NSTemporaryDirectory() + "tm-live-no-cache"  // not a developer's fetched docs assets
         environment.merge(extra) { $1 }
         return environment
     }
