@@ -29,8 +29,12 @@ struct Dependencies: Sendable {
     let docs: DocsPages
     let clock: AppClock
     let metrics: AppMetrics
+    /// Requests in flight and answered, for the shutdown's log lines.
+    let requests: RequestTally
 
-    static func make(_ config: ServerSettings, clock: AppClock = .system, logger: Logger) async throws -> Dependencies {
+    static func make(
+        _ config: ServerSettings, clock: AppClock = .system, requests: RequestTally = RequestTally(), logger: Logger
+    ) async throws -> Dependencies {
         let docs = try DocsPages.load(directory: config.docsAssets, defaultDirectory: config.docsAssetsDefault)
         let database = try AppDatabase(config.databaseURL, pool: config.connectionPool, logger: logger)
         let keys = SigningKeyRepository(database: database)
@@ -45,7 +49,8 @@ struct Dependencies: Sendable {
         let hasher = try await PasswordHasher.start(
             cost: config.bcryptCost, threads: config.bcryptThreads, nice: config.bcryptNice, queueLimit: config.loginQueueLimit, metrics: metrics)
         return Dependencies(
-            database: database, hasher: hasher, tokens: tokens, settings: config, docs: docs, clock: clock, metrics: metrics)
+            database: database, hasher: hasher, tokens: tokens, settings: config, docs: docs, clock: clock, metrics: metrics,
+            requests: requests)
     }
 
     /// TOTP enrolment and checks, over the secrets sealed with `--secrets-key`.
@@ -98,7 +103,8 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     // Before every route, in the order a request meets them.
     router.addMiddleware {
         RequestLogMiddleware(
-            clientAddress: ClientAddressResolver(trustedProxies: dependencies.settings.trustedProxies), logger: logger)
+            clientAddress: ClientAddressResolver(trustedProxies: dependencies.settings.trustedProxies),
+            requests: dependencies.requests, logger: logger)
         RequestMetricsMiddleware(metrics: dependencies.metrics)
         CORSMiddleware(policy: CORSPolicy(origins: Set(dependencies.settings.corsOrigins)), routes: routes)
         ResponseHeadersMiddleware()
@@ -141,11 +147,12 @@ extension OpenAPIRuntime.Configuration {
         dateTranscoder: MillisecondDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
 }
 
-func buildApplication(_ config: ServerSettings, clock: AppClock = .system) async throws -> some ApplicationProtocol {
+func buildApplication(
+    _ config: ServerSettings, clock: AppClock = .system, requests: RequestTally = RequestTally()
+) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "taskmanager")
     logger.logLevel = config.logLevel
-    let dependencies = try await Dependencies.make(config, clock: clock, logger: logger)
-    logger.info("/docs and /redoc load Swagger UI and ReDoc from \(dependencies.docs.source)")
+    let dependencies = try await Dependencies.make(config, clock: clock, requests: requests, logger: logger)
     let router: Router<AppRequestContext>
     do {
         router = try buildRouter(dependencies, logger: logger)
@@ -158,6 +165,10 @@ func buildApplication(_ config: ServerSettings, clock: AppClock = .system) async
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
         services: dependencies.services,
         logger: logger)
-    app.beforeServerStarts { try await dependencies.prepare() }
+    app.beforeServerStarts { [logger] in
+        try await dependencies.prepare()
+        // Once ready: a start that fails says only why.
+        logger.info("/docs and /redoc load Swagger UI and ReDoc from \(dependencies.docs.source)")
+    }
     return app
 }

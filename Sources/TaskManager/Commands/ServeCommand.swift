@@ -27,18 +27,21 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let app: any ApplicationProtocol
+        let requests = RequestTally()
         do {
-            app = try await buildApplication(config)
+            app = try await buildApplication(config, requests: requests)
         } catch {
             throw fail("cannot start: \(error)", code: 1)
         }
         // SIGTERM/SIGINT: stop accepting, let requests in flight finish for up to the timeout, then
         // stop the bcrypt pool and the database (services stop in reverse order, after the server) and exit 0.
+        let drain = DrainLog(requests: requests, timeout: config.shutdownTimeout, logger: app.logger)
         var group = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
+            services: [app, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
         group.maximumGracefulShutdownDuration = .seconds(config.shutdownTimeout)
         do {
             try await ServiceGroup(configuration: group).run()
+            drain.ended()
         } catch let error as StartFailure {
             throw fail("cannot start: \(error)", code: 1)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

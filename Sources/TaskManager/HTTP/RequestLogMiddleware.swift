@@ -7,12 +7,15 @@ import Logging
 /// below, and writes one log line when the response is ready.
 struct RequestLogMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let clientAddress: ClientAddressResolver
+    let requests: RequestTally
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         let started = ContinuousClock.now
+        requests.started()
+        defer { requests.ended() }
         let requestID = Self.requestID(from: request.headers[.xRequestID])
         let info = RequestInfo(
             requestID: requestID, userAgent: request.headers[.userAgent],

@@ -89,7 +89,10 @@ import Testing
     }
 
     @Test func shutdownRefusesNewConnectionsAndFinishesTheOneInFlight() async throws {
-        let server = try await LiveServer.start(["--bcrypt-cost", "14"])
+        let logFolder = try TemporaryDirectory()
+        let log = logFolder.url.appendingPathComponent("server.log")
+        let server = try await LiveServer.start(
+            ["--bcrypt-cost", "14"], environment: ["TASKMANAGER_LOG_LEVEL": "notice"], logFile: log)
         let body = jsonBody(["username": "late", "password": Self.password])
         let registration = try await server.sendRaw(
             "POST /users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -103,6 +106,10 @@ import Testing
         let status = try await registration()
         #expect(status == "HTTP/1.1 201 Created", "answered: \(status)")
         #expect(await server.stop() == 0)
+        // The drain is logged: its start with what is in flight, its end with what it finished.
+        let lines = try String(contentsOf: log, encoding: .utf8)
+        #expect(lines.contains("shutting down: new connections are refused; 1 request in flight may take up to 30 s"), "\(lines)")
+        #expect(lines.contains("shut down: 1 request finished during the drain"), "\(lines)")
     }
 }
 
