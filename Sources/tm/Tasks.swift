@@ -46,9 +46,7 @@ struct Tasks: AsyncParsableCommand {
         }
 
         static func row(_ task: Components.Schemas.Task) -> [String] {
-            var due = ""
-            if case .case1(let date) = task.dueDate { due = date }
-            return [task.id, task.done ? "✓" : " ", task.priority.rawValue, due, task.title]
+            [task.id, task.done ? "✓" : " ", task.priority.rawValue, task.dueDate.value ?? "", task.title]
         }
     }
 
@@ -136,15 +134,13 @@ struct Tasks: AsyncParsableCommand {
 /// One task: as JSON, or as lines of `name: value`.
 private func show(_ task: Components.Schemas.Task, _ options: ServerOptions) throws {
     if options.json { return try Output.json(task) }
-    var due = "-"
-    if case .case1(let date) = task.dueDate { due = date }
     print("""
         \(task.title)
         id:          \(task.id)
         list:        \(task.listId)
         done:        \(task.done ? "yes" : "no")
         priority:    \(task.priority.rawValue)
-        due:         \(due)
+        due:         \(task.dueDate.value ?? "-")
         created:     \(Output.date(task.createdAt))
         """)
     if !task.description.isEmpty { print("description: \(task.description)") }

@@ -132,7 +132,7 @@ final class LiveServer: @unchecked Sendable {
         process.currentDirectoryURL = directory.url
         let server = LiveServer(process: process, port: port, directory: directory)
         if let logFile {
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
             process.standardError = try FileHandle(forWritingTo: logFile)
         } else {
             process.standardError = server.errors

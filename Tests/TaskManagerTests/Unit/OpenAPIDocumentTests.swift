@@ -17,6 +17,25 @@ import Testing
         }
     }
 
+    /// The generator the build runs (built beside the binary) reads the document without a
+    /// warning, for the server and for the client: a first build prints none.
+    @Test(arguments: ["TaskManagerAPI", "TaskManagerClientAPI"])
+    func theGeneratorReadsTheDocumentWithoutAWarning(_ target: String) async throws {
+        let folder = Binary.url.deletingLastPathComponent()
+        let generator = try #require(
+            ["swift-openapi-generator-tool", "swift-openapi-generator"].map { folder.appendingPathComponent($0) }
+                .first { FileManager.default.isExecutableFile(atPath: $0.path) },
+            "no swift-openapi-generator in \(folder.path)")
+        let output = try TemporaryDirectory()
+        let result = try await Binary.run(
+            [
+                "generate", "--config", packagePath("Sources/\(target)/openapi-generator-config.yaml").path,
+                "--output-directory", output.url.path, packagePath("Sources/\(target)/openapi.yaml").path,
+            ], program: generator)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.lowercased().contains("warning"), "\(result.stderr)")
+    }
+
     @Test func everyOperationIsDescribedTaggedAndSecured() {
         #expect(Self.operations.count == 49)
         for (method, path, operation) in Self.operations {

@@ -22,7 +22,8 @@ indirect enum BodyShape: Sendable {
     init(_ schema: Node, in root: Node) {
         guard let (schema, name) = OpenAPIDocument.resolve(schema, in: root) else { self = .anything; return }
         if let values = schema["enum"]?.sequence {
-            self = .oneOf(values.compactMap(\.string))
+            // `enum: [null]` says "null" in `oneOf: [X, null]` (the generator warns on `type: 'null'` there).
+            self = values.allSatisfy { $0.null != nil } ? .null : .oneOf(values.compactMap(\.string))
         } else if let cases = schema["oneOf"]?.sequence {
             // The document's only use: `[X, null]`.
             let shapes = cases.map { BodyShape($0, in: root) }
