@@ -5,7 +5,7 @@ import Testing
 /// the code confirmed, signed in, Allow; then `tm` is signed in. Screenshots of the three pages at
 /// 360 pixels go beside the web app's.
 @Suite struct DeviceLoginBrowserTests {
-    @Test(.enabled(if: WebAppBrowserTests.missing == nil || DocsBrowserTests.inCI, "browser test skipped: \(WebAppBrowserTests.missing ?? "")"))
+    @Test(.enabled(if: WebAppBrowserTests.missing == nil || RunSummary.inCI, "browser test skipped: \(WebAppBrowserTests.missing ?? "")"))
     func tmLoginApprovedInChromium() async throws {
         if let missing = WebAppBrowserTests.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
         let server = try await LiveServer.start()

@@ -8,27 +8,26 @@ import Testing
 /// UI files from `scripts/fetch-docs-assets DIR` named by `TASKMANAGER_TEST_DOCS_ASSETS`. Without
 /// them they are skipped with the reason, except in CI (`CI` set), where they run and fail.
 @Suite struct DocsBrowserTests {
-    static let browserMissing: String? = {
+    static let browserMissing: String? = RunSummary.note("browser: /docs and /redoc saying what to do offline", missing: {
         if findExecutable("chromium") == nil { return "no chromium (apt-get install chromium)" }
         if findExecutable("chromedriver") == nil { return "no chromedriver (apt-get install chromium-driver)" }
         if (try? Binary.runTool("python3", ["-c", "import selenium"]))?.status != 0 {
             return "no selenium for python3 (pip install selenium)"
         }
         return nil
-    }()
-    static let missing: String? = {
+    }())
+    static let missing: String? = RunSummary.note("browser: /docs with local assets, Authorize in both flows, Try it out", missing: {
         if let browserMissing { return browserMissing }
         guard let assets = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_DOCS_ASSETS"], !assets.isEmpty else {
             return "TASKMANAGER_TEST_DOCS_ASSETS is not set (scripts/fetch-docs-assets DIR)"
         }
         return nil
-    }()
-    static let inCI = !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty
+    }())
 
     /// In CDN mode (the server's default without files), a browser that cannot reach the CDN —
     /// offline, or the CDN blocked — gets a page that says what did not load and what to do, from
     /// the page's own script, with nothing refused by the pages' policies.
-    @Test(.enabled(if: browserMissing == nil || inCI, "browser test skipped: \(browserMissing ?? "")"))
+    @Test(.enabled(if: browserMissing == nil || RunSummary.inCI, "browser test skipped: \(browserMissing ?? "")"))
     func withoutTheCDNThePagesSayWhatToDo() async throws {
         if let missing = Self.browserMissing { Issue.record("the browser test cannot run in CI: \(missing)") }
         let server = try await LiveServer.start()
@@ -41,7 +40,7 @@ import Testing
         #expect(result.stdout.contains("both pages say what did not load and what to do"))
     }
 
-    @Test(.enabled(if: missing == nil || inCI, "browser test skipped: \(missing ?? "")"))
+    @Test(.enabled(if: missing == nil || RunSummary.inCI, "browser test skipped: \(missing ?? "")"))
     func swaggerUIAuthorizesAndTriesItOut() async throws {
         if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
         let assets = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_DOCS_ASSETS"] ?? ""
@@ -63,7 +62,7 @@ import Testing
         #expect(tasks.items.first?["title"] as? String == "Made in Swagger UI")
     }
 
-    @Test(.enabled(if: missing == nil || inCI, "browser test skipped: \(missing ?? "")"))
+    @Test(.enabled(if: missing == nil || RunSummary.inCI, "browser test skipped: \(missing ?? "")"))
     func swaggerUISignsInWithTheAuthorizationCodeFlow() async throws {
         if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
         let assets = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_DOCS_ASSETS"] ?? ""

@@ -24,7 +24,7 @@ import Testing
         return packagePath(".build/screenshots")
     }()
 
-    @Test(.enabled(if: missing == nil || DocsBrowserTests.inCI, "browser test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
+    @Test(.enabled(if: missing == nil || RunSummary.inCI, "browser test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
     func aPersonUsesTheWebApp(_ engine: TestEngine) async throws {
         if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
         try await engine.withEmptyDatabase { url in
@@ -66,7 +66,7 @@ import Testing
         #expect(sessions.items.contains { $0["client_id"] as? String == "taskmanager-web" })
     }
 
-    @Test(.enabled(if: missing == nil || DocsBrowserTests.inCI, "browser test skipped: \(missing ?? "")"))
+    @Test(.enabled(if: missing == nil || RunSummary.inCI, "browser test skipped: \(missing ?? "")"))
     func theAppRefreshesBeforeTheAccessTokenExpires() async throws {
         if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
         let server = try await LiveServer.start(["--access-token-ttl", "5"])

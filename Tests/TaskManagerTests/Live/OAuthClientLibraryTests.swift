@@ -11,9 +11,8 @@ import Testing
         "authlib: an OAuth2 client library signing in, refreshing and revoking",
         missing: (try? Binary.runTool("python3", ["-c", "import authlib, requests"]))?.status == 0
             ? nil : "no authlib or requests for python3 (pip install authlib requests)")
-    static let inCI = !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty
 
-    @Test(.enabled(if: missing == nil || inCI, "authlib test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
+    @Test(.enabled(if: missing == nil || RunSummary.inCI, "authlib test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
     func authlibSignsInExchangesRefreshesAndRevokes(_ engine: TestEngine) async throws {
         if let missing = Self.missing { Issue.record("the authlib test cannot run in CI: \(missing)") }
         try await engine.withEmptyDatabase { url in

@@ -15,7 +15,7 @@ import Testing
     static let password = "correct horse battery"
     static let key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  // 32 bytes in base64
 
-    @Test(.enabled(if: missing == nil || OAuthClientLibraryTests.inCI, "pyotp test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
+    @Test(.enabled(if: missing == nil || RunSummary.inCI, "pyotp test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
     func pyotpEnrolsSignsInRecoversAndTurnsOff(_ engine: TestEngine) async throws {
         if let missing = Self.missing { Issue.record("the pyotp test cannot run in CI: \(missing)") }
         try await engine.withEmptyDatabase { url in
