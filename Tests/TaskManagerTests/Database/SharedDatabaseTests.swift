@@ -115,18 +115,27 @@ import Testing
 
     @Test func anUnreachablePostgresServerFailsWithinItsTimeout() async throws {
         // Nothing listens on port 1: the pool keeps retrying, the caller stops waiting after 1 s.
+        // (A statement through the pool: the start's `checkReachable` tries one connection of its own.)
         let target = PostgresTarget(host: "127.0.0.1", port: 1, username: "nobody", password: "secret", database: "none", tls: .disable)
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical  // the pool logs each failed attempt
         let started = ContinuousClock.now
         await #expect {
             try await AppDatabase.withRunning(.postgres(target), pool: ConnectionPoolSettings(size: 2, timeout: .seconds(1)), logger: quiet) {
-                try await $0.checkReachable()
+                try await $0.read { try await $0.first("SELECT 1") { try $0.int64(0) } }
             }
         } throws: { error in
             guard case .unavailable(let reason) = error as? AppDatabase.Failure else { return false }
             // The caller's timer ended the wait, not a refusal by the pool.
-            return reason.contains("127.0.0.1:1") && reason.contains("within 1.0 seconds") && !reason.contains("secret")
+            return reason.contains("within 1.0 seconds") && !reason.contains("secret")
+        }
+        // The start's check says where and why, from its first attempt.
+        await #expect {
+            try await AppDatabase.withRunning(.postgres(target), pool: ConnectionPoolSettings(size: 2, timeout: .seconds(1)), logger: quiet) {
+                try await $0.checkReachable()
+            }
+        } throws: { error in
+            "\(error)" == "cannot reach PostgreSQL at 127.0.0.1:1 (database none, user nobody): connection refused"
         }
         // Not a timing measurement: with every other test running beside it on two cores, the wait
         // ends a few seconds late; this only tells a bounded wait from one that never ends.
@@ -158,7 +167,8 @@ import Testing
                     try await sql.execute("INSERT INTO signing_keys (kid, secret, created_at) VALUES ('second', 's', 2)")
                 }
                 await secondCommitted.set()
-                return try #require(try await group.next())
+                guard let sawIt = try await group.next() else { throw CancellationError() }  // the task always returns
+                return sawIt
             }
             #expect(sawSecondCommit)
             #expect(try await SigningKeyRepository(database: databases[0]).all().count == 2)

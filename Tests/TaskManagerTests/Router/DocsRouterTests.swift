@@ -6,7 +6,7 @@ import Testing
 @Suite struct DocsRouterTests {
     @Test func swaggerUIAndReDocFromTheCDNByDefault() async throws {
         // (no default folder: a developer's own must not change what this test sees)
-        try await withTestApp({ $0.docsAssetsDefault = nil }) { api in
+        try await withTestApp { api in
             let docs = try await api.send(.get, "/docs")
             #expect(docs.status == 200)
             #expect(docs.header("Content-Type") == "text/html; charset=utf-8")
@@ -41,7 +41,7 @@ import Testing
     /// Offline or with the CDN blocked, the page says why and what to do, from a script file of
     /// ours after the CDN's (no inline script: the policies stay as they are).
     @Test func inCDNModeAScriptOfOursSaysWhatToDoWhenTheCDNsDidNotLoad() async throws {
-        try await withTestApp({ $0.docsAssetsDefault = nil }) { api in
+        try await withTestApp { api in
             let docs = try await api.send(.get, "/docs")
             let swaggerCheck =
                 #"<script src="/docs/cdn-check.js" data-library="Swagger UI" data-global="SwaggerUIBundle" "#

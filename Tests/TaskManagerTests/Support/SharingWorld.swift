@@ -72,7 +72,8 @@ struct SharingWorld: Sendable {
         let prefix = "w" + UUID().uuidString.prefix(6).lowercased()
         var ids: [Caller: String] = [:]
         var tokens: [Caller: String] = [.admin: adminToken]
-        ids[.admin] = try #require(try await speak("GET", "/me", adminToken).string("id"))
+        let adminID: String = try #require(try await speak("GET", "/me", adminToken).string("id"))
+        ids[.admin] = adminID
         for (caller, name) in [(Caller.owner, "alice"), (.editor, "bob"), (.viewer, "carol"), (.otherListMember, "dave"), (.stranger, "erin")] {
             let account = try await speak.account("\(prefix)-\(name)")
             ids[caller] = account.id

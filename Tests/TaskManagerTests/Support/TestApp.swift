@@ -16,6 +16,8 @@ func testConfiguration(_ adjust: (inout ServerSettings) -> Void = { _ in }) -> S
     config.connectionPool = TestPostgres.pool
     config.port = 0
     config.logLevel = .critical
+    // Not the developer's fetched docs files: a test that wants them names its own folder.
+    config.docsAssetsDefault = nil
     adjust(&config)
     return config
 }
