@@ -34,14 +34,14 @@ func withDatabase<T: Sendable>(
     do {
         database = try AppDatabase(url, readerCount: 1, pool: pool, logger: Logger(label: "taskmanager"))
     } catch {
-        throw fail("cannot open the database: \(error)", code: 1)
+        throw fail("\(error)", code: 1)
     }
     return try await database.whileRunning {
         do {
             try await database.checkReachable()
             if migrated { try await Migrations.run(on: database) }
         } catch {
-            throw fail("cannot open the database: \(error)", code: 1)
+            throw fail("\(error)", code: 1)
         }
         return try await body(database)
     }

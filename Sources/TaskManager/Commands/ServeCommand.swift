@@ -39,9 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         var group = ServiceGroupConfiguration(
             services: [app, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: app.logger)
         group.maximumGracefulShutdownDuration = .seconds(config.shutdownTimeout)
+        defer { drain.ended() }  // also when the timeout cut the drain short
         do {
             try await ServiceGroup(configuration: group).run()
-            drain.ended()
         } catch let error as StartFailure {
             throw fail("cannot start: \(error)", code: 1)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

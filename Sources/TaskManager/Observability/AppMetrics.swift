@@ -71,12 +71,14 @@ final class AppMetrics: Sendable {
         bcryptCounters[operation]?.increment()
     }
 
-    /// The exposition, with the process's resident memory and open database connections read now.
-    func exposition(databaseConnections: Int) -> String {
+    /// The exposition, with the process's resident memory, open database connections and requests
+    /// being answered read now (this scrape among them).
+    func exposition(databaseConnections: Int, requestsInFlight: Int) -> String {
         if let resident = Self.residentMemoryBytes() {
             Gauge(label: "taskmanager_process_resident_memory_bytes", factory: factory).record(resident)
         }
         Gauge(label: "taskmanager_database_connections", factory: factory).record(databaseConnections)
+        Gauge(label: "taskmanager_http_requests_in_flight", factory: factory).record(requestsInFlight)
         return registry.emitToString()
     }
 

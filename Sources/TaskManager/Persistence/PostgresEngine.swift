@@ -15,8 +15,8 @@ final class PostgresEngine: Sendable {
     private let acquireTimeout: Duration
     private let logger: Logger
     private let leased = Atomic<Int>(0)
-    /// Whether `run()` has begun: the application starts the pool and the first query (the start's
-    /// reachability check) side by side, and a lease asked for before the pool runs makes
+    /// Whether `run()` has begun: the application starts the pool and its first query (the start's
+    /// migrations) side by side, and a lease asked for before the pool runs makes
     /// postgres-nio log a warning, a second line on a start that fails.
     private let running = Atomic<Bool>(false)
 
@@ -53,6 +53,7 @@ final class PostgresEngine: Sendable {
             host: target.host, port: target.port, username: target.username, password: target.password,
             database: target.database, tls: try Self.connectionTLS(target.tls))
         configuration.options.connectTimeout = TimeAmount(acquireTimeout)
+        configuration.options.additionalStartupParameters = [("application_name", "taskmanager")]
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             try await connection.close()
@@ -72,12 +73,12 @@ final class PostgresEngine: Sendable {
             return error.underlying.map(cause(of:)) ?? "\(error.code)"
         case let error as NIOConnectionError:
             if let failure = error.connectionErrors.first { return cause(of: failure.error) }
-            if error.dnsAError != nil || error.dnsAAAAError != nil { return "the host name \(error.host) is not known" }
+            if error.dnsAError != nil || error.dnsAAAAError != nil { return "the host name \(error.host) could not be resolved" }
             return "no address to connect to"
         case let error as IOError:
             return String(cString: strerror(error.errnoCode)).lowercased()
         case ChannelError.connectTimeout(let timeout):
-            return "no answer within \(timeout.nanoseconds / 1_000_000_000) seconds"
+            return "no answer within \(Duration.nanoseconds(timeout.nanoseconds)) (a host that does not answer, or a name the resolver could not look up in time)"
         case let error as NIOSSLError:
             return "TLS: \(error)"
         default:

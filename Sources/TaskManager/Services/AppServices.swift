@@ -56,6 +56,7 @@ final class AppServices: Sendable {
         self.tasks = TaskService(tasks: TaskRepository(database: database), clock: clock)
         self.lists = ListService(lists: lists, clock: clock)
         self.sharing = SharingService(lists: lists, invitations: InvitationRepository(database: database), clock: clock)
-        self.server = ServerInfoService(database: database, metrics: dependencies.metrics, issuer: settings.publicURL)
+        self.server = ServerInfoService(
+            database: database, metrics: dependencies.metrics, requests: dependencies.requests, issuer: settings.publicURL)
     }
 }

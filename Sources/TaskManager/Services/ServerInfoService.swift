@@ -3,11 +3,14 @@
 struct ServerInfoService: Sendable {
     let database: AppDatabase
     let metrics: AppMetrics
+    let requests: RequestTally
     /// The public URL: the OAuth issuer.
     let issuer: String
 
     /// Ready when the database answers.
     func isReady() async -> Bool { await database.ping() }
 
-    func metricsExposition() -> String { metrics.exposition(databaseConnections: database.connectionCount) }
+    func metricsExposition() -> String {
+        metrics.exposition(databaseConnections: database.connectionCount, requestsInFlight: requests.inFlight)
+    }
 }

@@ -88,6 +88,13 @@ import Testing
         }
     }
 
+    /// `taskmanager_http_requests_in_flight` from `/metrics`, this scrape included.
+    static func requestsInFlight(_ server: LiveServer) async throws -> Double {
+        let metrics = try await server.send(.GET, "/metrics").body
+        let line = try #require(metrics.split(separator: "\n").first { $0.hasPrefix("taskmanager_http_requests_in_flight ") })
+        return try #require(line.split(separator: " ").last.flatMap { Double($0) })
+    }
+
     @Test func shutdownRefusesNewConnectionsAndFinishesTheOneInFlight() async throws {
         let logFolder = try TemporaryDirectory()
         let log = logFolder.url.appendingPathComponent("server.log")
@@ -97,9 +104,10 @@ import Testing
         let registration = try await server.sendRaw(
             "POST /users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
-        // Written: the server reads it at once, and a cost-14 hash keeps it in flight for a second
-        // or more. (A request not yet read when the drain starts is refused with its connection.)
-        try await Task.sleep(for: .milliseconds(300))
+        // Signalled once the server is answering it (a request not yet read when the drain starts
+        // is refused with its connection): in flight beside the scrape that asks. A cost-14 hash
+        // keeps it there for a second or more.
+        while try await Self.requestsInFlight(server) < 2 { try await Task.sleep(for: .milliseconds(20)) }
         kill(server.process.processIdentifier, SIGTERM)
         try await Task.sleep(for: .milliseconds(200))
         #expect(await !server.acceptsConnections())

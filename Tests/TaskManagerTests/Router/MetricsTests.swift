@@ -50,6 +50,7 @@ import Testing
             #expect((samples["taskmanager_process_resident_memory_bytes"] ?? 0) > 1_000_000)
             // SQLite in memory: its one open connection; PostgreSQL: none in use between requests.
             #expect(samples["taskmanager_database_connections"] == (api.engine == .postgres ? 0 : 1))
+            #expect(samples["taskmanager_http_requests_in_flight"] == 1)  // the scrape itself
         }
     }
 

@@ -221,12 +221,23 @@ final class LiveServer: @unchecked Sendable {
     /// this knows the request left before, say, a signal is sent.
     func sendRaw(_ request: String) async throws -> @Sendable () async throws -> String {
         let answer = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: String.self)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AnswerCollector(answer)) }
-            }
-            .connect(host: "127.0.0.1", port: port).get()
-        try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AnswerCollector(answer)) }
+                }
+                .connect(host: "127.0.0.1", port: port).get()
+        } catch {
+            answer.fail(error)  // a promise left open stops a debug build
+            throw error
+        }
+        do {
+            try await channel.writeAndFlush(ByteBuffer(string: request)).get()
+        } catch {
+            try? await channel.close()  // the collector fails the promise as the channel goes
+            throw error
+        }
         return { String(try await answer.futureResult.get().prefix { $0 != "\r\n" }) }  // "\r\n" is one Character
     }
 
@@ -262,5 +273,6 @@ private final class AnswerCollector: ChannelInboundHandler, @unchecked Sendable 
         if received.contains("\r\n\r\n") { context.close(promise: nil) }
     }
     func channelInactive(context: ChannelHandlerContext) { answer.succeed(received) }
-    func errorCaught(context: ChannelHandlerContext, error: Error) { answer.fail(error) }
+    /// What arrived so far is the answer (channelInactive completes the promise, once).
+    func errorCaught(context: ChannelHandlerContext, error: Error) { context.close(promise: nil) }
 }
