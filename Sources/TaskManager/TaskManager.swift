@@ -12,13 +12,11 @@ struct TaskManagerCommand: AsyncParsableCommand {
 }
 
 /// `taskmanager --help` names `serve`'s settings too, since `taskmanager --port 8080` is how most
-/// start it; taken from `serve --help`, so each is written once.
-private let serveOptions: String = {
-    let flags = ServeCommand.helpMessage(columns: 200).split(separator: "\n")
-        .compactMap { line in line.hasPrefix("  --") ? line.dropFirst(2).split(separator: " ").first : nil }
-    return "With no subcommand it serves: `taskmanager [serve] [--port 8000] …`, with the settings "
-        + flags.joined(separator: ", ") + " (each also an environment variable; `taskmanager serve --help` explains them)."
-}()
+/// start it; from the one list of settings, which `serve --help` explains.
+private let serveOptions =
+    "With no subcommand it serves: `taskmanager [serve] [--port 8000] …`, with the settings "
+    + Setting.all.map(\.flag).joined(separator: ", ")
+    + " (each also an environment variable; `taskmanager serve --help` explains them)."
 
 /// Prints one line on standard error and exits non-zero: how every refused setting ends a command.
 func fail(_ message: String, code: Int32 = 2) -> ExitCode {

@@ -46,7 +46,8 @@ def check(driver: webdriver.Chrome, base: str, path: str, library: str) -> bool:
         f"{library} did not load",
         f"This page needs {library} from the CDN cdn.jsdelivr.net",
         "scripts/fetch-docs-assets",
-        "~/.cache/taskmanager/docs-assets",
+        "this server looks for the files in",
+        "/taskmanager/docs-assets",
         "--docs-assets DIR",
         "The OpenAPI document itself is at /openapi.json",
     ]

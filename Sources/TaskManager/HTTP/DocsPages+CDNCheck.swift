@@ -2,7 +2,8 @@ extension DocsPages {
     /// `/docs/cdn-check.js`: in CDN mode, right after the CDN's script tag (scripts run in order, so
     /// the CDN's has run or failed by then), this says on the page what to do when it did not load —
     /// offline, or the CDN blocked — instead of leaving it blank. Its tag names the library, the
-    /// global the library defines and the URL (`data-library`, `data-global`, `data-url`). Text goes
+    /// global the library defines, the URL and the folder this server looks in for fetched files
+    /// (`data-library`, `data-global`, `data-url`, `data-folder`: absent without HOME). Text goes
     /// in as text (`textContent`, text nodes); the styles through the CSSOM, which no policy blocks.
     static let cdnCheckScript = """
         "use strict";
@@ -36,17 +37,17 @@ extension DocsPages {
                 + "this browser may be offline, or " + host + " blocked."
             ]),
             element("p", ["To have the server serve the files itself, with no internet needed, on the server's machine:"]),
-            element("ul", [
+            element("ul", (tag.dataset.folder ? [
               element("li", [
-                "run ", code("scripts/fetch-docs-assets"), " (in the TaskManager repository) and restart the server: "
-                  + "the script puts the files in ", code("~/.cache/taskmanager/docs-assets"), " (",
-                code("$XDG_CACHE_HOME/taskmanager/docs-assets"), " when that is set), where the server finds them by itself;"
-              ]),
+                "run ", code("scripts/fetch-docs-assets " + tag.dataset.folder), " (in the TaskManager repository) and "
+                  + "restart the server: this server looks for the files in ", code(tag.dataset.folder), " by itself;"
+              ])
+            ] : []).concat([
               element("li", [
                 "or run ", code("scripts/fetch-docs-assets DIR"), " and start the server with ", code("--docs-assets DIR"),
                 " (or ", code("TASKMANAGER_DOCS_ASSETS=DIR"), ")."
               ])
-            ]),
+            ])),
             element("p", ["The OpenAPI document itself is at ", link, "."])
           ]);
           box.id = "docs-unavailable";

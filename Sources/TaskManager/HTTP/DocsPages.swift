@@ -17,6 +17,8 @@ struct DocsPages: Sendable {
     let assets: [String: ByteBuffer]
     /// Where the files come from, in words, for the line the start logs.
     let source: String
+    /// The default folder this server looks in (`defaultDirectory`), for the CDN check's advice.
+    var defaultFolder: String? = nil
 
     /// The folder `scripts/fetch-docs-assets` fills when it is given none, and that the server reads
     /// without `--docs-assets`: `$XDG_CACHE_HOME/taskmanager/docs-assets`, or
@@ -47,7 +49,8 @@ struct DocsPages: Sendable {
         if let missing = found.missing {
             return DocsPages(
                 assets: [:],
-                source: "the CDN \(cdn) (\(defaultDirectory) has no \(missing): scripts/fetch-docs-assets puts the files there)")
+                source: "the CDN \(cdn) (\(defaultDirectory) has no \(missing): scripts/fetch-docs-assets puts the files there)",
+                defaultFolder: defaultDirectory)
         }
         return DocsPages(assets: found.assets, source: "\(defaultDirectory), the default folder")
     }
@@ -73,8 +76,23 @@ struct DocsPages: Sendable {
     private func cdnCheck(library: String, global: String, src: String) -> String {
         isLocal
             ? ""
-            : #"<script src="/docs/cdn-check.js" data-library="\#(library)" data-global="\#(global)" data-url="\#(src)"></script>"#
-                + "\n"
+            : #"<script src="/docs/cdn-check.js" data-library="\#(library)" data-global="\#(global)" data-url="\#(src)""#
+                + (defaultFolder.map { #" data-folder="\#(Self.attributeEscaped($0))""# } ?? "") + "></script>\n"
+    }
+
+    /// A folder's path inside a double-quoted attribute (it is the operator's, but may hold any character).
+    private static func attributeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "\"": escaped += "&quot;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     func addRoutes(to router: Router<AppRequestContext>) {

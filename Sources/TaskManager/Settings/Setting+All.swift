@@ -123,7 +123,9 @@ extension Setting {
         Setting(
             name: "docs-assets",
             summary: "Folder with swagger-ui-bundle.js, swagger-ui.css and redoc.standalone.js for /docs and /redoc",
-            defaultValue: "the folder scripts/fetch-docs-assets fills by default, $XDG_CACHE_HOME/taskmanager/docs-assets or ~/.cache/taskmanager/docs-assets, when it holds them; else the public CDN",
+            defaultValue: "the folder scripts/fetch-docs-assets fills by default ("
+                + (DocsPages.defaultDirectory(environment: ProcessInfo.processInfo.environment) ?? "none without HOME")
+                + ") when it holds them; else the public CDN",
             valueName: "dir"
         ) { text, settings throws(Refusal) in
             settings.docsAssets = text

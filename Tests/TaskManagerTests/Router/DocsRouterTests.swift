@@ -71,7 +71,8 @@ import Testing
             #expect(check.header("X-Content-Type-Options") == "nosniff")
             for words in [
                 #"typeof window[tag.dataset.global] !== "undefined""#, #"" did not load""#, #""This page needs " + library + " from the CDN " + host"#,
-                #"code("scripts/fetch-docs-assets")"#, #"code("~/.cache/taskmanager/docs-assets")"#, #"code("--docs-assets DIR")"#,
+                #"code("scripts/fetch-docs-assets " + tag.dataset.folder)"#, #""restart the server: this server looks for the files in ""#,
+                #"code("--docs-assets DIR")"#,
                 #"link.href = "/openapi.json""#, "The OpenAPI document itself is at ",
             ] {
                 #expect(check.body.contains(words), "\(words)")
@@ -178,6 +179,8 @@ import Testing
         try await withTestApp({ $0.docsAssetsDefault = partial.url.path }) { api in
             let docs = try await api.send(.get, "/docs")
             #expect(docs.body.contains("https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"))
+            // The check's advice names the folder this server looks in.
+            #expect(docs.body.contains(#"data-folder="\#(partial.url.path)"></script>"#))
             #expect(try await api.send(.get, "/docs-assets/swagger-ui.css").status == 404)
         }
         let named = try Self.folder(with: DocsPages.assetNames, marker: "named")
