@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The generated targets' settings. Every generated file imports what any of them needs, and Swift
+/// 6.3 warns for each access-level import a file leaves unused (~340 lines of a first build), with no
+/// way to silence that one diagnostic before 6.4's `@diagnose`, which the generator already emits.
+/// Unsafe flags are allowed to a root package and to one depended on by branch or revision.
+let generatedCodeSettings: [SwiftSetting] = [.unsafeFlags(["-suppress-warnings"])]
+
 let package = Package(
     name: "taskmanager",
     platforms: [.macOS(.v15)],
@@ -44,10 +50,7 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")
             ],
             resources: [.embedInCode("openapi.yaml")],
-            // Generated code only: every file imports what any file needs, and Swift 6.3 warns for
-            // each `package import` a file leaves unused (~100 lines of a first build) with no way
-            // to silence that one diagnostic before 6.4's `@diagnose`, which the generator emits.
-            swiftSettings: [.unsafeFlags(["-suppress-warnings"])],
+            swiftSettings: generatedCodeSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         .executableTarget(
@@ -81,12 +84,12 @@ let package = Package(
                 .embedInCode("WebApp/icon.svg"),
             ]
         ),
-        // The same openapi.yaml (a link), generated in client mode: generated code only, hence the
-        // same flag as TaskManagerAPI's (allowed to a package depended on by branch or revision).
+        // The same openapi.yaml (a link), generated in client mode, and two accessors over its
+        // nullable types (the module needs a source file of its own).
         .target(
             name: "TaskManagerClientAPI",
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
-            swiftSettings: [.unsafeFlags(["-suppress-warnings"])],
+            swiftSettings: generatedCodeSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         // The generated client re-exported, with the bearer-token middleware and the connection.
