@@ -118,7 +118,7 @@ struct SharingWorld: Sendable {
 
     /// A new account, for tests that need one more person.
     func newcomer(_ name: String) async throws -> (name: String, id: String, token: String) {
-        let username = "\(prefix)-\(name)-\(UUID().uuidString.prefix(4).lowercased())"
+        let username = "\(prefix)-\(name)-\(UUID().uuidString.prefix(8).lowercased())"  // 4 hex digits collided among a matrix's ~100
         let account = try await speak.account(username)
         return (username, account.id, account.token)
     }
