@@ -29,7 +29,7 @@ final class DrainLog: Service, Sendable {
     func ended() {
         guard let start = start.withLock({ $0 }) else { return }
         let finished = requests.finished - start.finished
-        let took = RequestLogMiddleware<AppRequestContext>.milliseconds(ContinuousClock.now - start.at)
+        let took = (ContinuousClock.now - start.at).millisecondsText
         logger.notice(
             "shut down: \(finished) request\(finished == 1 ? "" : "s") finished during the drain, which took \(took) ms; the database is closed")
     }

@@ -26,18 +26,11 @@ struct RequestLogMiddleware<Context: RemoteAddressRequestContext>: RouterMiddlew
         guard logger.logLevel <= .info else { return response }
         var line: Logger.Metadata = [
             "method": "\(request.method.rawValue)", "route": "\(context.routeLabel)", "status": "\(response.status.code)",
-            "duration_ms": "\(Self.milliseconds(ContinuousClock.now - started))", "request_id": "\(requestID)",
+            "duration_ms": "\((ContinuousClock.now - started).millisecondsText)", "request_id": "\(requestID)",
         ]
         if let user = info.annotations.userID { line["user_id"] = "\(user)" }
         logger.info("request", metadata: line)
         return response
-    }
-
-    /// `duration` in milliseconds with three decimals, without Foundation's `String(format:)`.
-    static func milliseconds(_ duration: Duration) -> String {
-        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-        let fraction = String(micros % 1000)
-        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// A client's `X-Request-ID` when it is well-formed (1–128 of `A-Z a-z 0-9 . _ -`); else a new one.

@@ -9,10 +9,9 @@ import Testing
 /// browser, except in CI.
 @Suite struct WebAppBrowserTests {
     static let missing: String? = RunSummary.note("browser: the web app, two people sharing a list, tm's sign-in in a browser", missing: {
-        if findExecutable("chromium") == nil { return "no chromium (apt-get install chromium)" }
-        if findExecutable("chromedriver") == nil { return "no chromedriver (apt-get install chromium-driver)" }
-        if (try? Binary.runTool("python3", ["-c", "import selenium, pyotp, qrcode"]))?.status != 0 {
-            return "no selenium, pyotp or qrcode for python3 (pip install selenium pyotp qrcode)"
+        if let browserMissing = DocsBrowserTests.browserMissing { return browserMissing }  // Chromium, its driver, Selenium
+        if (try? Binary.runTool("python3", ["-c", "import pyotp, qrcode"]))?.status != 0 {
+            return "no pyotp or qrcode for python3 (pip install pyotp qrcode)"
         }
         return nil
     }())
