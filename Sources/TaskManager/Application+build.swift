@@ -123,12 +123,13 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     let signInPages = AuthorizePages(service: services.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"))
     signInPages.addRoutes(to: router)
     DevicePages(approval: services.deviceApproval, pages: signInPages).addRoutes(to: router)
+    ProbeRoutes(server: services.server).addRoutes(to: router)
     let api = APIImplementation(services)
     let authenticator = BearerAuthenticator(
         operations: document.operations, tokens: dependencies.tokens,
         sessions: SessionRepository(database: dependencies.database), clock: dependencies.clock)
     try api.registerHandlers(
-        on: router,
+        on: GeneratedRoutes(router: router, servedAhead: ProbeRoutes.operations),
         configuration: .taskManager,
         middlewares: [
             authenticator, TokenFormMiddleware(), ExplicitNulls.Middleware(operations: document.operations),

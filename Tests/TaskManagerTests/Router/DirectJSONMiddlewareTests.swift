@@ -85,8 +85,6 @@ import Testing
                     (.get, "/tasks/{id}", "/tasks/\(id)", nil),
                     (.patch, "/tasks/{id}", "/tasks/\(id)", #"{"done": true, "due_date": null}"#),
                     (.get, "/me", "/me", nil),
-                    (.get, "/healthz", "/healthz", nil),
-                    (.get, "/readyz", "/readyz", nil),
                     (.patch, "/me", "/me", #"{"full_name": "Alice \"A\" Liddell"}"#),
                 ] {
                     let before = probe.stopped.withLock { $0 }

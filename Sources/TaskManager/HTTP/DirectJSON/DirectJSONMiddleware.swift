@@ -3,15 +3,15 @@ import HTTPTypes
 import OpenAPIRuntime
 import TaskManagerAPI
 
-/// Writes the successful answers of the hot operations — a task, a page of tasks, the user, the
-/// health probes that load balancers call every few seconds — with
+/// Writes the successful answers of the hot operations — a task, a page of tasks, the user — with
 /// `JSONWriter` instead of the generated serializer's `JSONEncoder`, a quarter of a task list's CPU.
 ///
 /// Everything else stays generated: the input is decoded and the handler runs; the handler offers
 /// its typed output to `DirectJSONOutbox` (the one place that explains how), the generated
 /// serializer writes a bodiless placeholder, and this writes the offered output in full, with the
 /// status and headers the generated serializer would have set. The folder holds the whole fast
-/// path: this table, the outbox, `JSONWriter`, and the schemas' key lists (`JSONWritable+Schemas.swift`).
+/// path: this table, the outbox, `JSONWriter`, the schemas' key lists (`JSONWritable+Schemas.swift`),
+/// and the health probes' routes of their own (`ProbeRoutes`).
 struct DirectJSONMiddleware: ServerMiddleware {
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -29,14 +29,6 @@ struct DirectJSONMiddleware: ServerMiddleware {
     /// The answer for each operation's offered output: the status and headers as the generated
     /// serializer sets them, the body ours.
     static let writers: [String: @Sendable (any Sendable) -> (HTTPResponse, HTTPBody)?] = [
-        Operations.GetHealth.id: { output in
-            guard case .ok(let ok)? = output as? Operations.GetHealth.Output, case .json(let health) = ok.body else { return nil }
-            return answer(.ok, health)
-        },
-        Operations.GetReadiness.id: { output in
-            guard case .ok(let ok)? = output as? Operations.GetReadiness.Output, case .json(let health) = ok.body else { return nil }
-            return answer(.ok, health)
-        },
         Operations.ListTasks.id: { output in
             guard case .ok(let ok)? = output as? Operations.ListTasks.Output, case .json(let page) = ok.body else { return nil }
             return answer(.ok, page)
