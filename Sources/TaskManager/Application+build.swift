@@ -37,14 +37,11 @@ struct Dependencies: Sendable {
     ) async throws -> Dependencies {
         let docs = try DocsPages.load(directory: config.docsAssets, defaultDirectory: config.docsAssetsDefault)
         let database = try AppDatabase(config.databaseURL, pool: config.connectionPool, logger: logger)
-        let keys = SigningKeyRepository(database: database)
-        // A configured secret never changes; database-kept keys are re-read (key rotation).
-        var reload: (@Sendable () async throws -> [TokenService.SigningKey])?
-        if config.jwtSecret == nil {
-            reload = { @Sendable in try await keys.all().map { TokenService.SigningKey($0) } }
-        }
+        let keys = SigningKeyRepository(database: database, box: SecretBox(key: config.secretsKey))
+        // Stored keys are re-read (key rotation); a configured secret never changes.
         let tokens = await TokenService(
-            signingKeys: configuredKeys(config), accessTokenTTL: config.accessTokenTTL, clock: clock, reload: reload)
+            configured: configuredKey(config), accessTokenTTL: config.accessTokenTTL, issuer: config.publicURL, clock: clock,
+            reload: { @Sendable in try await keys.all() })
         let metrics = AppMetrics()
         let hasher = try await PasswordHasher.start(
             cost: config.bcryptCost, threads: config.bcryptThreads, nice: config.bcryptNice, queueLimit: config.loginQueueLimit, metrics: metrics)
@@ -64,28 +61,26 @@ struct Dependencies: Sendable {
     var services: [any Service] { [database, hasher] }
 
     /// With the database running: a wrong URL fails here in one line, then migrations, then the
-    /// signing key generated once and kept in the database (unless `TASKMANAGER_JWT_SECRET` is set),
-    /// so that restarts and other processes on the same database agree; then the stored TOTP
-    /// secrets must open with `--secrets-key` (a wrong key stops the start here).
+    /// asymmetric signing key of `--signing-alg`, generated once and kept in the database so that
+    /// restarts and other processes on the same database agree (it signs access tokens unless
+    /// `TASKMANAGER_JWT_SECRET` is set); then the stored keys and TOTP secrets must open with
+    /// `--secrets-key` (a wrong key stops the start here).
     func prepare() async throws {
         do {
             try await database.checkReachable()
             try await Migrations.run(on: database)
-            if settings.jwtSecret == nil {
-                let generated = SigningKeyRepository.StoredKey.generate(at: Microseconds.now())
-                let stored = try await SigningKeyRepository(database: database).createIfEmpty(generated)
-                await tokens.install(stored.map(TokenService.SigningKey.init))
-            }
+            let keys = SigningKeyRepository(database: database, box: SecretBox(key: settings.secretsKey))
+            await tokens.install(try await keys.ensureSigning(settings.signingAlgorithm, now: clock.now()))
             try await secondFactor.checkStoredSecrets()
         } catch {
             throw StartFailure(reason: error)
         }
     }
 
-    private static func configuredKeys(_ config: ServerSettings) -> [TokenService.SigningKey] {
-        guard let secret = config.jwtSecret else { return [] }
+    private static func configuredKey(_ config: ServerSettings) -> SigningKey? {
+        guard let secret = config.jwtSecret else { return nil }
         let bytes = Array(secret.utf8)
-        return [.init(kid: TokenService.kid(forSecret: bytes), secret: bytes)]
+        return SigningKey(kid: TokenService.kid(forSecret: bytes), material: .hmac(bytes))
     }
 }
 

@@ -39,7 +39,7 @@ public final class AuthenticationMiddleware: ClientMiddleware {
     /// The operations that take no token (or, for the token endpoint, authenticate otherwise).
     static let withoutToken: Set<String> = [
         Operations.CreateToken.id, Operations.RevokeToken.id, Operations.AuthorizeDevice.id, Operations.GetHealth.id,
-        Operations.GetReadiness.id, Operations.GetMetrics.id, Operations.GetServerMetadata.id,
+        Operations.GetReadiness.id, Operations.GetMetrics.id, Operations.GetServerMetadata.id, Operations.GetJSONWebKeySet.id,
     ]
 
     /// The operations open to anyone that a signed-in caller may still send a token to: registering

@@ -1,11 +1,9 @@
 import Foundation
 import JWTKit
 
-/// The claims of an access token. Decoding fails when any is missing or of the wrong type.
+/// The claims of an access token (RFC 9068 §2.2). Decoding fails when a required one is missing or
+/// of the wrong type; issuer, audience and expiry are checked by `TokenService`.
 struct AccessClaims: JWTPayload, Equatable {
-    static let issuer = "taskmanager"
-    static let audience = "taskmanager-api"
-
     var sub: SubjectClaim
     var sid: String
     var scope: String
@@ -16,12 +14,18 @@ struct AccessClaims: JWTPayload, Equatable {
     var jti: IDClaim
     /// RFC 8176: how the user signed in. Optional so that tokens signed before it existed still verify.
     var amr: [String]? = nil
+    /// The client that obtained the token (`taskmanager` for the password grant); absent before v4.
+    var clientID: String? = nil
+    /// When the person last entered their password, in seconds; absent before v4.
+    var authTime: Int? = nil
 
-    /// Expiry is checked by `TokenService`, against its clock.
-    func verify(using algorithm: some JWTAlgorithm) async throws {
-        guard iss.value == Self.issuer else { throw TokenRejection.wrongIssuer }
-        guard aud.value.contains(Self.audience) else { throw TokenRejection.wrongAudience }
+    enum CodingKeys: String, CodingKey {
+        case sub, sid, scope, iss, aud, iat, exp, jti, amr
+        case clientID = "client_id"
+        case authTime = "auth_time"
     }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
 /// Why a bearer token was refused. Every reason answers the client alike (401 invalid_token);
@@ -34,4 +38,6 @@ enum TokenRejection: Error, Equatable {
     case expired
     case wrongIssuer
     case wrongAudience
+    /// Signed by the asymmetric key, but not typed `at+jwt` (RFC 9068 §4): not an access token.
+    case wrongType
 }

@@ -3,124 +3,182 @@ import Foundation
 import JWTKit
 import Synchronization
 
-/// Issues and verifies HS256 access tokens.
+/// Issues and verifies access tokens: RFC 9068 JWTs signed with the asymmetric key whose public
+/// half the JWK Set publishes, or HS256 with `--jwt-secret`.
 ///
-/// JWTKit falls back to its default key when a token's `kid` is missing or unknown, and does not
-/// compare the header's `alg` with the key's; both are checked here before the signature is.
-/// Keys kept in the database are re-read at most once a second when signing, and when a token
-/// names a key not seen yet, so a `taskmanager keys rotate` reaches every process within a second.
+/// JWTKit falls back to a default key when a token's `kid` is missing or unknown, and verifies with
+/// the key's own algorithm whatever the header's `alg` says; so the `kid` must name a key of the
+/// ring and the `alg` must be that key's before any signature is checked (an HS256 token under an
+/// RSA key's id — algorithm confusion — is refused there). `jku`, `jwk` and `x5u` are never read:
+/// keys come only from the ring. Keys kept in the database are re-read at most once a second when
+/// signing, and when a token names a key not seen yet, so a `taskmanager keys rotate` reaches every
+/// process within a second.
 final class TokenService: Sendable {
-    static let algorithm = "HS256"
-
-    struct SigningKey: Sendable, Equatable {
-        var kid: String
-        var secret: [UInt8]
-    }
-
     private struct KeyRing: Sendable {
         var collection: JWTKeyCollection
-        var signingKid: String
-        var kids: Set<String>
+        /// Every key that verifies, by id, with its algorithm.
+        var algorithms: [String: SigningAlgorithm]
+        /// The key that signs access tokens (the configured secret, else the asymmetric key), and
+        /// the asymmetric key that signs (kept in the database, generated at first start).
+        var accessKey: SigningKey?
+        var asymmetricKey: SigningKey?
+        /// The public halves of the asymmetric keys that verify, the JWK Set's.
+        var published: [PublicJWK]
         var loadedAt: Date
     }
 
     let accessTokenTTL: Int
+    /// The public URL: every token's `iss`, and the audience of access tokens.
+    let issuer: String
+    private let configured: SigningKey?
     private let ring: Mutex<KeyRing>
-    /// Where to re-read the keys from; `nil` for a configured secret, which never changes.
-    private let reload: (@Sendable () async throws -> [SigningKey])?
+    /// Where to re-read the stored keys from; `nil` when none are kept (unit tests).
+    private let reload: (@Sendable () async throws -> [SigningKeyRepository.Entry])?
     private let clock: AppClock
     /// Headers already decoded, by their encoded text: every token one key signs has the same
     /// header, so most requests skip a JSON decode. Bounded, so made-up headers cannot grow it.
     private let knownHeaders = Mutex<[Substring: Header]>([:])
     private static let knownHeadersLimit = 64
     /// Tokens whose signature and claims were verified, by their exact text: a client sends the same
-    /// token for its whole life, so each is decoded and its HMAC checked once, not on every request.
-    /// Expiry and the key's presence in the ring are still checked every time; a hit skips even the
-    /// header's parse. Bounded: a full cache starts again (about 400 bytes an entry).
+    /// token for its whole life, so each is decoded and its signature checked once, not on every
+    /// request. Expiry and the key's presence in the ring are still checked every time; a hit skips
+    /// even the header's parse. Bounded: a full cache starts again (about 400 bytes an entry).
     private let verified = Mutex<[String: (claims: AccessClaims, kid: String)]>([:])
     private static let verifiedLimit = 4_096
 
-    /// - Parameter signingKeys: newest first; the first signs, all of them verify. Empty when the
-    ///   keys are kept in the database: `install` puts them in before the server starts.
+    /// Issuer and audience of the tokens signed before v4, which keep verifying (HS256 only) until they expire.
+    static let legacyIssuer = "taskmanager"
+    static let legacyAudience = "taskmanager-api"
+
+    /// - Parameters:
+    ///   - configured: the `--jwt-secret` key, which signs access tokens when given.
+    ///   - stored: the database's keys (`SigningKeyRepository.all()`), newest signing key first;
+    ///     empty until `install` when the server starts.
     init(
-        signingKeys: [SigningKey], accessTokenTTL: Int, clock: AppClock = .system,
-        reload: (@Sendable () async throws -> [SigningKey])? = nil
+        configured: SigningKey?, stored: [SigningKeyRepository.Entry] = [], accessTokenTTL: Int, issuer: String,
+        clock: AppClock = .system, reload: (@Sendable () async throws -> [SigningKeyRepository.Entry])? = nil
     ) async {
         self.accessTokenTTL = accessTokenTTL
+        self.issuer = issuer
+        self.configured = configured
         self.clock = clock
         self.reload = reload
-        self.ring = Mutex(await Self.ring(signingKeys, at: clock.now()))
+        self.ring = Mutex(await Self.ring(configured: configured, stored: stored, lifetime: accessTokenTTL, at: clock.now()))
     }
 
-    /// Replaces the keys (newest first).
-    func install(_ keys: [SigningKey]) async {
-        let fresh = await Self.ring(keys, at: clock.now())
+    /// Replaces the stored keys.
+    func install(_ stored: [SigningKeyRepository.Entry]) async {
+        let fresh = await Self.ring(configured: configured, stored: stored, lifetime: accessTokenTTL, at: clock.now())
         ring.withLock { $0 = fresh }
     }
 
-    private static func ring(_ keys: [SigningKey], at date: Date) async -> KeyRing {
-        let collection = JWTKeyCollection()
-        for key in keys {
-            await collection.add(hmac: HMACKey(from: key.secret), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
-        }
-        return KeyRing(collection: collection, signingKid: keys.first?.kid ?? "", kids: Set(keys.map(\.kid)), loadedAt: date)
+    /// A retired key verifies (and is published) until every token it signed has expired.
+    private static func verifying(_ stored: [SigningKeyRepository.Entry], lifetime: Int, at date: Date) -> [SigningKey] {
+        stored.filter { entry in entry.retiredAt.map { $0.addingTimeInterval(Double(lifetime)) > date } ?? true }.map(\.key)
     }
 
+    private static func ring(configured: SigningKey?, stored: [SigningKeyRepository.Entry], lifetime: Int, at date: Date) async
+        -> KeyRing
+    {
+        let keys = (configured.map { [$0] } ?? []) + verifying(stored, lifetime: lifetime, at: date)
+        let collection = JWTKeyCollection()
+        var algorithms: [String: SigningAlgorithm] = [:]
+        for key in keys where algorithms[key.kid] == nil {
+            await key.add(to: collection)
+            algorithms[key.kid] = key.algorithm
+        }
+        // A token's `kid` is matched here before JWTKit sees it; without a default, JWTKit cannot fall back either.
+        await collection.clearDefault()
+        let asymmetricKey = stored.first { $0.retiredAt == nil && $0.key.algorithm.isAsymmetric }?.key
+        return KeyRing(
+            collection: collection, algorithms: algorithms, accessKey: configured ?? asymmetricKey, asymmetricKey: asymmetricKey,
+            published: keys.compactMap(\.publicJWK), loadedAt: date)
+    }
 
-    /// The key id for a secret: a domain-separated digest, so it names the key without revealing it.
+    /// The key id for a configured secret: a domain-separated digest, so it names the key without revealing it.
     static func kid(forSecret secret: [UInt8]) -> String {
         let digest = SHA256.hash(data: Array("taskmanager-kid:".utf8) + secret)
         return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
-    func issueAccessToken(userID: String, sessionID: String, scopes: [Scope], amr: [AuthMethod] = [.password], now: Date? = nil)
-        async throws -> String
-    {
-        let now = now ?? clock.now()
-        await reloadIfStale(now: now)
-        let (collection, kid) = ring.withLock { ($0.collection, $0.signingKid) }
+    /// The JWK Set: every public key that may still verify a live token.
+    func publishedKeys() async -> [PublicJWK] {
+        await reloadIfStale(now: clock.now())
+        return ring.withLock { $0.published }
+    }
+
+    /// What an access token says of its session and how it was obtained.
+    struct AccessGrant: Sendable {
+        var userID: String
+        var sessionID: String
+        var scopes: [Scope]
+        var amr: [AuthMethod] = [.password]
+        /// The client that obtained it; `nil` for the password grant without a client.
+        var clientID: String? = nil
+        /// When the person last entered their password (the session's start); `nil`: now.
+        var authTime: Date? = nil
+    }
+
+    /// The `client_id` of tokens obtained without a client (the password grant).
+    static let defaultClientID = "taskmanager"
+
+    func issueAccessToken(_ grant: AccessGrant, now: Date? = nil) async throws -> String {
+        let moment = now ?? clock.now()
+        await reloadIfStale(now: moment)
+        let now = Self.wholeSeconds(moment)
+        let (collection, key) = ring.withLock { ($0.collection, $0.accessKey) }
+        guard let key else { throw APIError.internalError }
         let claims = AccessClaims(
-            sub: SubjectClaim(value: userID),
-            sid: sessionID,
-            scope: Scope.joined(scopes),
-            iss: IssuerClaim(value: AccessClaims.issuer),
-            aud: AudienceClaim(value: AccessClaims.audience),
+            sub: SubjectClaim(value: grant.userID),
+            sid: grant.sessionID,
+            scope: Scope.joined(grant.scopes),
+            iss: IssuerClaim(value: issuer),
+            aud: AudienceClaim(value: issuer),
             iat: IssuedAtClaim(value: now),
             exp: ExpirationClaim(value: now.addingTimeInterval(Double(accessTokenTTL))),
             jti: IDClaim(value: UUID().uuidString.lowercased()),
-            amr: amr.map(\.rawValue))
+            amr: grant.amr.map(\.rawValue),
+            clientID: grant.clientID ?? Self.defaultClientID,
+            authTime: Int((grant.authTime ?? now).timeIntervalSince1970))
         var header = JWTHeader()
-        header.alg = Self.algorithm
-        header.typ = "JWT"
-        return try await collection.sign(claims, kid: JWKIdentifier(string: kid), header: header)
+        // RFC 9068 §2.1: `at+jwt` tells an access token from an ID token; HS256 tokens stay as in v1.
+        header.typ = key.algorithm.isAsymmetric ? "at+jwt" : "JWT"
+        return try await collection.sign(claims, kid: JWKIdentifier(string: key.kid), header: header)
     }
+
+    private static func wholeSeconds(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }
 
     func verify(_ token: String) async throws(TokenRejection) -> AccessClaims {
         let now = clock.now()
         // A token verified before, whose key is still in the ring (a retired key's tokens take the
         // long way below, which reloads the keys and refuses them).
-        if let hit = verified.withLock({ $0[token] }), ring.withLock({ $0.kids.contains(hit.kid) }) {
+        if let hit = verified.withLock({ $0[token] }), ring.withLock({ $0.algorithms[hit.kid] != nil }) {
             guard hit.claims.exp.value > now else { throw .expired }
             return hit.claims
         }
         let header = try header(of: token)
-        guard header.alg == Self.algorithm else { throw .unsupportedAlgorithm }
         guard let kid = header.kid else { throw .unknownKey }
-        if !ring.withLock({ $0.kids.contains(kid) }) {
+        var algorithm = ring.withLock { $0.algorithms[kid] }
+        if algorithm == nil {
             await reloadIfStale(now: now)
-            guard ring.withLock({ $0.kids.contains(kid) }) else { throw .unknownKey }
+            algorithm = ring.withLock { $0.algorithms[kid] }
         }
+        guard let algorithm else { throw .unknownKey }
+        guard header.alg == algorithm.rawValue else { throw .unsupportedAlgorithm }
+        // An ID token (`typ: JWT`) is not an access token, though the same key signs both.
+        if algorithm.isAsymmetric, header.typ?.lowercased() != "at+jwt" { throw .wrongType }
         let collection = ring.withLock { $0.collection }
         let claims: AccessClaims
         do {
             claims = try await collection.verify(token, as: AccessClaims.self)
-        } catch let rejection as TokenRejection {
-            throw rejection
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
             throw .badSignature
         } catch {
             throw .malformed
         }
+        let current = claims.iss.value == issuer && claims.aud.value.contains(issuer)
+        let legacy = algorithm == .hs256 && claims.iss.value == Self.legacyIssuer && claims.aud.value.contains(Self.legacyAudience)
+        guard current || legacy else { throw claims.iss.value == issuer ? .wrongAudience : .wrongIssuer }
         guard claims.exp.value > now else { throw .expired }
         verified.withLock { verified in
             if verified.count >= Self.verifiedLimit { verified.removeAll(keepingCapacity: true) }
@@ -133,16 +191,19 @@ final class TokenService: Sendable {
     private func reloadIfStale(now: Date) async {
         guard let reload, now.timeIntervalSince(ring.withLock { $0.loadedAt }) >= 1 else { return }
         ring.withLock { $0.loadedAt = now }  // one reload a second, however many requests ask
-        guard let keys = try? await reload(), !keys.isEmpty else { return }
-        let current = ring.withLock { ($0.signingKid, $0.kids) }
-        guard current.0 != keys[0].kid || current.1 != Set(keys.map(\.kid)) else { return }
-        let fresh = await Self.ring(keys, at: now)
+        guard let stored = try? await reload() else { return }
+        let wanted = Set(Self.verifying(stored, lifetime: accessTokenTTL, at: now).map(\.kid)).union(configured.map { [$0.kid] } ?? [])
+        let signing = stored.first { $0.retiredAt == nil && $0.key.algorithm.isAsymmetric }?.key.kid
+        let current = ring.withLock { (Set($0.algorithms.keys), $0.asymmetricKey?.kid) }
+        guard current.0 != wanted || current.1 != signing else { return }
+        let fresh = await Self.ring(configured: configured, stored: stored, lifetime: accessTokenTTL, at: now)
         ring.withLock { $0 = fresh }
     }
 
     private struct Header: Decodable {
         var alg: String?
         var kid: String?
+        var typ: String?
     }
 
     private func header(of token: String) throws(TokenRejection) -> Header {
@@ -152,7 +213,7 @@ final class TokenService: Sendable {
         guard let data = Base64URL.decode(parts[0]), let header = try? JSONDecoder().decode(Header.self, from: data)
         else { throw .malformed }
         // Only headers of our own keys are kept: made-up ones cannot crowd them out.
-        if header.alg == Self.algorithm, let kid = header.kid, ring.withLock({ $0.kids.contains(kid) }) {
+        if let kid = header.kid, let algorithm = ring.withLock({ $0.algorithms[kid] }), header.alg == algorithm.rawValue {
             knownHeaders.withLock { known in
                 if known.count < Self.knownHeadersLimit { known[parts[0]] = header }
             }

@@ -6,22 +6,38 @@ struct KeysCommand: AsyncParsableCommand {
         commandName: "keys", abstract: "Manage the JWT signing keys kept in the database.", subcommands: [RotateKeysCommand.self])
 }
 
+/// `keys rotate`'s flags: the database, the algorithm of the new key and the key that seals it.
+struct RotateKeysOptions: SettingFlags {
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: Setting.help("signing-alg")) var signingAlg: String?
+    @Option(help: Setting.help("secrets-key")) var secretsKey: String?
+}
+
 struct RotateKeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rotate",
-        abstract: "Add a new signing key that new tokens use.",
+        abstract: "Add a new signing key that new tokens and ID tokens use.",
         discussion: """
-            Tokens signed with the previous keys stay valid until they expire. Running servers pick the \
-            new key up within a second. Has no effect on servers started with TASKMANAGER_JWT_SECRET.
+            The previous keys stay in the JWK Set and verify the tokens they signed until those expire. \
+            Running servers pick the new key up within a second. Access tokens of servers started with \
+            TASKMANAGER_JWT_SECRET stay HS256; their ID tokens use the new key. Give the --secrets-key \
+            the servers run with, so the new private key is sealed as the others are.
             """)
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var options: RotateKeysOptions
 
     func run() async throws {
-        try await withDatabase(database) { db in
-            let key = SigningKeyRepository.StoredKey.generate(at: Microseconds.now())
-            try await SigningKeyRepository(database: db).rotate(to: key)
-            print("New signing key \(key.kid); the previous keys verify until their tokens expire.")
+        let settings: ServerSettings
+        do { settings = try options.settings(environment: ProcessInfo.processInfo.environment) } catch { throw fail(error.description) }
+        let algorithm = settings.signingAlgorithm
+        try await withDatabase(options.database) { db in
+            let keys = SigningKeyRepository(database: db, box: SecretBox(key: settings.secretsKey))
+            if settings.secretsKey == nil, try await keys.anySealed() {
+                throw fail("the stored signing keys are encrypted: give the --secrets-key (or TASKMANAGER_SECRETS_KEY) the servers run with")
+            }
+            let key = try SigningKey.generate(algorithm)
+            try await keys.rotate(to: key, now: Microseconds.now())
+            print("New \(algorithm.rawValue) signing key \(key.kid); the previous keys verify until their tokens expire.")
         }
     }
 }

@@ -239,6 +239,7 @@ enum Migrations {
                 "ALTER TABLE authorize_requests ADD COLUMN device_code_hash TEXT",
             ]),
         TaskFeedSchema.migration,
+        OpenIDConnectSchema.migration,
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

@@ -57,6 +57,7 @@ final class AppServices: Sendable {
         self.lists = ListService(lists: lists, clock: clock)
         self.sharing = SharingService(lists: lists, invitations: InvitationRepository(database: database), clock: clock)
         self.server = ServerInfoService(
-            database: database, metrics: dependencies.metrics, requests: dependencies.requests, issuer: settings.publicURL)
+            database: database, metrics: dependencies.metrics, requests: dependencies.requests, issuer: settings.publicURL,
+            tokens: dependencies.tokens)
     }
 }

@@ -28,7 +28,7 @@ struct SessionGrantService: Sendable {
         session.amr = amr
         let refresh = OpaqueToken.generate()
         try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
-        return try await grant(userID: user.id, sessionID: session.id, scopes: scopes, amr: amr, refreshToken: refresh, now: now)
+        return try await grant(session, scopes: scopes, refreshToken: refresh, now: now)
     }
 
     /// A new login session, not stored yet.
@@ -84,9 +84,7 @@ struct SessionGrantService: Sendable {
             try await sessions.revoke(sessionID: record.session.id, now: now)
             throw invalid
         }
-        return try await grant(
-            userID: record.user.id, sessionID: record.session.id, scopes: requested.isEmpty ? allowed : requested,
-            amr: record.session.amr, refreshToken: next, now: now)
+        return try await grant(record.session, scopes: requested.isEmpty ? allowed : requested, refreshToken: next, now: now)
     }
 
     /// RFC 7009: ends the session of a refresh token or of an access token. Unknown tokens are
@@ -101,10 +99,14 @@ struct SessionGrantService: Sendable {
         }
     }
 
-    func grant(userID: String, sessionID: String, scopes: [Scope], amr: [AuthMethod], refreshToken: String, now: Date)
-        async throws -> Grant
-    {
-        let token = try await tokens.issueAccessToken(userID: userID, sessionID: sessionID, scopes: scopes, amr: amr, now: now)
+    /// The session's next access token, with `scopes` (the session's or narrower). The person
+    /// entered their password when the session began: that is its `auth_time`.
+    private func grant(_ session: LoginSession, scopes: [Scope], refreshToken: String, now: Date) async throws -> Grant {
+        let token = try await tokens.issueAccessToken(
+            .init(
+                userID: session.userID, sessionID: session.id, scopes: scopes, amr: session.amr, clientID: session.clientID,
+                authTime: session.createdAt),
+            now: now)
         return Grant(
             accessToken: token, expiresIn: tokens.accessTokenTTL, refreshToken: refreshToken, scopes: scopes)
     }
@@ -141,8 +143,7 @@ struct SessionGrantService: Sendable {
             })
         switch redemption {
         case .redeemed(let session, let user):
-            return try await grant(
-                userID: user.id, sessionID: session.id, scopes: session.scopes, amr: session.amr, refreshToken: refresh, now: now)
+            return try await grant(session, scopes: session.scopes, refreshToken: refresh, now: now)
         case .refused:
             throw APIError.oauth(.invalidGrant, "Invalid authorization code, or not issued to this client, redirect URI and code_verifier")
         case .reused:

@@ -9,8 +9,10 @@ struct ServerSettings: Sendable {
     var connectionPool = ConnectionPoolSettings()
     var host = "127.0.0.1"
     var port = 8000
-    /// `nil`: a random key is generated once and kept in the database.
+    /// `--jwt-secret`: access tokens are HS256 with it; `nil`: signed with the asymmetric key.
     var jwtSecret: String? = nil
+    /// `--signing-alg`: the algorithm of the asymmetric key kept in the database.
+    var signingAlgorithm = SigningAlgorithm.rs256
     var accessTokenTTL = 900
     var refreshTokenTTL = 1_209_600
     var bcryptCost = 12
@@ -33,7 +35,7 @@ struct ServerSettings: Sendable {
     var trustedProxies: [IPNetwork] = []
     /// Login throttling limits (the contract's defaults; no flags).
     var throttle = ThrottlePolicy()
-    /// `--secrets-key`: seals TOTP secrets at rest; `nil`: they are stored unencrypted.
+    /// `--secrets-key`: seals TOTP secrets and private signing keys at rest; `nil`: they are stored unencrypted.
     var secretsKey: SymmetricKey? = nil
     /// `--docs-assets`: the folder `/docs` and `/redoc` load their files from (read at start-up; it
     /// must hold them); `nil`: `docsAssetsDefault`.

@@ -32,8 +32,8 @@ extension Setting {
         },
         .integer("port", "Port to listen on", in: 0...65535, \.port),
         Setting(
-            name: "jwt-secret", summary: "HS256 signing key, at least \(ServerSettings.minimumSecretBytes) bytes",
-            defaultValue: "a random key kept in the database", valueName: "secret"
+            name: "jwt-secret", summary: "Sign access tokens HS256 with this key, at least \(ServerSettings.minimumSecretBytes) bytes",
+            defaultValue: "none: the asymmetric key (--signing-alg) signs them", valueName: "secret"
         ) { text, settings throws(Refusal) in
             let bytes = text.utf8.count
             guard bytes >= ServerSettings.minimumSecretBytes else {
@@ -43,6 +43,17 @@ extension Setting {
                 )
             }
             settings.jwtSecret = text
+        },
+        Setting(
+            name: "signing-alg",
+            summary: "Algorithm of the signing key kept in the database, whose public half /.well-known/jwks.json publishes: "
+                + SigningAlgorithm.asymmetric.map(\.rawValue).joined(separator: ", "),
+            defaultValue: ServerSettings().signingAlgorithm.rawValue, valueName: "alg"
+        ) { text, settings throws(Refusal) in
+            guard let algorithm = SigningAlgorithm.asymmetric.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+                throw Refusal(reason: " must be one of \(SigningAlgorithm.asymmetric.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+            }
+            settings.signingAlgorithm = algorithm
         },
         .integer("access-token-ttl", "Access-token lifetime in seconds", in: tokenLifetimes, \.accessTokenTTL),
         .integer("refresh-token-ttl", "Login-session lifetime in seconds", in: tokenLifetimes, \.refreshTokenTTL),
@@ -112,7 +123,7 @@ extension Setting {
         },
         Setting(
             name: "secrets-key",
-            summary: "32 bytes, base64 (e.g. `openssl rand -base64 32`): TOTP secrets are encrypted at rest with it",
+            summary: "32 bytes, base64 (e.g. `openssl rand -base64 32`): TOTP secrets and private signing keys are encrypted at rest with it",
             defaultValue: "none, stored unencrypted", valueName: "key"
         ) { text, settings throws(Refusal) in
             guard let key = SecretBox.parseKey(text) else {

@@ -11,6 +11,7 @@ struct ServerOptions: SettingFlags {
     @Option(help: Setting.help("host")) var host: String?
     @Option(help: Setting.help("port")) var port: String?
     @Option(help: Setting.help("jwt-secret")) var jwtSecret: String?
+    @Option(help: Setting.help("signing-alg")) var signingAlg: String?
     @Option(help: Setting.help("access-token-ttl")) var accessTokenTTL: String?
     @Option(help: Setting.help("refresh-token-ttl")) var refreshTokenTTL: String?
     @OptionGroup var bcrypt: BcryptCostOption

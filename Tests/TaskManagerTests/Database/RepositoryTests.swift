@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -271,15 +272,51 @@ import Testing
     }
 
     @Test(arguments: TestEngine.available)
-    func theFirstSigningKeyWins(_ engine: TestEngine) async throws {
+    func theFirstSigningKeyWinsUntilTheAlgorithmChanges(_ engine: TestEngine) async throws {
         try await engine.withDatabase { db in
-            let keys = SigningKeyRepository(database: db)
-            let first = SigningKeyRepository.StoredKey(kid: "k1", secret: "s1", createdAt: Microseconds.now())
-            let second = SigningKeyRepository.StoredKey(kid: "k2", secret: "s2", createdAt: Microseconds.now())
-            let afterFirst = try await keys.createIfEmpty(first)
-            let afterSecond = try await keys.createIfEmpty(second)
-            #expect(afterFirst == [first])
-            #expect(afterSecond == [first])
+            let keys = SigningKeyRepository(database: db, box: SecretBox(key: nil))
+            let now = Microseconds.now()
+            let afterFirst = try await keys.ensureSigning(.es256, now: now)
+            let afterSecond = try await keys.ensureSigning(.es256, now: now)
+            #expect(afterFirst.map(\.key.kid) == afterSecond.map(\.key.kid))
+            #expect(afterFirst.count == 1 && afterFirst[0].retiredAt == nil && afterFirst[0].key.algorithm == .es256)
+            // Another algorithm configured: a new key signs, the old one is retired, not removed.
+            let changed = try await keys.ensureSigning(.eddsa, now: now)
+            #expect(changed.map(\.key.algorithm) == [.eddsa, .es256])
+            #expect(changed[0].retiredAt == nil && changed[1].retiredAt == now)
+        }
+    }
+
+    /// The v3 HS256 key is retired (not removed) when the asymmetric key first signs; its text was
+    /// the key and stays so.
+    @Test(arguments: TestEngine.available)
+    func theKeyOfTheReleaseBeforeIsRetiredAndStillOpens(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            try await db.write { sql in
+                try await sql.execute("INSERT INTO signing_keys (kid, secret, created_at) VALUES ('v3', 'the-v3-secret-text', 1)")
+            }
+            let now = Microseconds.now()
+            let stored = try await SigningKeyRepository(database: db, box: SecretBox(key: nil)).ensureSigning(.es256, now: now)
+            let legacy = try #require(stored.first { $0.key.kid == "v3" })
+            #expect(legacy.retiredAt == now && legacy.key.algorithm == .hs256)
+            guard case .hmac(let secret) = legacy.key.material else { Issue.record("not HMAC"); return }
+            #expect(secret == Array("the-v3-secret-text".utf8))
+        }
+    }
+
+    /// With `--secrets-key`, private keys are stored sealed; another key (or none) cannot open them.
+    @Test(arguments: TestEngine.available)
+    func privateKeysAreSealedWithTheSecretsKey(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let box = SecretBox(key: SymmetricKey(size: .bits256))
+            let stored = try await SigningKeyRepository(database: db, box: box).ensureSigning(.rs256, now: Microseconds.now())
+            let text = try await db.read { sql in try await sql.first("SELECT secret FROM signing_keys") { try $0.string(0) } }
+            #expect(text?.hasPrefix("v1:") == true)
+            #expect(text?.contains("PRIVATE") == false)
+            #expect(try await SigningKeyRepository(database: db, box: box).all().map(\.key.kid) == stored.map(\.key.kid))
+            for other in [SecretBox(key: nil), SecretBox(key: SymmetricKey(size: .bits256))] {
+                await #expect(throws: SigningKeyRepository.Failure.self) { try await SigningKeyRepository(database: db, box: other).all() }
+            }
         }
     }
 
@@ -293,7 +330,7 @@ import Testing
                     throw Boom()
                 }
             }
-            let keys = try await SigningKeyRepository(database: db).all()
+            let keys = try await SigningKeyRepository(database: db, box: SecretBox(key: nil)).all()
             #expect(keys.isEmpty)
         }
     }

@@ -226,6 +226,30 @@ import Testing
         #expect(result.stdout.contains(KeyRotationTests.kid(after) ?? "?"))
         #expect(try await server.send(.GET, "/me", token: before).status == 200)
         #expect(try await server.send(.GET, "/me", token: after).status == 200)
+        // Both keys published: the new one, and the old one until its tokens have expired.
+        let published = try await server.send(.GET, "/.well-known/jwks.json").json["keys"] as? [[String: Any]] ?? []
+        #expect(Set(published.compactMap { $0["kid"] as? String }) == Set([KeyRotationTests.kid(before), KeyRotationTests.kid(after)].compactMap { $0 }))
+    }
+
+    /// Keys sealed with `--secrets-key`: a rotation without it is refused (it would store the new
+    /// private key in the clear), with it the server signs with the new key.
+    @Test func keysRotateSealsWithTheServersSecretsKey() async throws {
+        let secretsKey = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+        let server = try await LiveServer.start(["--secrets-key", secretsKey, "--signing-alg", "EdDSA"])
+        defer { server.stopInBackground() }
+        let database = ["--database-url", server.directory.databaseURL]
+        let refused = try await Binary.run(["keys", "rotate"] + database)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--secrets-key"), "\(refused.stderr)")
+        let rotated = try await Binary.run(["keys", "rotate", "--secrets-key", secretsKey, "--signing-alg", "ES256"] + database)
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        #expect(rotated.stdout.contains("New ES256 signing key"))
+        try await Task.sleep(for: .milliseconds(1100))
+        _ = try await server.send(.POST, "/users", json: jsonBody(["username": "alice", "password": "correct horse battery"]))
+        let token = try #require(
+            try await server.send(.POST, "/token", form: formBody([("username", "alice"), ("password", "correct horse battery")])).string("access_token"))
+        #expect(TokenServiceTests.json(token.split(separator: ".")[0])?["alg"] as? String == "ES256")
+        #expect(try await server.send(.GET, "/me", token: token).status == 200)
     }
 
     @Test(arguments: [

@@ -9,9 +9,9 @@ import Testing
 struct DeviceFlowLiveTests {
     @Test func thePageOnOneProcessAnswersThePollOnTheOther() async throws {
         try await TestPostgres.withDatabase { url in
-            let first = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             defer { first.stopInBackground() }
-            let second = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             defer { second.stopInBackground() }
             _ = try await first.send(.POST, "/users", json: jsonBody(["username": "alice", "password": DeviceFlowRouterTests.password]))
             let started = try await first.send(.POST, "/device_authorization", form: formBody([("client_id", OAuthClient.commandLine)]))

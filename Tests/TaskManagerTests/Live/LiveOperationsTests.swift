@@ -45,7 +45,7 @@ import Testing
         }
         #expect(check == "ok")
 
-        let restarted = try await LiveServer.start(in: server.directory)
+        let restarted = try await LiveServer.start(["--public-url", "http://127.0.0.1:\(server.port)"], in: server.directory)
         defer { restarted.stopInBackground() }
         var stored = Set<String>()
         var cursor: String?

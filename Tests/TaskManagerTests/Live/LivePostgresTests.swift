@@ -23,9 +23,9 @@ struct LivePostgresTests {
     /// code exchanged on the first, and a reuse on the second ends the session on both.
     @Test func twoProcessesShareTheSignInFlow() async throws {
         try await TestPostgres.withDatabase { url in
-            let first = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             defer { first.stopInBackground() }
-            let second = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             defer { second.stopInBackground() }
             #expect(try await register(first, "alice").status == 201)
             let (verifier, challenge) = AuthorizationRouterTests.pkce()
@@ -56,8 +56,8 @@ struct LivePostgresTests {
     @Test func twoProcessesShareAccountsSessionsAndLocks() async throws {
         try await TestPostgres.withDatabase { url in
             // Both started at the same moment on an empty database: it is migrated once, one key is made.
-            async let starting = LiveServer.start(databaseURL: TestPostgres.urlText(url))
-            async let startingToo = LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            async let starting = LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
+            async let startingToo = LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             let (first, second) = try await (starting, startingToo)
             defer {
                 first.stopInBackground()
@@ -66,7 +66,7 @@ struct LivePostgresTests {
             try await AppDatabase.withRunning(url, pool: TestPostgres.pool, logger: Logger(label: "test")) { database in
                 let versions = try await database.read { try await $0.all("SELECT version FROM schema_migrations") { try $0.int64(0) } }
                 #expect(versions.count == Migrations.all.count)
-                #expect(try await SigningKeyRepository(database: database).all().count == 1)
+                #expect(try await SigningKeyRepository(database: database, box: SecretBox(key: nil)).all().count == 1)
             }
 
             // Registered and logged in on the first, used on the second.

@@ -173,7 +173,7 @@ import Testing
         #expect(created.count == 20)
         #expect(await server.stop(signal: SIGKILL) != 0)
 
-        let restarted = try await LiveServer.start(in: server.directory)
+        let restarted = try await LiveServer.start(["--public-url", "http://127.0.0.1:\(server.port)"], in: server.directory)
         defer { restarted.stopInBackground() }
         let listed = try await restarted.send(.GET, "/tasks?limit=100", token: token)
         #expect(listed.status == 200)  // the generated signing key and the session survived too

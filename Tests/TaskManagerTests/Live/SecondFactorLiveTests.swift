@@ -63,7 +63,7 @@ import Testing
             ])
             #expect(refused.status == 1)
             #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
-            #expect(refused.stderr.contains("TOTP secrets"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("open with this --secrets-key"), "\(refused.stderr)")
         }
     }
 
@@ -72,9 +72,9 @@ import Testing
     @Test(.enabled(if: TestPostgres.target != nil, "\(TestPostgres.skipped)"))
     func aCodeAcceptedByOneProcessIsRefusedByAnother() async throws {
         try await TestPostgres.withDatabase { url in
-            let first = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             defer { first.stopInBackground() }
-            let second = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             defer { second.stopInBackground() }
             #expect(try await first.send(.POST, "/users", json: jsonBody(["username": "erin", "password": Self.password])).status == 201)
             let login = formBody([("username", "erin"), ("password", Self.password), ("scope", "me tasks:read tasks:write")])

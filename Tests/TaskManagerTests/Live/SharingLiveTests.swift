@@ -23,9 +23,9 @@ import Testing
     @Test(.enabled(if: TestPostgres.target != nil, Comment(rawValue: TestPostgres.skipped)))
     func removalThroughOneProcessHoldsOnTheOther() async throws {
         try await TestPostgres.withDatabase { url in
-            let first = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             defer { first.stopInBackground() }
-            let second = try await LiveServer.start(databaseURL: TestPostgres.urlText(url))
+            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
             defer { second.stopInBackground() }
             let (one, two) = (Speaker.live(first), Speaker.live(second))
             let alice = try await one.account("alice")

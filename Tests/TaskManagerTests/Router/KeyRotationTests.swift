@@ -18,9 +18,9 @@ import Testing
                 let oldKid = try #require(Self.kid(before))
 
                 // Another process rotates the key (`taskmanager keys rotate`).
-                let newKey = SigningKeyRepository.StoredKey.generate(at: clock.now)
+                let newKey = try SigningKey.generate(.es256)
                 try await AppDatabase.withRunning(url, logger: Logger(label: "test")) { db in
-                    try await SigningKeyRepository(database: db).rotate(to: newKey)
+                    try await SigningKeyRepository(database: db, box: SecretBox(key: nil)).rotate(to: newKey, now: clock.now)
                 }
 
                 clock.advance(by: 1)  // within a second, this process signs with the new key
@@ -46,7 +46,7 @@ import Testing
                 try await first.register("alice")
                 try await withTestApp({ $0.databaseURL = url }, clock: clock) { second in
                     try await AppDatabase.withRunning(url, logger: Logger(label: "test")) { db in
-                        try await SigningKeyRepository(database: db).rotate(to: .generate(at: clock.now))
+                        try await SigningKeyRepository(database: db, box: SecretBox(key: nil)).rotate(to: try .generate(.es256), now: clock.now)
                     }
                     clock.advance(by: 1)
                     let token = try await first.login("alice")

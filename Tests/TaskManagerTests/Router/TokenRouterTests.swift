@@ -179,7 +179,8 @@ import Testing
             let header = try #require(TokenServiceTests.json(token.split(separator: ".")[0]))
             #expect(header["kid"] as? String == TokenService.kid(forSecret: Array(secret.utf8)))
             let service = await TokenService(
-                signingKeys: [.init(kid: TokenService.kid(forSecret: Array(secret.utf8)), secret: Array(secret.utf8))], accessTokenTTL: 60)
+                configured: SigningKey(kid: TokenService.kid(forSecret: Array(secret.utf8)), material: .hmac(Array(secret.utf8))),
+                accessTokenTTL: 60, issuer: testConfiguration().publicURL)
             #expect(try await service.verify(token).scope == "me tasks:read tasks:write lists:share")
         }
     }

@@ -119,6 +119,11 @@ final class LiveServer: @unchecked Sendable {
     /// - Parameter directory: the folder of the database; a new one unless restarting on an old one.
     /// - Parameter logFile: where the server's standard error goes (else a pipe the tests can peek at).
     /// - Parameter databaseURL: another database than the folder's SQLite file (PostgreSQL).
+    /// The flags that make processes on one database one issuer, as behind one address (the
+    /// contract: processes that share a database are given the same `--public-url`; each one's
+    /// default names its own port, and another issuer's tokens are refused).
+    static let sharedPublicURL = ["--public-url", "http://taskmanager.test"]
+
     static func start(
         _ arguments: [String] = [], environment: [String: String] = [:], in directory: TemporaryDirectory? = nil,
         logFile: URL? = nil, databaseURL: String? = nil

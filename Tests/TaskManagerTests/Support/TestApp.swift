@@ -16,6 +16,8 @@ func testConfiguration(_ adjust: (inout ServerSettings) -> Void = { _ in }) -> S
     config.connectionPool = TestPostgres.pool
     config.port = 0
     config.logLevel = .critical
+    // A P-256 key is made at once; an RSA key (the default) takes a while, at every test app's start.
+    config.signingAlgorithm = .es256
     // Not the developer's fetched docs files: a test that wants them names its own folder.
     config.docsAssetsDefault = nil
     adjust(&config)
