@@ -31,14 +31,17 @@ public struct TaskManagerConnection: Sendable {
     }
 
     /// The password grant, for first-party scripts (apps in a terminal sign in with the device flow).
-    /// Throws the server's refusal as `SignInRefused` with its `detail`.
-    public func signIn(username: String, password: String, scope: String? = nil) async throws {
+    /// Returns the ID token when `scope` asks for `openid` (then `client.getUserInfo()` says who
+    /// signed in). Throws the server's refusal as `SignInRefused` with its `detail`.
+    @discardableResult
+    public func signIn(username: String, password: String, scope: String? = nil) async throws -> String? {
         let output = try await client.createToken(
             body: .urlEncodedForm(.init(grantType: "password", username: username, password: password, scope: scope)))
         guard case .ok(let ok) = output, case .json(let tokens) = ok.body else {
             throw SignInRefused(output: output)
         }
         try await authentication.signedIn(accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, refreshToken: tokens.refreshToken)
+        return tokens.idToken
     }
 }
 

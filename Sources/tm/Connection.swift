@@ -14,11 +14,18 @@ struct ServerOptions: ParsableArguments {
 
     /// The signed-in connection to the chosen server.
     func connect() throws -> TaskManagerConnection {
-        let file = CredentialsFile.standard
-        let contents = try file.read()
-        guard let name = server.map(Self.normalized) ?? contents.current else { throw Failure.notSignedIn }
-        guard contents.servers[name]?.refreshToken != nil, let url = URL(string: name) else { throw Failure.notSignedIn }
-        return Self.connection(url, store: ServerTokenStore(file: file, server: name))
+        let name = try signedInServer()
+        guard let url = URL(string: name) else { throw Failure.notSignedIn }
+        return Self.connection(url, store: ServerTokenStore(file: CredentialsFile.standard, server: name))
+    }
+
+    /// The server this command speaks to (`--server`, else the last one signed in to), as the
+    /// credentials file names it; `notSignedIn` when there is no sign-in for it.
+    func signedInServer() throws -> String {
+        let contents = try CredentialsFile.standard.read()
+        guard let name = server.map(Self.normalized) ?? contents.current, contents.servers[name]?.refreshToken != nil
+        else { throw Failure.notSignedIn }
+        return name
     }
 
     static func connection(_ url: URL, store: any RefreshTokenStore) -> TaskManagerConnection {

@@ -85,3 +85,19 @@ struct Logout: AsyncParsableCommand {
         if !options.json { print("Signed out of \(name)") }
     }
 }
+
+struct Whoami: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Who you are signed in as, and where.")
+
+    @OptionGroup var options: ServerOptions
+
+    func run() async throws {
+        let name = try options.signedInServer()
+        let me = try await call { try await options.connect().client.getMe().ok.body.json }
+        if options.json { return try Output.json(me) }
+        var line = me.username
+        if let fullName = me.fullName.value { line += " (\(fullName))" }
+        if let email = me.email.value { line += " <\(email)>" }
+        print("\(line) at \(name)")
+    }
+}

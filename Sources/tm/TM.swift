@@ -16,7 +16,7 @@ struct TM: AsyncParsableCommand {
             4 server unreachable.
             """,
         subcommands: [
-            Login.self, Logout.self, Tasks.self, Lists.self, Share.self, Members.self, Invitations.self, Sessions.self,
+            Login.self, Logout.self, Whoami.self, Tasks.self, Lists.self, Share.self, Members.self, Invitations.self, Sessions.self,
         ])
 
     /// ArgumentParser's parse, with the contract's statuses: a usage error is 2 (not 64), `--help` 0,

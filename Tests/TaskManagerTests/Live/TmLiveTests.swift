@@ -106,6 +106,11 @@ import Testing
             #expect(result.stdout.contains("Signed in to http://127.0.0.1:\(server.port) as alice"))
             let mode = try FileManager.default.attributesOfItem(atPath: alice.credentials.path)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600)
+            // Who is signed in, where.
+            result = try await alice.tm(["whoami"])
+            #expect(result.status == 0 && result.stdout == "alice at http://127.0.0.1:\(server.port)\n", "\(result)")
+            #expect(try await alice.json(["whoami"])["username"] as? String == "alice")
+            #expect(try await bob.tm(["whoami"]).status == 3)
 
             // Lists and tasks.
             let list = try await alice.json(["lists", "add", "Groceries"])

@@ -34,6 +34,14 @@ import Testing
             let (alice, _) = try await Self.account("alice", at: url)
             let (bob, _) = try await Self.account("bob", at: url)
             #expect(try await alice.client.getMe().ok.body.json.username == "alice")
+            // OpenID Connect: the ID token of a sign-in that asks for it, and who signed in.
+            let carol = TaskManagerConnection(serverURL: url, store: InMemoryRefreshTokenStore())
+            _ = try await carol.client.createUser(body: .json(.init(username: "carol", password: Self.password))).created
+            #expect(try await carol.signIn(username: "carol", password: Self.password) == nil)
+            let idToken = try #require(try await carol.signIn(username: "carol", password: Self.password, scope: "openid profile me"))
+            let info = try await carol.client.getUserInfo().ok.body.json
+            #expect(info.preferredUsername == "carol")
+            #expect(TokenServiceTests.json(idToken.split(separator: ".")[1])?["sub"] as? String == info.sub)
             let list = try await alice.client.createList(body: .json(.init(name: "Shared"))).created.body.json
             #expect(list.role == .owner)
             let task = try await alice.client.createTask(body: .json(.init(listId: list.id, title: "Typed"))).created.body.json
