@@ -83,3 +83,29 @@ extension APIImplementation {
         return .noContent(.init())
     }
 }
+
+extension APIImplementation {
+    /// OpenID Connect UserInfo (Core §5.3): the claims the token's scopes allow.
+    func getUserInfo(_ input: Operations.GetUserInfo.Input) async throws -> Operations.GetUserInfo.Output {
+        .ok(.init(headers: .init(cacheControl: .noStore), body: .json(try Self.userInfo(Principal.required()))))
+    }
+
+    func postUserInfo(_ input: Operations.PostUserInfo.Input) async throws -> Operations.PostUserInfo.Output {
+        .ok(.init(headers: .init(cacheControl: .noStore), body: .json(try Self.userInfo(Principal.required()))))
+    }
+
+    private static func userInfo(_ principal: Principal) -> Components.Schemas.UserInfo {
+        let user = principal.user
+        var info = Components.Schemas.UserInfo(sub: user.id)
+        if principal.scopes.contains(.profile) {
+            info.preferredUsername = user.username
+            info.name = user.fullName
+            info.updatedAt = Int((user.profileUpdatedAt ?? user.createdAt).timeIntervalSince1970)
+        }
+        if principal.scopes.contains(.email), let email = user.email {
+            info.email = email
+            info.emailVerified = false
+        }
+        return info
+    }
+}

@@ -11,17 +11,49 @@ extension APIImplementation {
                     .init(
                         issuer: issuer, authorizationEndpoint: issuer + "/authorize", tokenEndpoint: issuer + "/token",
                         revocationEndpoint: issuer + "/token/revoke", deviceAuthorizationEndpoint: issuer + "/device_authorization",
-                        jwksUri: issuer + "/.well-known/jwks.json",
+                        jwksUri: issuer + "/.well-known/jwks.json", userinfoEndpoint: issuer + "/userinfo",
+                        introspectionEndpoint: issuer + "/token/introspect",
+                        introspectionEndpointAuthMethodsSupported: Self.introspectionAuthMethods,
                         scopesSupported: Scope.allCases.map(\.rawValue),
-                        responseTypesSupported: ["code"], grantTypesSupported: [
-                            "authorization_code", "refresh_token", "password", TokenEndpoint.mfaOTPGrant,
-                            TokenEndpoint.mfaRecoveryCodeGrant, DeviceGrant.grantType,
-                        ],
+                        responseTypesSupported: ["code"], grantTypesSupported: Self.grantTypes,
                         codeChallengeMethodsSupported: ["S256"],
-                        tokenEndpointAuthMethodsSupported: ["none", "client_secret_basic", "client_secret_post"],
+                        tokenEndpointAuthMethodsSupported: Self.tokenEndpointAuthMethods,
                         revocationEndpointAuthMethodsSupported: ["none"],
                         authorizationResponseIssParameterSupported: true))))
     }
+
+    /// OpenID Connect Discovery 1.0: the RFC 8414 metadata and what OpenID Connect adds.
+    func getOpenIDConfiguration(_ input: Operations.GetOpenIDConfiguration.Input) async throws
+        -> Operations.GetOpenIDConfiguration.Output
+    {
+        let issuer = services.server.issuer
+        // RS256 is every OpenID provider's; the key in use may sign with another.
+        let algorithms = ["RS256"] + (services.server.identityAlgorithm.map { $0 == .rs256 ? [] : [$0.rawValue] } ?? [])
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        issuer: issuer, authorizationEndpoint: issuer + "/authorize", tokenEndpoint: issuer + "/token",
+                        userinfoEndpoint: issuer + "/userinfo", jwksUri: issuer + "/.well-known/jwks.json",
+                        revocationEndpoint: issuer + "/token/revoke", deviceAuthorizationEndpoint: issuer + "/device_authorization",
+                        introspectionEndpoint: issuer + "/token/introspect",
+                        introspectionEndpointAuthMethodsSupported: Self.introspectionAuthMethods,
+                        scopesSupported: Scope.allCases.map(\.rawValue), responseTypesSupported: ["code"], responseModesSupported: ["query"],
+                        grantTypesSupported: Self.grantTypes, subjectTypesSupported: ["public"],
+                        idTokenSigningAlgValuesSupported: algorithms,
+                        tokenEndpointAuthMethodsSupported: Self.tokenEndpointAuthMethods, codeChallengeMethodsSupported: ["S256"],
+                        claimsSupported: [
+                            "iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr", "sid", "at_hash", "preferred_username", "name",
+                            "updated_at", "email", "email_verified",
+                        ],
+                        authorizationResponseIssParameterSupported: true))))
+    }
+
+    static let grantTypes = [
+        "authorization_code", "refresh_token", "password", TokenEndpoint.mfaOTPGrant, TokenEndpoint.mfaRecoveryCodeGrant, DeviceGrant.grantType,
+    ]
+    static let tokenEndpointAuthMethods = ["none", "client_secret_basic", "client_secret_post"]
+    static let introspectionAuthMethods = ["client_secret_basic", "client_secret_post"]
 
     /// RFC 7517: the public keys that verify live tokens.
     func getJSONWebKeySet(_ input: Operations.GetJSONWebKeySet.Input) async throws -> Operations.GetJSONWebKeySet.Output {

@@ -41,7 +41,7 @@ extension APIImplementation {
                 body: .json(
                     .init(
                         accessToken: grant.accessToken, tokenType: .bearer, expiresIn: grant.expiresIn,
-                        refreshToken: grant.refreshToken, scope: Scope.joined(grant.scopes)))))
+                        refreshToken: grant.refreshToken, scope: Scope.joined(grant.scopes), idToken: grant.idToken))))
     }
 
     /// RFC 8628 §3.1: a device's code and the person's.
@@ -58,6 +58,23 @@ extension APIImplementation {
                     .init(
                         deviceCode: answer.deviceCode, userCode: answer.userCode, verificationUri: answer.verificationURI,
                         verificationUriComplete: answer.verificationURIComplete, expiresIn: answer.expiresIn, interval: answer.interval))))
+    }
+
+    /// RFC 7662, for confidential clients.
+    func introspectToken(_ input: Operations.IntrospectToken.Input) async throws -> Operations.IntrospectToken.Output {
+        guard case .urlEncodedForm(let form) = input.body else {
+            throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
+        }
+        let answer = try await services.introspection.introspect(
+            token: form.token, hint: form.tokenTypeHint,
+            credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret))
+        let body = answer.map { live in
+            Components.Schemas.Introspection(
+                active: true, scope: live.scope, clientId: live.clientID, username: live.username,
+                tokenType: live.kind == .access ? .bearer : .refreshToken, exp: live.expiresAt, iat: live.issuedAt, sub: live.subject,
+                aud: live.audience, iss: services.server.issuer, jti: live.jti, sid: live.sessionID)
+        } ?? Components.Schemas.Introspection(active: false)
+        return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(body)))
     }
 
     func revokeToken(_ input: Operations.RevokeToken.Input) async throws -> Operations.RevokeToken.Output {

@@ -28,6 +28,31 @@ struct AccessClaims: JWTPayload, Equatable {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
+/// The claims of an ID token (OpenID Connect Core §2, §3.1.3.6). Unset profile claims are left out.
+struct IDTokenClaims: JWTPayload, Equatable {
+    var iss: IssuerClaim
+    var sub: SubjectClaim
+    var aud: AudienceClaim
+    var iat: IssuedAtClaim
+    var exp: ExpirationClaim
+    var authTime: Int
+    var nonce: String?
+    var amr: [String]
+    var sid: String
+    var atHash: String
+    var preferredUsername: String?
+    var name: String?
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, aud, iat, exp, nonce, amr, sid, name
+        case authTime = "auth_time"
+        case atHash = "at_hash"
+        case preferredUsername = "preferred_username"
+    }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
 /// Why a bearer token was refused. Every reason answers the client alike (401 invalid_token);
 /// the reason is for logs and tests.
 enum TokenRejection: Error, Equatable {

@@ -91,6 +91,14 @@ struct SigningKey: Sendable {
             return PublicJWK(kty: "OKP", kid: kid, alg: algorithm.rawValue, crv: "Ed25519", x: Base64URL.encode(key.publicKey.rawRepresentation))
         }
     }
+
+    /// The hash `at_hash` takes the left half of (OpenID Connect Core §3.1.3.6): SHA-256 for RS256
+    /// and ES256, SHA-512 for Ed25519 (as for its signatures).
+    func leftHalfHash(of text: String) -> String {
+        let digest: [UInt8] =
+            algorithm == .eddsa ? Array(SHA512.hash(data: Array(text.utf8))) : Array(SHA256.hash(data: Array(text.utf8)))
+        return Base64URL.encode(digest.prefix(digest.count / 2))
+    }
 }
 
 private func randomBytes(_ count: Int) -> [UInt8] {

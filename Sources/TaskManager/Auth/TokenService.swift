@@ -3,8 +3,9 @@ import Foundation
 import JWTKit
 import Synchronization
 
-/// Issues and verifies access tokens: RFC 9068 JWTs signed with the asymmetric key whose public
-/// half the JWK Set publishes, or HS256 with `--jwt-secret`.
+/// Issues and verifies access tokens — RFC 9068 JWTs signed with the asymmetric key whose public
+/// half the JWK Set publishes, or HS256 with `--jwt-secret` — and issues ID tokens, always with the
+/// asymmetric key.
 ///
 /// JWTKit falls back to a default key when a token's `kid` is missing or unknown, and verifies with
 /// the key's own algorithm whatever the header's `alg` says; so the `kid` must name a key of the
@@ -28,6 +29,8 @@ final class TokenService: Sendable {
     }
 
     let accessTokenTTL: Int
+    /// ID tokens live as long as access tokens, and at most an hour.
+    var idTokenTTL: Int { min(accessTokenTTL, 3600) }
     /// The public URL: every token's `iss`, and the audience of access tokens.
     let issuer: String
     private let configured: SigningKey?
@@ -101,6 +104,9 @@ final class TokenService: Sendable {
         return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The algorithm ID tokens are signed with (the asymmetric key's), for the discovery document.
+    var identityAlgorithm: SigningAlgorithm? { ring.withLock { $0.asymmetricKey?.algorithm } }
+
     /// The JWK Set: every public key that may still verify a live token.
     func publishedKeys() async -> [PublicJWK] {
         await reloadIfStale(now: clock.now())
@@ -119,7 +125,7 @@ final class TokenService: Sendable {
         var authTime: Date? = nil
     }
 
-    /// The `client_id` of tokens obtained without a client (the password grant).
+    /// The `client_id` (and ID-token audience) of tokens obtained without a client (the password grant).
     static let defaultClientID = "taskmanager"
 
     func issueAccessToken(_ grant: AccessGrant, now: Date? = nil) async throws -> String {
@@ -144,6 +150,25 @@ final class TokenService: Sendable {
         // RFC 9068 §2.1: `at+jwt` tells an access token from an ID token; HS256 tokens stay as in v1.
         header.typ = key.algorithm.isAsymmetric ? "at+jwt" : "JWT"
         return try await collection.sign(claims, kid: JWKIdentifier(string: key.kid), header: header)
+    }
+
+    /// An ID token (OpenID Connect Core §2) for `accessToken`'s grant, audience the client.
+    func issueIDToken(
+        _ grant: AccessGrant, accessToken: String, nonce: String?, profile: (username: String, name: String?)?, now: Date? = nil
+    ) async throws -> String {
+        let moment = now ?? clock.now()
+        await reloadIfStale(now: moment)
+        let now = Self.wholeSeconds(moment)
+        let (collection, key) = ring.withLock { ($0.collection, $0.asymmetricKey) }
+        guard let key else { throw APIError.internalError }
+        let claims = IDTokenClaims(
+            iss: IssuerClaim(value: issuer), sub: SubjectClaim(value: grant.userID),
+            aud: AudienceClaim(value: grant.clientID ?? Self.defaultClientID), iat: IssuedAtClaim(value: now),
+            exp: ExpirationClaim(value: now.addingTimeInterval(Double(idTokenTTL))),
+            authTime: Int((grant.authTime ?? now).timeIntervalSince1970), nonce: nonce, amr: grant.amr.map(\.rawValue),
+            sid: grant.sessionID, atHash: key.leftHalfHash(of: accessToken), preferredUsername: profile?.username,
+            name: profile?.name)
+        return try await collection.sign(claims, kid: JWKIdentifier(string: key.kid), header: JWTHeader())
     }
 
     private static func wholeSeconds(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }

@@ -10,6 +10,8 @@ struct AuthorizationRequest: Sendable, Equatable {
     var scopes: [Scope]
     var state: String?
     var codeChallenge: String
+    /// OpenID Connect's `nonce`, returned in the ID token exactly as sent.
+    var nonce: String? = nil
 }
 
 /// A device's request (RFC 8628) that a person answers on `/device`: the answer goes to the device

@@ -31,7 +31,7 @@ struct OAuthClient: Sendable, Equatable {
     /// `tm`, which signs in with the device grant only (no redirect URI: `/authorize` refuses it).
     static func builtIns(publicURL: String) -> [OAuthClient] {
         // Swagger UI explores the whole API, admin operations included; the web app needs no admin.
-        let all = Scope.allCases
+        let all = Scope.api
         return [
             OAuthClient(
                 id: swaggerUI, name: "Swagger UI", redirectURIs: [publicURL + "/docs/oauth2-redirect"], confidential: false,
@@ -46,7 +46,7 @@ struct OAuthClient: Sendable, Equatable {
     }
 
     /// What a registered client may have unless it says otherwise: everything but `admin`.
-    static let defaultScopes: [Scope] = Scope.allCases.filter { $0 != .admin }
+    static let defaultScopes: [Scope] = Scope.api.filter { $0 != .admin }
 
     /// `uri` is one of this client's, by the contract's rule: the same string, except that a
     /// loopback IP literal matches on any port (RFC 8252 §7.3: native apps listen on a port the

@@ -5,10 +5,25 @@ enum Scope: String, Sendable, CaseIterable, Comparable {
     case tasksWrite = "tasks:write"
     case listsShare = "lists:share"
     case admin
+    // OpenID Connect's: about who the person is, not the API's.
+    case openid
+    case profile
+    case email
+
+    /// `openid`, `profile` and `email`: granted only when asked for, to any client.
+    var isIdentity: Bool { self == .openid || self == .profile || self == .email }
+
+    /// The API's scopes, what a client may have by default.
+    static let api = allCases.filter { !$0.isIdentity }
 
     /// What a user may be granted: every scope, `admin` only for admins.
     static func allowed(isAdmin: Bool) -> [Scope] {
         isAdmin ? allCases : allCases.filter { $0 != .admin }
+    }
+
+    /// What a request that names no scope gets: what the user may have, but the identity scopes.
+    static func byDefault(isAdmin: Bool) -> [Scope] {
+        allowed(isAdmin: isAdmin).filter { !$0.isIdentity }
     }
 
     /// Parses a space-separated scope string; `nil` when any part is not a known scope.
@@ -29,6 +44,9 @@ enum Scope: String, Sendable, CaseIterable, Comparable {
         case .tasksWrite: "Create, change and delete your tasks"
         case .listsShare: "Share your lists: invite, change and remove members, answer invitations"
         case .admin: "Administer every account and client (admins only)"
+        case .openid: "Know who you are: your account's id"
+        case .profile: "See your username and name"
+        case .email: "See your email address"
         }
     }
 

@@ -12,6 +12,9 @@ struct User: Sendable, Equatable {
     var createdAt: Date
     /// A confirmed second factor (TOTP): the password alone no longer signs in.
     var mfaEnabled = false
+    /// When `PATCH /me` last changed the email or the name; `nil`: not since the account was made.
+    /// `/userinfo`'s `updated_at`.
+    var profileUpdatedAt: Date? = nil
 }
 
 /// The fields `PATCH /me` may change: `.some(nil)` clears a field, `nil` leaves it alone.

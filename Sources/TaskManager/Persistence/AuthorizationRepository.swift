@@ -35,11 +35,11 @@ struct AuthorizationRepository: Sendable {
             try await sql.execute(
                 """
                 INSERT INTO authorize_requests (id_hash, browser_hash, client_id, redirect_uri, redirect_given, scope, state,
-                                                code_challenge, expires_at, user_id, failures, device_code_hash)
+                                                code_challenge, expires_at, user_id, failures, device_code_hash, nonce)
                 VALUES (\(bind: idHash), \(bind: page.browserHash), \(bind: request.clientID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.state),
                         \(bind: request.codeChallenge), \(bind: Microseconds.from(page.expiresAt)), \(bind: page.pendingUserID),
-                        \(bind: page.failures), \(bind: deviceCodeHash))
+                        \(bind: page.failures), \(bind: deviceCodeHash), \(bind: request.nonce))
                 """)
         }
     }
@@ -51,10 +51,11 @@ struct AuthorizationRepository: Sendable {
                 """
                 DELETE FROM authorize_requests WHERE id_hash = \(bind: idHash)
                 RETURNING client_id, redirect_uri, redirect_given, scope, state, code_challenge, browser_hash, expires_at,
-                          user_id, failures, device_code_hash
+                          user_id, failures, device_code_hash, nonce
                 """
             ) { row in
-                let request = try Self.decodeRequest(row)
+                var request = try Self.decodeRequest(row)
+                request.nonce = try row.optionalString(11)
                 let purpose: SignInPurpose =
                     if let deviceCodeHash = try row.optionalString(10) {
                         .device(DeviceApprovalRequest(clientID: request.clientID, scopes: request.scopes, deviceCodeHash: deviceCodeHash))
@@ -75,17 +76,17 @@ struct AuthorizationRepository: Sendable {
             try await sql.execute(
                 """
                 INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, redirect_given, scope, code_challenge,
-                                                 expires_at, amr)
+                                                 expires_at, amr, nonce)
                 VALUES (\(bind: hash), \(bind: request.clientID), \(bind: code.userID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.codeChallenge),
-                        \(bind: Microseconds.from(code.expiresAt)), \(bind: AuthMethod.joined(code.amr)))
+                        \(bind: Microseconds.from(code.expiresAt)), \(bind: AuthMethod.joined(code.amr)), \(bind: request.nonce))
                 """)
         }
     }
 
     enum Redemption: Sendable {
-        /// The code was good: this session (with `refreshToken`) is now its.
-        case redeemed(session: LoginSession, user: User)
+        /// The code was good: this session (with `refreshToken`) is now its; `nonce` is its request's.
+        case redeemed(session: LoginSession, user: User, nonce: String?)
         /// Unknown, expired, or not what the exchange says (client, redirect URI, verifier): used up now.
         case refused
         /// Used before: the session that first use made has just ended.
@@ -105,12 +106,14 @@ struct AuthorizationRepository: Sendable {
                 """
                 UPDATE authorization_codes SET used_at = \(bind: nowValue)
                 WHERE code_hash = \(bind: hash) AND used_at IS NULL
-                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at, amr
+                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at, amr, nonce
                 """
             ) { row in
-                AuthorizationCode(
-                    request: try Self.decodeRequest(row, state: false), userID: try row.string(5),
-                    expiresAt: Microseconds.date(try row.int64(6)), amr: AuthMethod.parseList(try row.optionalString(7)))
+                var request = try Self.decodeRequest(row, state: false)
+                request.nonce = try row.optionalString(8)
+                return AuthorizationCode(
+                    request: request, userID: try row.string(5), expiresAt: Microseconds.date(try row.int64(6)),
+                    amr: AuthMethod.parseList(try row.optionalString(7)))
             }
             guard let code = marked else {
                 let earlier = try await sql.first(
@@ -127,7 +130,7 @@ struct AuthorizationRepository: Sendable {
             try await SessionRepository.insert(session, refreshTokenHash: refreshTokenHash, on: sql)
             try await sql.execute(
                 "UPDATE authorization_codes SET session_id = \(bind: session.id) WHERE code_hash = \(bind: hash)")
-            return (.redeemed(session: session, user: user), nil)
+            return (.redeemed(session: session, user: user, nonce: code.request.nonce), nil)
         }
         if let ended { database.sessionCache.evict(sessionID: ended) }
         return redemption

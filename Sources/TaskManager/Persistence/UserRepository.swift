@@ -38,10 +38,11 @@ struct UserRepository: Sendable {
     }
 
     /// Applies `change` and returns the user as it now is, or `nil` when there is no such user.
-    func update(id: String, _ change: UserProfileChange) async throws -> User? {
+    func update(id: String, _ change: UserProfileChange, now: Date) async throws -> User? {
         var assignments: [SQLStatement] = []
         if let email = change.email { assignments.append("email = \(bind: email)") }
         if let fullName = change.fullName { assignments.append("full_name = \(bind: fullName)") }
+        if !assignments.isEmpty { assignments.append("profile_updated_at = \(bind: Microseconds.from(now))") }
         let statement: SQLStatement? =
             assignments.isEmpty ? nil : "UPDATE users SET \(assignments.joined(separator: ", ")) WHERE id = \(bind: id)"
         let user = try await database.write { sql in
@@ -54,7 +55,9 @@ struct UserRepository: Sendable {
 
     static func key(_ username: String) -> String { username.lowercased() }
 
-    private static let columnNames = ["id", "username", "email", "full_name", "password_hash", "is_active", "is_admin", "created_at", "mfa_enabled"]
+    private static let columnNames = [
+        "id", "username", "email", "full_name", "password_hash", "is_active", "is_admin", "created_at", "mfa_enabled", "profile_updated_at",
+    ]
     /// The column list `decode` reads by index.
     static let columns = columnNames.joined(separator: ", ")
     /// The same columns of `users u` in a join.
@@ -72,7 +75,8 @@ struct UserRepository: Sendable {
             isActive: try row.bool(start + 5),
             isAdmin: try row.bool(start + 6),
             createdAt: Microseconds.date(try row.int64(start + 7)),
-            mfaEnabled: try row.bool(start + 8))
+            mfaEnabled: try row.bool(start + 8),
+            profileUpdatedAt: try row.optionalInt64(start + 9).map(Microseconds.date))
     }
 }
 

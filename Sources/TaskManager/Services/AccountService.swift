@@ -53,7 +53,7 @@ struct AccountService: Sendable {
         if case .some(.some(let email)) = change.email { invalid.check(field: "email", email) }
         if case .some(.some(let name)) = change.fullName { invalid.check(field: "full_name", name) }
         try invalid.throwIfAny()
-        guard let user = try await users.update(id: userID, change) else { throw APIError.invalidToken }
+        guard let user = try await users.update(id: userID, change, now: clock.now()) else { throw APIError.invalidToken }
         return user
     }
 

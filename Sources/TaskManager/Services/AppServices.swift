@@ -10,6 +10,7 @@ final class AppServices: Sendable {
     let clients: ClientService
     let login: LoginService
     let grants: SessionGrantService
+    let introspection: IntrospectionService
     let signIn: SignInService
     let deviceApproval: DeviceApprovalService
     let devices: DeviceGrantService
@@ -44,6 +45,7 @@ final class AppServices: Sendable {
         self.clients = ClientService(clients: clients, clock: clock)
         self.login = login
         self.grants = grants
+        self.introspection = IntrospectionService(clients: authenticator, sessions: sessions, tokens: dependencies.tokens, clock: clock)
         let steps = SignInSteps(clients: authenticator, authorizations: authorizations, users: users, login: login, clock: clock)
         self.signIn = SignInService(
             steps: steps, clients: authenticator, authorizations: authorizations, issuer: settings.publicURL, clock: clock)

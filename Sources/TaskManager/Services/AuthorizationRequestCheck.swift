@@ -11,6 +11,7 @@ enum AuthorizationRequestCheck {
     }
 
     static let maximumStateLength = 1_024
+    static let maximumNonceLength = 255
 
     static func check(_ fields: ParameterList, client: OAuthClient) -> Outcome {
         let redirectURI: String
@@ -30,7 +31,7 @@ enum AuthorizationRequestCheck {
         func rejected(_ error: String, _ description: String) -> Outcome {
             .rejected(redirectURI: redirectURI, state: state, error: error, description: description)
         }
-        for name in ["response_type", "scope", "state", "code_challenge", "code_challenge_method"] where fields.values(name).count > 1 {
+        for name in ["response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce"] where fields.values(name).count > 1 {
             return rejected("invalid_request", "\(name) is given twice")
         }
         guard let responseType = fields.single("response_type") else { return rejected("invalid_request", "response_type is required") }
@@ -45,15 +46,21 @@ enum AuthorizationRequestCheck {
         if let state, state.utf8.count > maximumStateLength || FieldRules.hasNUL(state) {
             return rejected("invalid_request", "state must be at most \(maximumStateLength) bytes, without NUL")
         }
+        let nonce = fields.single("nonce")
+        if let nonce, nonce.count > maximumNonceLength || FieldRules.hasNUL(nonce) {
+            return rejected("invalid_request", "nonce must be at most \(maximumNonceLength) characters, without NUL")
+        }
         var scopes = client.scopes
         if let text = fields.single("scope"), !text.isEmpty {
             guard let asked = Scope.parseList(text) else { return rejected("invalid_scope", "Unknown scope requested") }
-            guard asked.allSatisfy(client.scopes.contains) else { return rejected("invalid_scope", "The client may not ask for this scope") }
+            guard asked.allSatisfy({ client.scopes.contains($0) || $0.isIdentity }) else {
+                return rejected("invalid_scope", "The client may not ask for this scope")
+            }
             scopes = asked
         }
         return .accepted(
             AuthorizationRequest(
                 clientID: client.id, redirectURI: redirectURI, redirectGiven: fields.values("redirect_uri").count == 1, scopes: scopes,
-                state: state, codeChallenge: challenge))
+                state: state, codeChallenge: challenge, nonce: nonce))
     }
 }

@@ -34,7 +34,7 @@ struct LoginService: Sendable {
         guard requested.allSatisfy(allowed.contains) else {
             throw APIError.oauth(.invalidScope, "Requested scope is not available to this user")
         }
-        let granted = requested.isEmpty ? allowed : requested
+        let granted = requested.isEmpty ? Scope.byDefault(isAdmin: user.isAdmin) : requested
         let now = clock.now()
         if user.mfaEnabled {
             let token = OpaqueToken.generate()

@@ -12,6 +12,9 @@ struct ServerInfoService: Sendable {
     /// Ready when the database answers.
     func isReady() async -> Bool { await database.ping() }
 
+    /// What ID tokens are signed with.
+    var identityAlgorithm: SigningAlgorithm? { tokens.identityAlgorithm }
+
     /// The JWK Set's keys.
     func publishedKeys() async -> [PublicJWK] { await tokens.publishedKeys() }
 

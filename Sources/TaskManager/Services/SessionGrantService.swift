@@ -17,6 +17,8 @@ struct SessionGrantService: Sendable {
         var expiresIn: Int
         var refreshToken: String
         var scopes: [Scope]
+        /// With `openid` in `scopes`: the ID token for the session's client.
+        var idToken: String? = nil
     }
 
     /// A new session for a user who signed in (through `clientID`, whose refreshes it is then bound
@@ -28,7 +30,7 @@ struct SessionGrantService: Sendable {
         session.amr = amr
         let refresh = OpaqueToken.generate()
         try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
-        return try await grant(session, scopes: scopes, refreshToken: refresh, now: now)
+        return try await grant(session, user: user, scopes: scopes, refreshToken: refresh, now: now)
     }
 
     /// A new login session, not stored yet.
@@ -84,7 +86,8 @@ struct SessionGrantService: Sendable {
             try await sessions.revoke(sessionID: record.session.id, now: now)
             throw invalid
         }
-        return try await grant(record.session, scopes: requested.isEmpty ? allowed : requested, refreshToken: next, now: now)
+        return try await grant(
+            record.session, user: record.user, scopes: requested.isEmpty ? allowed : requested, refreshToken: next, now: now)
     }
 
     /// RFC 7009: ends the session of a refresh token or of an access token. Unknown tokens are
@@ -99,16 +102,23 @@ struct SessionGrantService: Sendable {
         }
     }
 
-    /// The session's next access token, with `scopes` (the session's or narrower). The person
-    /// entered their password when the session began: that is its `auth_time`.
-    private func grant(_ session: LoginSession, scopes: [Scope], refreshToken: String, now: Date) async throws -> Grant {
-        let token = try await tokens.issueAccessToken(
-            .init(
-                userID: session.userID, sessionID: session.id, scopes: scopes, amr: session.amr, clientID: session.clientID,
-                authTime: session.createdAt),
-            now: now)
+    /// The session's next access token, with `scopes` (the session's or narrower), and with
+    /// `openid` among them its ID token (`nonce` from the authorization request; none on a
+    /// refresh). The person entered their password when the session began: that is its `auth_time`.
+    private func grant(_ session: LoginSession, user: User, scopes: [Scope], refreshToken: String, nonce: String? = nil, now: Date)
+        async throws -> Grant
+    {
+        let access = TokenService.AccessGrant(
+            userID: session.userID, sessionID: session.id, scopes: scopes, amr: session.amr, clientID: session.clientID,
+            authTime: session.createdAt)
+        let token = try await tokens.issueAccessToken(access, now: now)
+        var idToken: String?
+        if scopes.contains(.openid) {
+            idToken = try await tokens.issueIDToken(
+                access, accessToken: token, nonce: nonce, profile: scopes.contains(.profile) ? (user.username, user.fullName) : nil, now: now)
+        }
         return Grant(
-            accessToken: token, expiresIn: tokens.accessTokenTTL, refreshToken: refreshToken, scopes: scopes)
+            accessToken: token, expiresIn: tokens.accessTokenTTL, refreshToken: refreshToken, scopes: scopes, idToken: idToken)
     }
 
     /// What a session keeps of the client's `User-Agent`: 512 characters, without NULs (HTTP/1's
@@ -142,8 +152,8 @@ struct SessionGrantService: Sendable {
                 return (session, OpaqueToken.hash(refresh))
             })
         switch redemption {
-        case .redeemed(let session, let user):
-            return try await grant(session, scopes: session.scopes, refreshToken: refresh, now: now)
+        case .redeemed(let session, let user, let nonce):
+            return try await grant(session, user: user, scopes: session.scopes, refreshToken: refresh, nonce: nonce, now: now)
         case .refused:
             throw APIError.oauth(.invalidGrant, "Invalid authorization code, or not issued to this client, redirect URI and code_verifier")
         case .reused:

@@ -33,13 +33,16 @@ import Testing
             let users = UserRepository(database: db)
             let user = makeUser("carol")
             try await users.create(user)
-            var updated = try await users.update(id: user.id, .init(email: "c@example.com", fullName: "Carol"))
+            #expect(try await users.find(id: user.id)?.profileUpdatedAt == nil)
+            let changedAt = Microseconds.now()
+            var updated = try await users.update(id: user.id, .init(email: "c@example.com", fullName: "Carol"), now: changedAt)
             #expect(updated?.email == "c@example.com")
             #expect(updated?.fullName == "Carol")
-            updated = try await users.update(id: user.id, .init(email: .some(nil), fullName: nil))
+            #expect(updated?.profileUpdatedAt == changedAt)
+            updated = try await users.update(id: user.id, .init(email: .some(nil), fullName: nil), now: changedAt.addingTimeInterval(1))
             #expect(updated?.email == nil)
             #expect(updated?.fullName == "Carol")
-            #expect(try await users.update(id: "missing", .init(email: "x@y.z")) == nil)
+            #expect(try await users.update(id: "missing", .init(email: "x@y.z"), now: changedAt) == nil)
         }
     }
 

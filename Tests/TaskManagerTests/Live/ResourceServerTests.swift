@@ -48,8 +48,22 @@ import Testing
                 let refused = try await Binary.runLongTool(
                     "env", ["TASKMANAGER_URL=http://127.0.0.1:\(server.port)", "TOKEN=\(changed)", "python3", file.path])
                 #expect(refused.status != 0)
+
+                // And the Swift one (its code is `ReadmeTokenVerifier.swift`, checked below to be the README's).
+                #expect(try await verifyTaskManagerToken(token, issuer: "http://127.0.0.1:\(server.port)") == subject)
+                await #expect(throws: (any Error).self) { try await verifyTaskManagerToken(changed, issuer: "http://127.0.0.1:\(server.port)") }
+                await #expect(throws: (any Error).self) { try await verifyTaskManagerToken(token, issuer: "http://localhost:\(server.port)") }
             }
         }
+    }
+
+    /// The README's Swift example is the code the test above runs.
+    @Test func theReadmesSwiftExampleIsTheCodeTheTestsRun() throws {
+        let source = try String(contentsOf: packagePath("Tests/TaskManagerTests/Support/ReadmeTokenVerifier.swift"), encoding: .utf8)
+        let start = try #require(source.range(of: "// README begin\n"))
+        let end = try #require(source.range(of: "// README end"))
+        let readme = try String(contentsOf: packagePath("README.md"), encoding: .utf8)
+        #expect(readme.contains("```swift\n" + source[start.upperBound..<end.lowerBound] + "```"))
     }
 
     /// The Python block of the README's "Verify TaskManager's tokens in your own service".

@@ -456,7 +456,7 @@ import Testing
             #expect(reply["authorization_response_iss_parameter_supported"] as? Bool == true)
             #expect((reply["grant_types_supported"] as? [String])?.contains("authorization_code") == true)
             #expect(reply["token_endpoint_auth_methods_supported"] as? [String] == ["none", "client_secret_basic", "client_secret_post"])
-            #expect(reply["scopes_supported"] as? [String] == ["me", "tasks:read", "tasks:write", "lists:share", "admin"])
+            #expect(reply["scopes_supported"] as? [String] == ["me", "tasks:read", "tasks:write", "lists:share", "admin", "openid", "profile", "email"])
         }
     }
 }

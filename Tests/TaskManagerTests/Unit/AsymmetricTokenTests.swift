@@ -139,12 +139,7 @@ import Testing
     // MARK: helpers
 
     func expect(_ reason: TokenRejection, _ tokens: TokenService, _ token: String, sourceLocation: SourceLocation = #_sourceLocation) async {
-        do {
-            _ = try await tokens.verify(token)
-            Issue.record("token was accepted", sourceLocation: sourceLocation)
-        } catch {
-            #expect(error == reason, sourceLocation: sourceLocation)
-        }
+        await TokenServiceTests().expectRejection(reason, tokens, token, sourceLocation: sourceLocation)
     }
 
     static func jwksJSON(_ keys: [PublicJWK]) throws -> String {

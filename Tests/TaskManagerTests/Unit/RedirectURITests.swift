@@ -80,6 +80,6 @@ import Testing
     }
 
     @Test func theDocumentsScopeNamesAreTheContractsScopes() {
-        #expect(Components.Schemas.ScopeName.allCases.map(\.rawValue) == Scope.allCases.map(\.rawValue))
+        #expect(Components.Schemas.ScopeName.allCases.map(\.rawValue) == Scope.api.map(\.rawValue))
     }
 }

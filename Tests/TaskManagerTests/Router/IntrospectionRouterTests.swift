@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import TaskManager
+
+/// RFC 7662 through the router: a confidential client asks; a live token says what it is, every
+/// other token only `{"active": false}`, and the session's end shows at once.
+@Suite struct IntrospectionRouterTests {
+    typealias Auth = AuthorizationRouterTests
+
+    static func basic(_ id: String, _ secret: String) -> HTTPFields {
+        [.authorization: "Basic " + Data("\(FormFields.encode(id)):\(FormFields.encode(secret))".utf8).base64EncodedString()]
+    }
+
+    @Test func aConfidentialClientLearnsWhatALiveTokenIsAndNothingOfOthers() async throws {
+        try await Auth().withApp { api, admin in
+            let client = try await Auth.register(
+                api, admin: admin, #"{"client_name": "Resource", "redirect_uris": ["https://rs.example.com/cb"], "confidential": true}"#)
+            let id = try #require(client.string("client_id"))
+            let secret = try #require(client.string("client_secret"))
+            let login = try await api.loginReply("alice", scope: "openid tasks:read")
+            let access = try #require(login.string("access_token"))
+            let refresh = try #require(login.string("refresh_token"))
+            func ask(_ token: String, hint: String? = nil, headers: HTTPFields? = nil, form extra: [(String, String)] = []) async throws -> Reply {
+                var fields = [("token", token)] + extra
+                if let hint { fields.append(("token_type_hint", hint)) }
+                return try await api.send(.post, "/token/introspect", form: formBody(fields), headers: headers ?? Self.basic(id, secret))
+            }
+
+            let live = try await ask(access)
+            #expect(live.status == 200 && live.header("Cache-Control") == "no-store")
+            let claims = try #require(TokenServiceTests.json(access.split(separator: ".")[1]))
+            #expect(live.json["active"] as? Bool == true)
+            #expect(live.string("token_type") == "Bearer" && live.string("username") == "alice" && live.string("client_id") == "taskmanager")
+            #expect(live.string("scope") == "tasks:read openid")
+            for name in ["sub", "sid", "jti", "iss"] { #expect(live.string(name) == claims[name] as? String, "\(name)") }
+            #expect(live.string("aud") == "https://tasks.example.com")
+            #expect(live.json["exp"] as? Int == claims["exp"] as? Int)
+
+            // The refresh token, by form credentials and with the hint.
+            let asRefresh = try await ask(refresh, hint: "refresh_token", headers: [:], form: [("client_id", id), ("client_secret", secret)])
+            #expect(asRefresh.json["active"] as? Bool == true && asRefresh.string("token_type") == "refresh_token")
+            #expect(asRefresh.string("sid") == claims["sid"] as? String && asRefresh.string("jti") == nil)
+
+            // Nothing of what is not a live token of this server.
+            var forged = Array(access)
+            forged[forged.count - 5] = forged[forged.count - 5] == "A" ? "B" : "A"
+            for token in ["garbage", String(forged), "a.b.c", refresh + "x"] {
+                let dead = try await ask(token)
+                #expect(dead.status == 200 && Set(dead.json.keys) == ["active"] && dead.json["active"] as? Bool == false, "\(token)")
+            }
+
+            // Revoked: inactive at once, both tokens.
+            #expect(try await api.send(.post, "/token/revoke", form: formBody([("token", refresh)])).status == 200)
+            #expect(try await ask(access).json["active"] as? Bool == false)
+            #expect(try await ask(refresh).json["active"] as? Bool == false)
+        }
+    }
+
+    @Test func onlyAnAuthenticatedConfidentialClientMayAsk() async throws {
+        try await Auth().withApp { api, admin in
+            let client = try await Auth.register(
+                api, admin: admin, #"{"client_name": "Resource", "redirect_uris": ["https://rs.example.com/cb"], "confidential": true}"#)
+            let id = try #require(client.string("client_id"))
+            let publicClient = try await Auth.register(api, admin: admin, #"{"client_name": "App", "redirect_uris": ["https://app.example.com/cb"]}"#)
+            let token = try await api.login("alice")
+            for headers in [HTTPFields(), Self.basic(id, "wrong"), Self.basic(try #require(publicClient.string("client_id")), ""), Self.basic("nobody", "x")] {
+                let refused = try await api.send(.post, "/token/introspect", form: formBody([("token", token)]), headers: headers)
+                #expect(refused.status == 401, "\(headers)")
+                #expect(refused.string("error") == "invalid_client" && refused.string("detail") != nil)
+                #expect(refused.header("WWW-Authenticate")?.hasPrefix("Basic") == true)
+            }
+            let secret = try #require(client.string("client_secret"))
+            let missing = try await api.send(.post, "/token/introspect", form: formBody([("token_type_hint", "access_token")]), headers: Self.basic(id, secret))
+            #expect(missing.status == 400 && missing.string("error") == "invalid_request")
+            let json = try await api.send(.post, "/token/introspect", json: #"{"token": "x"}"#, headers: Self.basic(id, secret))
+            #expect(json.status == 400 && json.string("error") == "invalid_request")
+        }
+    }
+
+    /// A disabled account's and a changed password's tokens are inactive at once, not within a second.
+    @Test func anEndedSessionIsInactiveAtOnce() async throws {
+        try await Auth().withApp { api, admin in
+            let client = try await Auth.register(
+                api, admin: admin, #"{"client_name": "Resource", "redirect_uris": ["https://rs.example.com/cb"], "confidential": true}"#)
+            let headers = Self.basic(try #require(client.string("client_id")), try #require(client.string("client_secret")))
+            let token = try await api.login("alice")
+            #expect(try await api.send(.get, "/me", token: token).status == 200)  // in this process's session cache now
+            let other = try await api.login("alice")
+            let changed = try await api.send(
+                .post, "/me/password", token: other, json: #"{"current_password": "correct horse battery", "new_password": "another horse battery"}"#)
+            #expect(changed.status == 204, "\(changed.body)")
+            let answer = try await api.send(.post, "/token/introspect", form: formBody([("token", token)]), headers: headers)
+            #expect(answer.json["active"] as? Bool == false)
+        }
+    }
+}
