@@ -53,6 +53,48 @@ struct LivePostgresTests {
         }
     }
 
+    /// Keys and tokens across processes: a `keys rotate` on the database is signed with by both within
+    /// a second, each verifies the other's tokens and publishes both keys; a revocation through one
+    /// is inactive at the other's introspection at once; each speaks one issuer.
+    @Test func twoProcessesShareKeysIssuerAndIntrospection() async throws {
+        try await TestPostgres.withDatabase { url in
+            let databaseURL = TestPostgres.urlText(url)
+            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: databaseURL)
+            defer { first.stopInBackground() }
+            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: databaseURL)
+            defer { second.stopInBackground() }
+            #expect(try await register(first, "alice").status == 201)
+            let before = try #require(try await login(first, "alice").string("access_token"))
+
+            let rotated = try await Binary.run(["keys", "rotate", "--database-url", databaseURL, "--signing-alg", "EdDSA"])
+            #expect(rotated.status == 0, "\(rotated.stderr)")
+            try await Task.sleep(for: .milliseconds(1_100))
+            let after = try #require(try await login(second, "alice").string("access_token"))
+            let header = try #require(TokenServiceTests.json(after.split(separator: ".")[0]))
+            #expect(header["alg"] as? String == "EdDSA" && header["kid"] as? String != KeyRotationTests.kid(before))
+            for server in [first, second] {
+                #expect(try await server.send(.GET, "/me", token: before).status == 200)
+                #expect(try await server.send(.GET, "/me", token: after).status == 200)
+                let keys = try await server.send(.GET, "/.well-known/jwks.json").json["keys"] as? [[String: Any]] ?? []
+                #expect(Set(keys.compactMap { $0["kid"] as? String }) == Set([KeyRotationTests.kid(before), KeyRotationTests.kid(after)].compactMap { $0 }))
+                let discovery = try await server.send(.GET, "/.well-known/openid-configuration")
+                #expect(discovery.string("issuer") == LiveServer.sharedPublicURL[1])
+            }
+
+            let resource = try await OAuthClientLibraryTests.createClient(
+                ["Resource", "--redirect-uri", "https://rs.example.com/cb", "--confidential"], databaseURL)
+            let basic = "Basic " + Data("\(resource.id):\(resource.secret ?? "")".utf8).base64EncodedString()
+            func active(_ server: LiveServer, _ token: String) async throws -> Bool? {
+                try await server.send(.POST, "/token/introspect", form: formBody([("token", token)]), headers: [("Authorization", basic)])
+                    .json["active"] as? Bool
+            }
+            #expect(try await active(second, after) == true)
+            #expect(try await first.send(.POST, "/token/revoke", form: formBody([("token", after)])).status == 200)
+            #expect(try await active(second, after) == false)
+            #expect(try await active(second, before) == true)
+        }
+    }
+
     @Test func twoProcessesShareAccountsSessionsAndLocks() async throws {
         try await TestPostgres.withDatabase { url in
             // Both started at the same moment on an empty database: it is migrated once, one key is made.
