@@ -62,11 +62,7 @@ import Testing
         arguments: TestEngine.shared)
     func authlibSignsInWithOpenIDConnect(_ engine: TestEngine) async throws {
         if let missing = OAuthClientLibraryTests.missing { Issue.record("the authlib test cannot run in CI: \(missing)") }
-        for algorithm in SigningAlgorithm.asymmetric {
-            try await engine.withEmptyDatabase { url in
-                let databaseURL = engine == .postgres ? TestPostgres.urlText(url) : "sqlite://" + (url.sqlitePath ?? "")
-                let server = try await LiveServer.start(["--signing-alg", algorithm.rawValue], databaseURL: databaseURL)
-                defer { server.stopInBackground() }
+        try await LiveServer.withEachSigningAlgorithm(on: engine) { server, algorithm, databaseURL in
                 let password = "correct horse battery"
                 #expect(try await server.send(.POST, "/users", json: jsonBody(["username": "oidc-user", "password": password, "email": "o@example.com"])).status == 201)
                 let publicClient = try await OAuthClientLibraryTests.createClient(["App", "--redirect-uri", "http://127.0.0.1/callback"], databaseURL)
@@ -82,7 +78,6 @@ import Testing
                 for line in ["discovery:", "ID token valid against the JWK Set (\(algorithm.rawValue))", "userinfo:", "refreshed:", "introspection:"] {
                     #expect(result.stdout.contains(line), "\(algorithm): \(line)")
                 }
-            }
         }
     }
 }

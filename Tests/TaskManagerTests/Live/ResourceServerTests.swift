@@ -16,11 +16,7 @@ import Testing
     @Test(.enabled(if: missing == nil || RunSummary.inCI, "PyJWT test skipped: \(missing ?? "")"), arguments: TestEngine.shared)
     func pyJWTVerifiesWithThePublishedKeysAlone(_ engine: TestEngine) async throws {
         if let missing = Self.missing { Issue.record("the PyJWT test cannot run in CI: \(missing)") }
-        for algorithm in SigningAlgorithm.asymmetric {
-            try await engine.withEmptyDatabase { url in
-                let databaseURL = engine == .postgres ? TestPostgres.urlText(url) : "sqlite://" + (url.sqlitePath ?? "")
-                let server = try await LiveServer.start(["--signing-alg", algorithm.rawValue], databaseURL: databaseURL)
-                defer { server.stopInBackground() }
+        try await LiveServer.withEachSigningAlgorithm(on: engine) { server, algorithm, _ in
                 #expect(try await server.send(.POST, "/users", json: jsonBody(["username": "reader", "password": "correct horse battery"])).status == 201)
                 let login = try await server.send(.POST, "/token", form: formBody([("username", "reader"), ("password", "correct horse battery")]))
                 let token = try #require(login.string("access_token"))
@@ -53,7 +49,6 @@ import Testing
                 #expect(try await verifyTaskManagerToken(token, issuer: "http://127.0.0.1:\(server.port)") == subject)
                 await #expect(throws: (any Error).self) { try await verifyTaskManagerToken(changed, issuer: "http://127.0.0.1:\(server.port)") }
                 await #expect(throws: (any Error).self) { try await verifyTaskManagerToken(token, issuer: "http://localhost:\(server.port)") }
-            }
         }
     }
 
@@ -74,5 +69,22 @@ import Testing
         let start = try #require(rest.range(of: "```python\n"))
         let end = try #require(rest[start.upperBound...].range(of: "```"))
         return String(rest[start.upperBound..<end.lowerBound])
+    }
+}
+
+extension LiveServer {
+    /// For each asymmetric signing algorithm, a server signing with it on an empty database of
+    /// `engine`; `body` gets the server, the algorithm and the database URL (for the commands).
+    static func withEachSigningAlgorithm(
+        on engine: TestEngine, _ body: (LiveServer, SigningAlgorithm, _ databaseURL: String) async throws -> Void
+    ) async throws {
+        for algorithm in SigningAlgorithm.asymmetric {
+            try await engine.withEmptyDatabase { url in
+                let databaseURL = SharingLiveTests.text(url)
+                let server = try await start(["--signing-alg", algorithm.rawValue], databaseURL: databaseURL)
+                defer { server.stopInBackground() }
+                try await body(server, algorithm, databaseURL)
+            }
+        }
     }
 }
