@@ -1,8 +1,10 @@
 """Drives /docs in headless Chromium through the authorization-code flow: Authorize with the
 authorizationCode flow (client swagger-ui, PKCE), sign in on the server's own page in the popup,
 come back, then "Try it out" on GET /me. Exit 0 when it answers 200 for USERNAME.
+With `openid`, the same through the OpenIDConnect scheme, which Swagger UI sets up from the
+discovery document, asking for the scopes `openid` and `me`.
 
-Usage: python3 swagger_authorization_code.py BASE_URL USERNAME PASSWORD
+Usage: python3 swagger_authorization_code.py BASE_URL USERNAME PASSWORD [openid]
 Needs selenium (PyPI) and Debian's chromium and chromium-driver.
 """
 
@@ -15,7 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from swagger_authorize import browser, close, close_dialog_and_get_me
 
 
-def main(base: str, username: str, password: str) -> int:
+def main(base: str, username: str, password: str, scheme: str = "") -> int:
     driver = browser()
     wait = WebDriverWait(driver, 30)
     try:
@@ -23,11 +25,23 @@ def main(base: str, username: str, password: str) -> int:
         docs = driver.current_window_handle
         wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "button.authorize"))).click()
         wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal-ux")))
+        wanted = "OpenIDConnect" if scheme == "openid" else "authorizationCode"
+        # Swagger UI reads the discovery document before it shows the OpenIDConnect scheme's flow.
+        wait.until(lambda d: any(wanted in flow.text and "client_id" in flow.text
+                                 for flow in d.find_elements(By.CSS_SELECTOR, ".modal-ux .auth-container")))
         flows = driver.find_elements(By.CSS_SELECTOR, ".modal-ux .auth-container")
-        code_flow = next((flow for flow in flows if "authorizationCode" in flow.text), None)
+        code_flow = next((flow for flow in flows if wanted in flow.text and "client_id" in flow.text), None)
         if code_flow is None:
-            print("no authorizationCode flow in the Authorize dialog:", [flow.text[:80] for flow in flows])
+            print(f"no {wanted} flow in the Authorize dialog:", [flow.text[:80] for flow in flows])
             return 1
+        if scheme == "openid":
+            chosen = []
+            for box in code_flow.find_elements(By.CSS_SELECTOR, ".checkbox"):
+                name = box.text.split("\n")[0].strip()
+                if name in ("openid", "me"):
+                    box.find_element(By.TAG_NAME, "label").click()
+                    chosen.append(name)
+            print("scopes chosen:", " ".join(sorted(chosen)))
         client_id = code_flow.find_element(By.CSS_SELECTOR, "input[id^=client_id]").get_attribute("value")
         print("client_id in the dialog:", client_id)
         code_flow.find_element(By.CSS_SELECTOR, ".auth-btn-wrapper .authorize").click()
@@ -59,4 +73,4 @@ def main(base: str, username: str, password: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:5]))

@@ -83,6 +83,27 @@ import Testing
         let sessions = try await server.send(.GET, "/me/sessions", token: login.string("access_token"))
         #expect(sessions.items.contains { $0["client_id"] as? String == "swagger-ui" })
     }
+
+    /// Swagger UI's OpenIDConnect scheme, set up from the discovery document alone: the same
+    /// sign-in, with `openid` asked for, and "Try it out" with its token.
+    @Test(.enabled(if: missing == nil || RunSummary.inCI, "browser test skipped: \(missing ?? "")"))
+    func swaggerUISignsInWithOpenIDConnect() async throws {
+        if let missing = Self.missing { Issue.record("the browser test cannot run in CI: \(missing)") }
+        let assets = ProcessInfo.processInfo.environment["TASKMANAGER_TEST_DOCS_ASSETS"] ?? ""
+        let server = try await LiveServer.start(["--docs-assets", assets])
+        defer { server.stopInBackground() }
+        let password = "correct horse battery"
+        #expect(try await server.send(.POST, "/users", json: jsonBody(["username": "oidc", "password": password])).status == 201)
+        let script = packagePath("Tests/browser/swagger_authorization_code.py").path
+        let result = try await Binary.runLongTool("python3", [script, "http://127.0.0.1:\(server.port)", "oidc", password, "openid"])
+        print(result.stdout, result.stderr)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("scopes chosen: me openid"))
+        #expect(result.stdout.contains("GET /me -> 200"))
+        let login = try await server.send(.POST, "/token", form: formBody([("username", "oidc"), ("password", password)]))
+        let sessions = try await server.send(.GET, "/me/sessions", token: login.string("access_token"))
+        #expect(sessions.items.contains { $0["client_id"] as? String == "swagger-ui" })
+    }
 }
 
 func findExecutable(_ name: String) -> String? {

@@ -126,8 +126,10 @@ struct OpenAPIDocument: Sendable {
         return types
     }
 
-    /// Each operation states its security: `[{}]` for public, one OAuth2 requirement for a token
-    /// with those scopes, or both (`[{}, {scheme: [scopes]}]`) for a token that may be left out.
+    /// Each operation states its security: `[{}]` for public, a requirement for a token with those
+    /// scopes, or both (`[{}, {scheme: [scopes]}]`) for a token that may be left out. The token is
+    /// the same whichever scheme obtained it (the OAuth2 flows or OpenID Connect): every scheme of an
+    /// operation names the same scopes.
     private static func scopes(of operation: Node, id: String) throws -> (required: [Scope]?, optional: [Scope]?) {
         guard let requirements = operation["security"]?.sequence else {
             throw Invalid(description: "\(id) states no security requirement")
@@ -138,13 +140,17 @@ struct OpenAPIDocument: Sendable {
             guard let schemes = requirement.mapping else { continue }
             if schemes.isEmpty { allowsNone = true }  // an empty requirement: no token needed
             for (_, list) in schemes {
-                named = named ?? []
+                var scopes: [Scope] = []
                 for name in list.sequence ?? [] {
                     guard let text = name.string, let scope = Scope(rawValue: text) else {
                         throw Invalid(description: "\(id) names an unknown scope")
                     }
-                    named?.append(scope)
+                    scopes.append(scope)
                 }
+                guard named == nil || named == scopes else {
+                    throw Invalid(description: "\(id)'s security schemes name different scopes")
+                }
+                named = scopes
             }
         }
         return allowsNone ? (nil, named) : (named ?? [], nil)
