@@ -48,7 +48,7 @@ extension APIImplementation {
                 body: .json(
                     .init(
                         clientId: client.id, clientName: client.name, redirectUris: client.redirectURIs,
-                        confidential: client.confidential, scopes: client.scopes.map(Components.Schemas.ScopeName.init),
+                        confidential: client.confidential, scopes: client.scopes.compactMap { Components.Schemas.ScopeName(rawValue: $0.rawValue) },
                         createdAt: client.createdAt, clientSecret: secret))))
     }
 

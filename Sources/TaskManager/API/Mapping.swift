@@ -57,14 +57,7 @@ extension Components.Schemas.Client {
     init(_ client: OAuthClient) {
         self.init(
             clientId: client.id, clientName: client.name, redirectUris: client.redirectURIs, confidential: client.confidential,
-            scopes: client.scopes.map(Components.Schemas.ScopeName.init), createdAt: client.createdAt)
-    }
-}
-
-extension Components.Schemas.ScopeName {
-    init(_ scope: Scope) {
-        // The document's enumeration is the contract's scopes, spelled the same.
-        self.init(rawValue: scope.rawValue)!
+            scopes: client.scopes.compactMap { Components.Schemas.ScopeName(rawValue: $0.rawValue) }, createdAt: client.createdAt)
     }
 }
 

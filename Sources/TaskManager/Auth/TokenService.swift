@@ -50,6 +50,9 @@ final class TokenService: Sendable {
     private static let verifiedLimit = 4_096
 
     /// Issuer and audience of the tokens signed before v4, which keep verifying (HS256 only) until they expire.
+    /// How soon a token naming an unknown key makes the ring be read again.
+    static let unknownKeyReloadInterval: TimeInterval = 0.1
+
     static let legacyIssuer = "taskmanager"
     static let legacyAudience = "taskmanager-api"
 
@@ -75,10 +78,18 @@ final class TokenService: Sendable {
         ring.withLock { $0 = fresh }
     }
 
-    /// A retired key verifies (and is published) until every token it signed has expired.
+    /// A retired key verifies (and is published) until every token it signed has expired: its
+    /// lifetime after the retirement, plus a margin for the second other processes may still sign
+    /// with it and for clocks that differ between hosts. A stored HS256 key verifies only as the
+    /// retired key of v3 (one that claims to sign was not written by this version).
     private static func verifying(_ stored: [SigningKeyRepository.Entry], lifetime: Int, at date: Date) -> [SigningKey] {
-        stored.filter { entry in entry.retiredAt.map { $0.addingTimeInterval(Double(lifetime)) > date } ?? true }.map(\.key)
+        stored.filter { entry in
+            guard let retiredAt = entry.retiredAt else { return entry.key.algorithm.isAsymmetric }
+            return retiredAt.addingTimeInterval(Double(lifetime) + retirementMargin) > date
+        }.map(\.key)
     }
+
+    static let retirementMargin: TimeInterval = 60
 
     private static func ring(configured: SigningKey?, stored: [SigningKeyRepository.Entry], lifetime: Int, at date: Date) async
         -> KeyRing
@@ -185,13 +196,15 @@ final class TokenService: Sendable {
         guard let kid = header.kid else { throw .unknownKey }
         var algorithm = ring.withLock { $0.algorithms[kid] }
         if algorithm == nil {
-            await reloadIfStale(now: now)
+            // Another process may sign with a key this one has not read yet: look sooner than for
+            // signing, but not on every made-up kid.
+            await reloadIfStale(now: now, after: Self.unknownKeyReloadInterval)
             algorithm = ring.withLock { $0.algorithms[kid] }
         }
         guard let algorithm else { throw .unknownKey }
         guard header.alg == algorithm.rawValue else { throw .unsupportedAlgorithm }
         // An ID token (`typ: JWT`) is not an access token, though the same key signs both.
-        if algorithm.isAsymmetric, header.typ?.lowercased() != "at+jwt" { throw .wrongType }
+        if algorithm.isAsymmetric, !["at+jwt", "application/at+jwt"].contains(header.typ?.lowercased() ?? "") { throw .wrongType }
         let collection = ring.withLock { $0.collection }
         let claims: AccessClaims
         do {
@@ -212,10 +225,16 @@ final class TokenService: Sendable {
         return claims
     }
 
-    /// Re-reads database-kept keys when the ring is over a second old.
-    private func reloadIfStale(now: Date) async {
-        guard let reload, now.timeIntervalSince(ring.withLock { $0.loadedAt }) >= 1 else { return }
-        ring.withLock { $0.loadedAt = now }  // one reload a second, however many requests ask
+    /// Re-reads database-kept keys when the ring is older than `interval` (a second when signing).
+    private func reloadIfStale(now: Date, after interval: TimeInterval = 1) async {
+        guard let reload else { return }
+        // Checked and claimed at once: one reload an interval, however many requests ask.
+        let due = ring.withLock { ring in
+            guard now.timeIntervalSince(ring.loadedAt) >= interval else { return false }
+            ring.loadedAt = now
+            return true
+        }
+        guard due else { return }
         guard let stored = try? await reload() else { return }
         let wanted = Set(Self.verifying(stored, lifetime: accessTokenTTL, at: now).map(\.kid)).union(configured.map { [$0.kid] } ?? [])
         let signing = stored.first { $0.retiredAt == nil && $0.key.algorithm.isAsymmetric }?.key.kid

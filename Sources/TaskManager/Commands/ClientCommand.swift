@@ -28,8 +28,9 @@ struct CreateClientCommand: AsyncParsableCommand {
     func run() async throws {
         var scopeList: [Scope]?
         if let scopes {
-            guard let parsed = Scope.parseList(scopes), !parsed.isEmpty else {
-                throw fail("--scopes: '\(scopes)' is not a list of \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+            // A client is limited to the API's scopes; any client may ask for openid, profile and email.
+            guard let parsed = Scope.parseList(scopes), !parsed.isEmpty, !parsed.contains(where: \.isIdentity) else {
+                throw fail("--scopes: '\(scopes)' is not a list of \(Scope.api.map(\.rawValue).joined(separator: ", "))")
             }
             scopeList = parsed
         }

@@ -16,11 +16,16 @@ struct SigningKeyRepository: Sendable {
 
     enum Failure: Error, CustomStringConvertible {
         case cannotOpen(kid: String)
+        /// With `--secrets-key` set, a private key stored in the clear is refused: whoever can write
+        /// the database could have put it there. The server seals them when it starts.
+        case notSealed(kid: String)
 
         var description: String {
             switch self {
             case .cannotOpen(let kid):
                 "the signing key \(kid) is encrypted and does not open with this --secrets-key (or none is set): start with the key it was stored with"
+            case .notSealed(let kid):
+                "the signing key \(kid) is stored unencrypted: start the server with this --secrets-key once, and it seals the stored keys"
             }
         }
     }
@@ -47,7 +52,8 @@ struct SigningKeyRepository: Sendable {
             if algorithm == .hs256 {
                 bytes = Array(row.secret.utf8)
             } else {
-                do { bytes = try box.open(row.secret, context: Self.context(row.kid)) } catch { throw Failure.cannotOpen(kid: row.kid) }
+                guard box.key == nil || SecretBox.isSealed(row.secret) else { throw Failure.notSealed(kid: row.kid) }
+                do { bytes = try box.open(row.secret, context: Self.context(row.kid, algorithm)) } catch { throw Failure.cannotOpen(kid: row.kid) }
             }
             return Entry(
                 key: try SigningKey(kid: row.kid, algorithm: algorithm, privateBytes: bytes), createdAt: row.createdAt,
@@ -61,10 +67,11 @@ struct SigningKeyRepository: Sendable {
     /// same time: its tokens keep verifying until they expire. Checked and written in one
     /// transaction, so processes starting together agree.
     func ensureSigning(_ algorithm: SigningAlgorithm, now: Date) async throws -> [Entry] {
+        try await sealStoredKeys()
         if try await signingAlgorithm() != algorithm {
             // Generated outside the transaction (an RSA key takes a while), used only if still wanted.
             let fresh = try SigningKey.generate(algorithm)
-            let sealed = try box.seal(fresh.privateBytes, context: Self.context(fresh.kid))
+            let sealed = try box.seal(fresh.privateBytes, context: Self.context(fresh.kid, algorithm))
             try await database.exclusiveWrite { sql in
                 try await sql.execute(
                     "UPDATE signing_keys SET retired_at = \(bind: Microseconds.from(now)) WHERE alg = 'HS256' AND retired_at IS NULL")
@@ -80,7 +87,7 @@ struct SigningKeyRepository: Sendable {
     /// Adds `key` as the one that signs from now on; the others are retired but still verify the
     /// tokens they signed until those expire.
     func rotate(to key: SigningKey, now: Date) async throws {
-        let sealed = try box.seal(key.privateBytes, context: Self.context(key.kid))
+        let sealed = try box.seal(key.privateBytes, context: Self.context(key.kid, key.algorithm))
         // Exclusive: two rotations at once still leave exactly one key that signs.
         try await database.exclusiveWrite { sql in
             try await Self.insertSigning(key.kid, algorithm: key.algorithm, sealed: sealed, now: now, sql: sql)
@@ -113,6 +120,25 @@ struct SigningKeyRepository: Sendable {
             """)
     }
 
-    /// What a sealed key is bound to: moved to another row, it does not open.
-    private static func context(_ kid: String) -> String { "signing-key:" + kid }
+    /// What a sealed key is bound to: moved to another row, or named another algorithm, it does not open.
+    private static func context(_ kid: String, _ algorithm: SigningAlgorithm) -> String {
+        "signing-key:\(algorithm.rawValue):\(kid)"
+    }
+
+    /// With `--secrets-key` set, seals the private keys stored before it was (as TOTP secrets are).
+    private func sealStoredKeys() async throws {
+        guard box.key != nil else { return }
+        try await database.exclusiveWrite { [box] sql in
+            let plain = try await sql.all(
+                "SELECT kid, alg, secret FROM signing_keys WHERE alg <> 'HS256' AND secret NOT LIKE 'v1:%'"
+            ) { row in (kid: try row.string(0), alg: try row.string(1), secret: try row.string(2)) }
+            for row in plain {
+                guard let algorithm = SigningAlgorithm(rawValue: row.alg) else { continue }
+                let bytes: [UInt8]
+                do { bytes = try box.open(row.secret, context: Self.context(row.kid, algorithm)) } catch { throw Failure.cannotOpen(kid: row.kid) }
+                let sealed = try box.seal(bytes, context: Self.context(row.kid, algorithm))
+                try await sql.execute("UPDATE signing_keys SET secret = \(bind: sealed) WHERE kid = \(bind: row.kid)")
+            }
+        }
+    }
 }

@@ -41,8 +41,10 @@ struct IntrospectionService: Sendable {
             let (session, user, _) = try await sessions.findWithUser(sessionID: claims.sid),
             session.userID == claims.sub.value, session.revokedAt == nil, session.expiresAt > clock.now(), user.isActive
         else { return nil }
+        // The scopes the server would honour now, as the bearer authenticator does (an admin's demotion).
+        let scopes = (Scope.parseList(claims.scope) ?? []).filter(Scope.allowed(isAdmin: user.isAdmin).contains)
         return Answer(
-            kind: .access, scope: claims.scope, clientID: claims.clientID ?? TokenService.defaultClientID, username: user.username,
+            kind: .access, scope: Scope.joined(scopes), clientID: claims.clientID ?? TokenService.defaultClientID, username: user.username,
             expiresAt: Int(claims.exp.value.timeIntervalSince1970), issuedAt: Int(claims.iat.value.timeIntervalSince1970),
             subject: claims.sub.value, sessionID: claims.sid, audience: claims.aud.value.first, jti: claims.jti.value)
     }
@@ -53,7 +55,7 @@ struct IntrospectionService: Sendable {
         else { return nil }
         let session = record.session
         return Answer(
-            kind: .refresh, scope: Scope.joined(session.scopes), clientID: session.clientID ?? TokenService.defaultClientID,
+            kind: .refresh, scope: Scope.joined(session.scopes.filter(Scope.allowed(isAdmin: record.user.isAdmin).contains)), clientID: session.clientID ?? TokenService.defaultClientID,
             username: record.user.username, expiresAt: Int(session.expiresAt.timeIntervalSince1970),
             issuedAt: Int(session.createdAt.timeIntervalSince1970), subject: record.user.id, sessionID: session.id)
     }

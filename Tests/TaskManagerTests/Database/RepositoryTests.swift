@@ -323,6 +323,21 @@ import Testing
         }
     }
 
+    /// A key stored before `--secrets-key` was set is sealed at the next start; until then, with the
+    /// key set, a key in the clear is refused (whoever writes the database could have put it there).
+    @Test(arguments: TestEngine.available)
+    func keysStoredInTheClearAreSealedWhenTheSecretsKeyComes(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let plain = SigningKeyRepository(database: db, box: SecretBox(key: nil))
+            let stored = try await plain.ensureSigning(.es256, now: Microseconds.now())
+            let sealing = SigningKeyRepository(database: db, box: SecretBox(key: SymmetricKey(size: .bits256)))
+            await #expect(throws: SigningKeyRepository.Failure.self) { try await sealing.all() }
+            #expect(try await sealing.ensureSigning(.es256, now: Microseconds.now()).map(\.key.kid) == stored.map(\.key.kid))
+            let text = try await db.read { sql in try await sql.first("SELECT secret FROM signing_keys") { try $0.string(0) } }
+            #expect(text?.hasPrefix("v1:") == true)
+        }
+    }
+
     @Test(arguments: TestEngine.available)
     func aWriteThatFailsLeavesNothingBehind(_ engine: TestEngine) async throws {
         try await engine.withDatabase { db in

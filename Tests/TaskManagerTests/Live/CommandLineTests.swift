@@ -140,6 +140,9 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("redirect_uris"))
         #expect(result.stderr.split(separator: "\n").count == 1)
+        // A client is limited to the API's scopes: openid, profile and email are any client's to ask for.
+        let identity = try await Binary.run(["client", "create", "Bad", "--redirect-uri", "https://a.example/cb", "--scopes", "openid me", "--database-url", url])
+        #expect(identity.status != 0 && identity.stderr.contains("--scopes"), "\(identity)")
         result = try await Binary.run(["client", "create", "Bad", "--redirect-uri", "https://a.example/cb", "--scopes", "root", "--database-url", url])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--scopes"))

@@ -79,6 +79,25 @@ import Testing
         }
     }
 
+    /// The scopes said are those the server honours now: an admin demoted loses `admin` here too.
+    @Test func aDemotedAdminsTokenNoLongerSaysAdmin() async throws {
+        try await Auth().withApp { api, admin in
+            let client = try await Auth.register(
+                api, admin: admin, #"{"client_name": "Resource", "redirect_uris": ["https://rs.example.com/cb"], "confidential": true}"#)
+            let headers = Self.basic(try #require(client.string("client_id")), try #require(client.string("client_secret")))
+            let users = try await api.send(.get, "/admin/users", token: admin)
+            let alice = try #require(users.items.first { $0["username"] as? String == "alice" }?["id"] as? String)
+            #expect(try await api.send(.patch, "/admin/users/\(alice)", token: admin, json: #"{"is_admin": true}"#).status == 200)
+            let login = try await api.loginReply("alice", scope: "admin tasks:read")
+            let token = try #require(login.string("access_token"))
+            #expect(try await api.send(.post, "/token/introspect", form: formBody([("token", token)]), headers: headers).string("scope") == "tasks:read admin")
+            #expect(try await api.send(.patch, "/admin/users/\(alice)", token: admin, json: #"{"is_admin": false}"#).status == 200)
+            for token in [token, try #require(login.string("refresh_token"))] {
+                #expect(try await api.send(.post, "/token/introspect", form: formBody([("token", token)]), headers: headers).string("scope") == "tasks:read")
+            }
+        }
+    }
+
     /// A disabled account's and a changed password's tokens are inactive at once, not within a second.
     @Test func anEndedSessionIsInactiveAtOnce() async throws {
         try await Auth().withApp { api, admin in

@@ -130,10 +130,27 @@ import Testing
         #expect(Set(await after.publishedKeys().map(\.kid)) == [old.kid, new.kid])
         #expect(try await after.verify(token).sub.value == "u")
         #expect(TokenServiceTests.json(try await after.issueAccessToken(.init(userID: "u", sessionID: "s", scopes: [.me])).split(separator: ".")[0])?["kid"] as? String == new.kid)
+        // Past the tokens' lifetime, within the margin for late signers and clocks: still there.
         clock.advance(by: 61)
+        await after.install(stored)
+        #expect(Set(await after.publishedKeys().map(\.kid)) == [old.kid, new.kid])
+        clock.advance(by: TokenService.retirementMargin)
         await after.install(stored)
         #expect(await after.publishedKeys().map(\.kid) == [new.kid])
         await expect(.unknownKey, after, token)
+    }
+
+    /// A stored HS256 key verifies only as v3's retired key: a row that claims to sign is ignored.
+    @Test func aStoredHMACKeyThatClaimsToSignVerifiesNothing() async throws {
+        let secret = Array("a-secret-someone-wrote-into-the-database".utf8)
+        let planted = SigningKey(kid: "planted", material: .hmac(secret))
+        let tokens = await TokenService(
+            configured: nil, stored: [.init(key: try SigningKey.generate(.es256), createdAt: Date(), retiredAt: nil), .init(key: planted, createdAt: Date(), retiredAt: nil)],
+            accessTokenTTL: 900, issuer: Self.issuer)
+        var claims = TokenServiceTests.claims()
+        claims["iss"] = TokenService.legacyIssuer
+        claims["aud"] = TokenService.legacyAudience
+        await expect(.unknownKey, tokens, TokenServiceTests.sign(header: ["alg": "HS256", "kid": "planted"], claims: claims, key: secret))
     }
 
     // MARK: helpers
