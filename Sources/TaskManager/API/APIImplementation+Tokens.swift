@@ -65,14 +65,17 @@ extension APIImplementation {
         guard case .urlEncodedForm(let form) = input.body else {
             throw APIError.oauth(.invalidRequest, TokenEndpoint.formExpected)
         }
-        let answer = try await services.introspection.introspect(
-            token: form.token, hint: form.tokenTypeHint,
-            credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret))
+        // Credentials sent both ways, or a malformed Basic header, are a failed authentication here (RFC 7662 §2.1).
+        let credentials: ClientCredentials
+        do { credentials = try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret) } catch {
+            throw APIError.invalidClient(viaBasic: true)
+        }
+        let answer = try await services.introspection.introspect(token: form.token, hint: form.tokenTypeHint, credentials: credentials)
         let body = answer.map { live in
             Components.Schemas.Introspection(
                 active: true, scope: live.scope, clientId: live.clientID, username: live.username,
                 tokenType: live.kind == .access ? .bearer : .refreshToken, exp: live.expiresAt, iat: live.issuedAt, sub: live.subject,
-                aud: live.audience, iss: services.server.issuer, jti: live.jti, sid: live.sessionID)
+                aud: live.audience, iss: live.issuer ?? services.server.issuer, jti: live.jti, sid: live.sessionID)
         } ?? Components.Schemas.Introspection(active: false)
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(body)))
     }

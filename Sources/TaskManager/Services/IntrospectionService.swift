@@ -22,6 +22,8 @@ struct IntrospectionService: Sendable {
         var sessionID: String
         var audience: String?
         var jti: String?
+        /// An access token's own `iss` (a v3 token's is `taskmanager`); `nil`: the server's.
+        var issuer: String? = nil
     }
 
     func introspect(token: String?, hint: String?, credentials: ClientCredentials) async throws -> Answer? {
@@ -46,7 +48,8 @@ struct IntrospectionService: Sendable {
         return Answer(
             kind: .access, scope: Scope.joined(scopes), clientID: claims.clientID ?? TokenService.defaultClientID, username: user.username,
             expiresAt: Int(claims.exp.value.timeIntervalSince1970), issuedAt: Int(claims.iat.value.timeIntervalSince1970),
-            subject: claims.sub.value, sessionID: claims.sid, audience: claims.aud.value.first, jti: claims.jti.value)
+            subject: claims.sub.value, sessionID: claims.sid, audience: claims.aud.value.first, jti: claims.jti.value,
+            issuer: claims.iss.value)
     }
 
     private func refreshToken(_ token: String) async throws -> Answer? {

@@ -72,6 +72,13 @@ import Testing
                 #expect(refused.header("WWW-Authenticate")?.hasPrefix("Basic") == true)
             }
             let secret = try #require(client.string("client_secret"))
+            // Both ways at once, and a malformed Basic header: failed authentications too.
+            let malformed: HTTPFields = [.authorization: "Basic !!!"]
+            let attempts: [(HTTPFields, [(String, String)])] = [(Self.basic(id, secret), [("client_id", id), ("client_secret", secret)]), (malformed, [])]
+            for (headers, form) in attempts {
+                let refused = try await api.send(.post, "/token/introspect", form: formBody([("token", token)] + form), headers: headers)
+                #expect(refused.status == 401 && refused.string("error") == "invalid_client", "\(refused.body)")
+            }
             let missing = try await api.send(.post, "/token/introspect", form: formBody([("token_type_hint", "access_token")]), headers: Self.basic(id, secret))
             #expect(missing.status == 400 && missing.string("error") == "invalid_request")
             let json = try await api.send(.post, "/token/introspect", json: #"{"token": "x"}"#, headers: Self.basic(id, secret))
@@ -94,6 +101,32 @@ import Testing
             #expect(try await api.send(.patch, "/admin/users/\(alice)", token: admin, json: #"{"is_admin": false}"#).status == 200)
             for token in [token, try #require(login.string("refresh_token"))] {
                 #expect(try await api.send(.post, "/token/introspect", form: formBody([("token", token)]), headers: headers).string("scope") == "tasks:read")
+            }
+        }
+    }
+
+    /// A token of the release before (HS256, issuer `taskmanager`) is live until it expires, and is
+    /// introspected with its own issuer.
+    @Test func aTokenOfTheReleaseBeforeKeepsItsIssuer() async throws {
+        let secret = "a-configured-secret-that-is-long-enough"
+        try await withSeededDatabase(admin: "root") { url in
+            try await withTestApp({ $0.databaseURL = url; $0.jwtSecret = secret }) { api in
+                let client = try await Auth.register(
+                    api, admin: try await api.login("root"),
+                    #"{"client_name": "Resource", "redirect_uris": ["https://rs.example.com/cb"], "confidential": true}"#)
+                try await api.register("alice")
+                let current = try #require(TokenServiceTests.json(try await api.login("alice").split(separator: ".")[1]))
+                var legacy = TokenServiceTests.claims()
+                legacy["iss"] = TokenService.legacyIssuer
+                legacy["aud"] = TokenService.legacyAudience
+                legacy["sub"] = current["sub"]
+                legacy["sid"] = current["sid"]
+                let token = TokenServiceTests.sign(
+                    header: ["alg": "HS256", "kid": TokenService.kid(forSecret: Array(secret.utf8))], claims: legacy, key: Array(secret.utf8))
+                let answer = try await api.send(
+                    .post, "/token/introspect", form: formBody([("token", token)]),
+                    headers: Self.basic(try #require(client.string("client_id")), try #require(client.string("client_secret"))))
+                #expect(answer.json["active"] as? Bool == true && answer.string("iss") == "taskmanager", "\(answer.body)")
             }
         }
     }
