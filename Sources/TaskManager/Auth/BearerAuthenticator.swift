@@ -53,16 +53,14 @@ struct BearerAuthenticator: ServerMiddleware {
             throw APIError.invalidToken
         }
         guard let (session, user, homeListID) = try await sessions.findForToken(sessionID: claims.sid),
-            user.id == claims.sub.value, session.revokedAt == nil, session.expiresAt > now
+            user.id == claims.sub.value, session.isLive(at: now)
         else { throw APIError.invalidToken }
         RequestInfo.current.annotations.userID = user.id
         guard user.isActive else { throw APIError.inactiveUser }
         if now.timeIntervalSince(session.lastUsedAt) >= Self.touchInterval {
             try await sessions.touch(sessionID: session.id, now: now)
         }
-        // A scope the user no longer may have (an admin demoted since login) is not honoured.
-        let allowed = Scope.allowed(isAdmin: user.isAdmin)
-        let scopes = (Scope.parseList(claims.scope) ?? []).filter(allowed.contains)
+        let scopes = Scope.honoured(Scope.parseList(claims.scope) ?? [], isAdmin: user.isAdmin)
         return Principal(user: user, sessionID: session.id, scopes: scopes, homeListID: homeListID)
     }
 

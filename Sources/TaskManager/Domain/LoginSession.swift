@@ -15,6 +15,9 @@ struct LoginSession: Sendable, Equatable {
     var clientID: String? = nil
     /// How the user signed in (RFC 8176), carried into every access token of the session.
     var amr: [AuthMethod] = [.password]
+
+    /// Not revoked (nor ended by a password change or a disabled account) and not expired.
+    func isLive(at date: Date) -> Bool { revokedAt == nil && expiresAt > date }
 }
 
 /// RFC 8176 authentication method references, as access tokens carry them in `amr`.

@@ -45,6 +45,10 @@ struct OAuthClient: Sendable, Equatable {
         ]
     }
 
+    /// Whether the client may ask for `scope`: one of its own, or one of OpenID Connect's, which
+    /// any client may ask for.
+    func mayAsk(for scope: Scope) -> Bool { scopes.contains(scope) || scope.isIdentity }
+
     /// What a registered client may have unless it says otherwise: everything but `admin`.
     static let defaultScopes: [Scope] = Scope.api.filter { $0 != .admin }
 

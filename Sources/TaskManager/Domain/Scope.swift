@@ -21,6 +21,12 @@ enum Scope: String, Sendable, CaseIterable, Comparable {
         isAdmin ? allCases : allCases.filter { $0 != .admin }
     }
 
+    /// Of `scopes` (a token's or a session's), those the user may still have: an admin demoted
+    /// since the sign-in keeps the others but not `admin`.
+    static func honoured(_ scopes: [Scope], isAdmin: Bool) -> [Scope] {
+        scopes.filter(allowed(isAdmin: isAdmin).contains)
+    }
+
     /// What a request that names no scope gets: what the user may have, but the identity scopes.
     static func byDefault(isAdmin: Bool) -> [Scope] {
         allowed(isAdmin: isAdmin).filter { !$0.isIdentity }

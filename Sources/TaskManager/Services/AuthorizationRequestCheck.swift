@@ -53,7 +53,7 @@ enum AuthorizationRequestCheck {
         var scopes = client.scopes
         if let text = fields.single("scope"), !text.isEmpty {
             guard let asked = Scope.parseList(text) else { return rejected("invalid_scope", "Unknown scope requested") }
-            guard asked.allSatisfy({ client.scopes.contains($0) || $0.isIdentity }) else {
+            guard asked.allSatisfy(client.mayAsk) else {
                 return rejected("invalid_scope", "The client may not ask for this scope")
             }
             scopes = asked

@@ -30,7 +30,7 @@ struct DeviceGrantService: Sendable {
             throw APIError.oauth(.unauthorizedClient, "This client may not use the device grant")
         }
         guard let requested = Scope.parseList(scope ?? "") else { throw APIError.oauth(.invalidScope, "Unknown scope requested") }
-        guard requested.allSatisfy({ client.scopes.contains($0) || $0.isIdentity }) else {
+        guard requested.allSatisfy(client.mayAsk) else {
             throw APIError.oauth(.invalidScope, "The client may not ask for this scope")
         }
         let now = clock.now()

@@ -41,10 +41,10 @@ struct IntrospectionService: Sendable {
     private func accessToken(_ token: String) async throws -> Answer? {
         guard let claims = try? await tokens.verify(token),
             let (session, user, _) = try await sessions.findWithUser(sessionID: claims.sid),
-            session.userID == claims.sub.value, session.revokedAt == nil, session.expiresAt > clock.now(), user.isActive
+            session.userID == claims.sub.value, session.isLive(at: clock.now()), user.isActive
         else { return nil }
-        // The scopes the server would honour now, as the bearer authenticator does (an admin's demotion).
-        let scopes = (Scope.parseList(claims.scope) ?? []).filter(Scope.allowed(isAdmin: user.isAdmin).contains)
+        // The scopes the server would honour now, as the bearer authenticator does.
+        let scopes = Scope.honoured(Scope.parseList(claims.scope) ?? [], isAdmin: user.isAdmin)
         return Answer(
             kind: .access, scope: Scope.joined(scopes), clientID: claims.clientID ?? TokenService.defaultClientID, username: user.username,
             expiresAt: Int(claims.exp.value.timeIntervalSince1970), issuedAt: Int(claims.iat.value.timeIntervalSince1970),
@@ -54,11 +54,11 @@ struct IntrospectionService: Sendable {
 
     private func refreshToken(_ token: String) async throws -> Answer? {
         guard let record = try await sessions.findRefreshToken(hash: OpaqueToken.hash(token)), record.usedAt == nil,
-            record.session.revokedAt == nil, record.session.expiresAt > clock.now(), record.user.isActive
+            record.session.isLive(at: clock.now()), record.user.isActive
         else { return nil }
         let session = record.session
         return Answer(
-            kind: .refresh, scope: Scope.joined(session.scopes.filter(Scope.allowed(isAdmin: record.user.isAdmin).contains)), clientID: session.clientID ?? TokenService.defaultClientID,
+            kind: .refresh, scope: Scope.joined(Scope.honoured(session.scopes, isAdmin: record.user.isAdmin)), clientID: session.clientID ?? TokenService.defaultClientID,
             username: record.user.username, expiresAt: Int(session.expiresAt.timeIntervalSince1970),
             issuedAt: Int(session.createdAt.timeIntervalSince1970), subject: record.user.id, sessionID: session.id)
     }

@@ -60,7 +60,7 @@ struct SessionGrantService: Sendable {
         let hash = OpaqueToken.hash(refreshToken)
         let now = clock.now()
         guard let record = try await sessions.findRefreshToken(hash: hash),
-            record.session.revokedAt == nil, record.session.expiresAt > now
+            record.session.isLive(at: now)
         else { throw invalid }
         // No client named: not the session's client (invalid_grant); a wrong secret: invalid_client.
         if let owner = record.session.clientID {
