@@ -261,6 +261,14 @@ import Testing
             #expect(try await Browser(api).answer(try #require(reply.string("user_code"))).status == 200)
             let tokens = try await Self.poll(api, try #require(reply.string("device_code")))
             #expect(tokens.string("scope") == "tasks:read")
+            #expect(tokens.string("id_token") == nil)
+            // OpenID Connect's scopes are any client's to ask for: the device gets an ID token for its client.
+            reply = try await Self.start(api, scope: "openid tasks:read")
+            #expect(try await Browser(api).answer(try #require(reply.string("user_code"))).status == 200)
+            let identified = try await Self.poll(api, try #require(reply.string("device_code")))
+            #expect(identified.string("scope") == "tasks:read openid")
+            let idToken = try #require(identified.string("id_token"))
+            #expect(TokenServiceTests.json(idToken.split(separator: ".")[1])?["aud"] as? String == OAuthClient.commandLine)
             // Another client's device code is not this one's; the CLI client cannot use /authorize.
             #expect(try await Self.poll(api, "unknown-code").string("error") == "invalid_grant")
             let page = try await api.send(.get, "/authorize?response_type=code&client_id=taskmanager-cli&code_challenge=\(String(repeating: "a", count: 43))&code_challenge_method=S256")
