@@ -129,6 +129,21 @@ final class LiveServer: @unchecked Sendable {
         logFile: URL? = nil, databaseURL: String? = nil
     ) async throws -> LiveServer {
         let directory = try directory ?? TemporaryDirectory()
+        // The free port is found, closed, then given to the server: another process starting at
+        // the same moment can take it in between. Then the start is tried again on another port.
+        for _ in 0..<2 {
+            do {
+                return try await startOnce(arguments, environment: environment, in: directory, logFile: logFile, databaseURL: databaseURL)
+            } catch LiveServerError.didNotStart(let output) where output.contains("address is already in use") {
+                continue
+            }
+        }
+        return try await startOnce(arguments, environment: environment, in: directory, logFile: logFile, databaseURL: databaseURL)
+    }
+
+    private static func startOnce(
+        _ arguments: [String], environment: [String: String], in directory: TemporaryDirectory, logFile: URL?, databaseURL: String?
+    ) async throws -> LiveServer {
         let port = try await freePort()
         let process = Process()
         process.executableURL = Binary.url
