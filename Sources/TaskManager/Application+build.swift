@@ -115,9 +115,12 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     dependencies.docs.addRoutes(to: router)
     WebAppPages(publicURL: dependencies.settings.publicURL).addRoutes(to: router)
     let services = AppServices(dependencies)
-    let signInPages = AuthorizePages(service: services.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"))
+    let signInPages = AuthorizePages(
+        service: services.signIn, secureCookie: dependencies.settings.publicURL.hasPrefix("https://"),
+        sessionCookieLifetime: dependencies.settings.browserSessionMax)
     signInPages.addRoutes(to: router)
     DevicePages(approval: services.deviceApproval, pages: signInPages).addRoutes(to: router)
+    LogoutPages(service: services.logout, pages: signInPages).addRoutes(to: router)
     ProbeRoutes(server: services.server).addRoutes(to: router)
     let api = APIImplementation(services)
     let authenticator = BearerAuthenticator(

@@ -40,7 +40,7 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType }
         let registration = ClientService.Registration(
             name: body.clientName, redirectURIs: body.redirectUris, confidential: body.confidential ?? false,
-            scopes: body.scopes?.map(Scope.init))
+            scopes: body.scopes?.map(Scope.init), postLogoutRedirectURIs: body.postLogoutRedirectUris ?? [])
         let (client, secret) = try await services.clients.register(registration)
         return .created(
             .init(
@@ -48,7 +48,7 @@ extension APIImplementation {
                 body: .json(
                     .init(
                         clientId: client.id, clientName: client.name, redirectUris: client.redirectURIs,
-                        confidential: client.confidential, scopes: client.scopes.compactMap { Components.Schemas.ScopeName(rawValue: $0.rawValue) },
+                        postLogoutRedirectUris: client.postLogoutRedirectURIs, confidential: client.confidential, scopes: client.scopes.compactMap { Components.Schemas.ScopeName(rawValue: $0.rawValue) },
                         createdAt: client.createdAt, clientSecret: secret))))
     }
 

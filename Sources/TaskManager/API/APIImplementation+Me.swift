@@ -39,10 +39,24 @@ extension APIImplementation {
         let live = try await services.sessions.live(of: principal)
         let items = live.map { session in
             Components.Schemas.Session(
-                id: session.id, clientId: .init(session.clientID), createdAt: session.createdAt,
+                id: session.id, kind: session.kind == .browser ? .browser : .token, clientId: .init(session.clientID), createdAt: session.createdAt,
                 lastUsedAt: session.lastUsedAt, userAgent: .init(session.userAgent), current: session.id == principal.sessionID)
         }
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(items: items))))
+    }
+
+    func listConsents(_ input: Operations.ListConsents.Input) async throws -> Operations.ListConsents.Output {
+        let items = try await services.consents.list(of: try Principal.required()).map { listed in
+            Components.Schemas.Consent(
+                clientId: listed.consent.clientID, clientName: listed.clientName, scopes: listed.consent.scopes.map(\.rawValue),
+                createdAt: listed.consent.createdAt)
+        }
+        return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(items: items))))
+    }
+
+    func deleteConsent(_ input: Operations.DeleteConsent.Input) async throws -> Operations.DeleteConsent.Output {
+        try await services.consents.forget(clientID: input.path.clientId, of: try Principal.required())
+        return .noContent(.init())
     }
 
     func deleteOtherSessions(_ input: Operations.DeleteOtherSessions.Input) async throws

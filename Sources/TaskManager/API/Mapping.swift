@@ -56,8 +56,8 @@ extension Components.Schemas.NullableDate {
 extension Components.Schemas.Client {
     init(_ client: OAuthClient) {
         self.init(
-            clientId: client.id, clientName: client.name, redirectUris: client.redirectURIs, confidential: client.confidential,
-            scopes: client.scopes.compactMap { Components.Schemas.ScopeName(rawValue: $0.rawValue) }, createdAt: client.createdAt)
+            clientId: client.id, clientName: client.name, redirectUris: client.redirectURIs,
+            postLogoutRedirectUris: client.postLogoutRedirectURIs, confidential: client.confidential, scopes: client.scopes.compactMap { Components.Schemas.ScopeName(rawValue: $0.rawValue) }, createdAt: client.createdAt)
     }
 }
 

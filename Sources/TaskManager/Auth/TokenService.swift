@@ -225,6 +225,20 @@ final class TokenService: Sendable {
         return claims
     }
 
+    /// An ID token this server issued, expired or not (RP-Initiated Logout's `id_token_hint`): its
+    /// claims when a key of the ring signed it with that key's own algorithm, typed as an ID token
+    /// (not `at+jwt`), with this issuer. `nil` for anything else, `alg: none` and forgeries included.
+    func verifyIDTokenHint(_ token: String) async -> IDTokenClaims? {
+        guard let header = try? header(of: token), let kid = header.kid,
+            let algorithm = ring.withLock({ $0.algorithms[kid] }), algorithm.isAsymmetric, header.alg == algorithm.rawValue,
+            !["at+jwt", "application/at+jwt"].contains(header.typ?.lowercased() ?? "")
+        else { return nil }
+        let collection = ring.withLock { $0.collection }
+        // `IDTokenClaims.verify` checks no time: an expired hint is still a hint.
+        guard let claims = try? await collection.verify(token, as: IDTokenClaims.self), claims.iss.value == issuer else { return nil }
+        return claims
+    }
+
     /// Re-reads database-kept keys when the ring is older than `interval` (a second when signing).
     private func reloadIfStale(now: Date, after interval: TimeInterval = 1) async {
         guard let reload else { return }

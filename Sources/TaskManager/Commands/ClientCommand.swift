@@ -17,6 +17,11 @@ struct CreateClientCommand: AsyncParsableCommand {
     @Option(name: .customLong("redirect-uri"), help: "A redirect URI (repeat for more): https://…, or http:// on 127.0.0.1, [::1] or localhost.")
     var redirectURIs: [String] = []
 
+    @Option(
+        name: .customLong("post-logout-redirect-uri"),
+        help: "Where /logout may send the browser back to afterwards (repeat for more), by the redirect URIs' rules.")
+    var postLogoutRedirectURIs: [String] = []
+
     @Flag(help: "A server that keeps a secret (default: a public client, PKCE alone).")
     var confidential = false
 
@@ -35,7 +40,8 @@ struct CreateClientCommand: AsyncParsableCommand {
             scopeList = parsed
         }
         let registration = ClientService.Registration(
-            name: name, redirectURIs: redirectURIs, confidential: confidential, scopes: scopeList)
+            name: name, redirectURIs: redirectURIs, confidential: confidential, scopes: scopeList,
+            postLogoutRedirectURIs: postLogoutRedirectURIs)
         try await withDatabase(database) { db in
             do {
                 let (client, secret) = try await ClientService(clients: ClientRepository(database: db)).register(registration)

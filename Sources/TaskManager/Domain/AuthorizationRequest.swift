@@ -12,6 +12,20 @@ struct AuthorizationRequest: Sendable, Equatable {
     var codeChallenge: String
     /// OpenID Connect's `nonce`, returned in the ID token exactly as sent.
     var nonce: String? = nil
+    /// OpenID Connect's `prompt` and `max_age`: what `GET /authorize` does with a browser session.
+    /// Not kept with the page: once a page is shown, its answer is the person's.
+    var prompt: Set<AuthorizationPrompt> = []
+    var maxAge: Int? = nil
+}
+
+/// OpenID Connect Core §3.1.2.1 `prompt` values this server honours.
+enum AuthorizationPrompt: String, Sendable, CaseIterable {
+    /// Never a page: the code, or `login_required` / `consent_required`.
+    case silent = "none"
+    /// The password again, even with a live browser session.
+    case login
+    /// The Allow page, even when the client's scopes were allowed before.
+    case consent
 }
 
 /// A device's request (RFC 8628) that a person answers on `/device`: the answer goes to the device
@@ -50,4 +64,6 @@ struct AuthorizationCode: Sendable, Equatable {
     var expiresAt: Date
     /// How the user signed in on the page: the session the code opens carries it.
     var amr: [AuthMethod] = [.password]
+    /// When the person last entered their password (the browser session's); `nil`: the exchange.
+    var authTime: Date? = nil
 }

@@ -2,6 +2,8 @@ import Foundation
 
 /// A login session: created by each successful login, named by the access token's `sid` claim.
 /// Ending it (revocation, a password change, disabling the user) ends every token it issued.
+/// A browser's sign-in session (`kind` `.browser`) is one too: it issues no token, and lets the
+/// sign-in pages skip the password while it lives.
 struct LoginSession: Sendable, Equatable {
     var id: String
     var userID: String
@@ -15,6 +17,12 @@ struct LoginSession: Sendable, Equatable {
     var clientID: String? = nil
     /// How the user signed in (RFC 8176), carried into every access token of the session.
     var amr: [AuthMethod] = [.password]
+    var kind = SessionKind.token
+    /// When the person last entered their password; `nil`: when the session began.
+    var authTime: Date? = nil
+
+    /// When the person last entered their password (OpenID Connect's `auth_time`).
+    var signedInAt: Date { authTime ?? createdAt }
 
     /// Not revoked (nor ended by a password change or a disabled account) and not expired.
     func isLive(at date: Date) -> Bool { revokedAt == nil && expiresAt > date }
@@ -32,4 +40,10 @@ enum AuthMethod: String, Sendable, Equatable {
     }
 
     static func joined(_ methods: [AuthMethod]) -> String { methods.map(\.rawValue).joined(separator: " ") }
+}
+
+/// What a login session is: one that issues tokens, or a browser's sign-in session (single sign-on).
+enum SessionKind: String, Sendable, Equatable {
+    case token
+    case browser
 }

@@ -14,6 +14,8 @@ struct OAuthClient: Sendable, Equatable {
     /// What the client may ask for.
     var scopes: [Scope]
     var createdAt: Date
+    /// Where `/logout` may send the browser afterwards (RP-Initiated Logout 1.0): exactly these.
+    var postLogoutRedirectURIs: [String] = []
 
     /// Built-in clients are not in the table: their redirect URIs follow `--public-url`.
     var isBuiltIn: Bool { Self.builtInIDs.contains(id) }
@@ -22,6 +24,8 @@ struct OAuthClient: Sendable, Equatable {
     static let web = "taskmanager-web"
     static let commandLine = "taskmanager-cli"
     static let builtInIDs: Set<String> = [swaggerUI, web, commandLine]
+    /// Where the web app lands after `/logout`: its signed-out screen.
+    static let webSignedOutPath = "/app/signed-out"
 
     /// Whether it may sign in with the device grant: `tm` and registered clients; not the browser
     /// apps, which have a redirect for that.
@@ -38,7 +42,8 @@ struct OAuthClient: Sendable, Equatable {
                 secretHash: nil, scopes: all, createdAt: Date(timeIntervalSince1970: 0)),
             OAuthClient(
                 id: web, name: "TaskManager", redirectURIs: [publicURL + "/app/callback"], confidential: false,
-                secretHash: nil, scopes: defaultScopes, createdAt: Date(timeIntervalSince1970: 0)),
+                secretHash: nil, scopes: defaultScopes, createdAt: Date(timeIntervalSince1970: 0),
+                postLogoutRedirectURIs: [publicURL + webSignedOutPath]),
             OAuthClient(
                 id: commandLine, name: "TaskManager command line (tm)", redirectURIs: [], confidential: false,
                 secretHash: nil, scopes: defaultScopes, createdAt: Date(timeIntervalSince1970: 0)),

@@ -4,6 +4,9 @@ import Foundation
 /// Random secrets handed out once and kept only as a digest: refresh tokens, client secrets,
 /// authorization codes, sign-in forms' ids, `mfa_token`s. 256 bits leave nothing to guess, so SHA-256 suffices to store them.
 enum OpaqueToken {
+    /// Characters of a generated token.
+    static let length = 43
+
     /// 256 random bits, base64url (43 characters).
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()

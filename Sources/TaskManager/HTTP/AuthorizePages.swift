@@ -6,13 +6,18 @@ import Mustache
 /// `GET /authorize` and `POST /authorize`: the sign-in and consent page of the authorization-code
 /// flow, rendered from `Pages/sign-in.mustache` (every value HTML-escaped by the template engine).
 /// HTML rather than the API's JSON, so these two are plain routes; the document describes them.
-/// `DevicePages` renders its pages here too: one template, one set of headers, one browser cookie.
+/// `DevicePages` and `LogoutPages` render their pages here too: one template, one set of headers,
+/// one anti-forgery cookie, one sign-in session cookie.
 struct AuthorizePages: Sendable {
     let service: SignInService
-    /// `Secure` on the browser cookie when the public URL is https.
+    /// `Secure` on the cookies when the public URL is https (and the `__Host-` prefix on the session's).
     let secureCookie: Bool
+    /// The sign-in session cookie's `Max-Age`: the session's longest life.
+    let sessionCookieLifetime: Int
 
     static let browserCookie = "tm_browser"
+    /// Names the browser sign-in session; `__Host-` (RFC 6265bis §4.1.3.2) pins it to this host, path `/`, https.
+    var sessionCookie: String { secureCookie ? "__Host-tm_session" : "tm_session" }
     static let formLimit = 16 * 1024
 
     private static let template = try! MustacheTemplate(string: String(decoding: PackageResources.sign_in_mustache, as: UTF8.self))
@@ -25,7 +30,11 @@ struct AuthorizePages: Sendable {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/authorize") { request, context in
             let query = FormFields.parse(request.uri.query.map { Substring($0) } ?? "")
-            return try await self.withBrowser(request) { browser in self.respond(try await service.begin(query: query, browser: browser)) }
+            return try await self.withBrowser(request) { browser in
+                var visit = self.visit(request)
+                visit.browser = browser
+                return self.respond(try await service.begin(query: query, visit: visit))
+            }
         }
         router.post("/authorize") { request, context in
             guard FormFields.isForm(contentType: request.headers[.contentType]) else {
@@ -33,17 +42,40 @@ struct AuthorizePages: Sendable {
             }
             let body = try await request.body.collect(upTo: Self.formLimit)
             let form = FormFields.parse(Substring(String(buffer: body)))
-            // The address login throttling counts, as `RequestLogMiddleware` resolved it.
-            let address = RequestInfo.current.clientAddress
-            return self.respond(
-                try await service.submit(form: form, browser: request.cookies[Self.browserCookie]?.value, address: address))
+            return self.respond(try await service.submit(form: form, visit: self.visit(request)))
         }
+    }
+
+    /// The browser a request came from: its cookies, its address (as `RequestLogMiddleware`
+    /// resolved it, for login throttling) and its `User-Agent`.
+    func visit(_ request: Request) -> SignInSteps.Visit {
+        SignInSteps.Visit(
+            browser: request.cookies[Self.browserCookie]?.value, sessionCookie: request.cookies[sessionCookie]?.value,
+            address: RequestInfo.current.clientAddress, userAgent: request.headers[.userAgent])
+    }
+
+    /// `response` with the sign-in session cookie set or cleared.
+    func applying(_ change: SignInSteps.SessionCookieChange?, to response: Response) -> Response {
+        guard let change else { return response }
+        var response = response
+        let attributes = "; Path=/; HttpOnly; SameSite=Lax" + (secureCookie ? "; Secure" : "")
+        let value: String =
+            switch change {
+            case .set(let value): "\(sessionCookie)=\(value)\(attributes); Max-Age=\(sessionCookieLifetime)"
+            case .clear: "\(sessionCookie)=\(attributes); Max-Age=0"
+            }
+        response.headers.append(.init(name: .setCookie, value: value))
+        return response
+    }
+
+    func respond(_ reply: SignInSteps.Reply) -> Response {
+        applying(reply.sessionCookie, to: respond(reply.answer))
     }
 
     /// `answer` for the browser the request came from: its cookie's value, or a new one, set on the response.
     func withBrowser(_ request: Request, _ answer: (String) async throws -> Response) async throws -> Response {
         let existing = request.cookies[Self.browserCookie]?.value
-        let browser = existing.flatMap { $0.count == 43 ? $0 : nil } ?? OpaqueToken.generate()
+        let browser = existing.flatMap { $0.utf8.count == OpaqueToken.length ? $0 : nil } ?? OpaqueToken.generate()
         var response = try await answer(browser)
         if existing != browser {
             response.headers.append(.init(name: .setCookie, value: self.cookie(browser)))
@@ -64,10 +96,26 @@ struct AuthorizePages: Sendable {
         return html(retryAfter == nil ? .ok : .tooManyRequests, Self.template.render(["style": Self.style, "deviceEntry": entry]), headers)
     }
 
-    /// The code-entry form's anti-forgery value: only a page rendered for this browser's cookie has it.
-    static func entryValue(browser: String) -> String { OpaqueToken.hash("device-entry:" + browser) }
+    /// A form's anti-forgery value (the code entry's, the sign-out's): only a page rendered for
+    /// this browser's cookie has it.
+    static func entryValue(browser: String, form: String = "device-entry") -> String { OpaqueToken.hash(form + ":" + browser) }
 
-    private static var headers: HTTPFields {
+    /// `/logout`'s question, with what its Yes carries (a registered redirect URI only).
+    func logoutPage(_ question: LogoutService.Question, browser: String) -> Response {
+        var logout: [String: Any] = ["entry": Self.entryValue(browser: browser, form: LogoutPages.form)]
+        if let name = question.name { logout["name"] = name }
+        if let clientID = question.clientID { logout["clientID"] = clientID }
+        if let uri = question.redirectURI { logout["redirectURI"] = uri }
+        if let state = question.state { logout["state"] = state }
+        return html(.ok, Self.template.render(["style": Self.style, "logout": logout]), Self.headers)
+    }
+
+    /// A page that says what happened, with nothing to do.
+    func messagePage(title: String, message: String) -> Response {
+        html(.ok, Self.template.render(["style": Self.style, "answered": ["title": title, "message": message]]), Self.headers)
+    }
+
+    static var headers: HTTPFields {
         var headers = PageHeaders.html(policy: Self.policy, cacheControl: "no-store")
         headers[.pragma] = "no-cache"
         return headers
@@ -118,6 +166,9 @@ struct AuthorizePages: Sendable {
         }
         if let error = page.error { form["error"] = error }
         if page.asksForCode { form["asksForCode"] = true }
+        if let user = page.signedInAs {
+            form["signedInAs"] = ["name": user.fullName ?? user.username, "username": user.username]
+        }
         return template.render(["style": style, "form": form])
     }
 
@@ -127,7 +178,7 @@ struct AuthorizePages: Sendable {
         return "\(scheme)://\(host)" + (parts.port.map { ":\($0)" } ?? "")
     }
 
-    private func html(_ status: HTTPResponse.Status, _ text: String, _ headers: HTTPFields) -> Response {
+    func html(_ status: HTTPResponse.Status, _ text: String, _ headers: HTTPFields) -> Response {
         Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -19,15 +19,17 @@ struct DevicePages: Sendable {
             }
             let body = try await request.body.collect(upTo: AuthorizePages.formLimit)
             let fields = ParameterList(FormFields.parse(Substring(String(buffer: body))))
-            let browser = request.cookies[AuthorizePages.browserCookie]?.value
-            let address = RequestInfo.current.clientAddress
+            let visit = pages.visit(request)
+            let browser = visit.browser
             // The sign-in page's own form: the same steps as at /authorize.
             if fields.single("request") != nil {
-                return pages.respond(try await approval.submit(form: fields.pairs, browser: browser, address: address), browser: browser ?? "")
+                let (answer, cookie) = try await approval.submit(form: fields.pairs, visit: visit)
+                return pages.applying(cookie, to: pages.respond(answer, browser: browser ?? ""))
             }
             guard let browser, let entry = fields.single("entry"), constantTimeEqual(entry, AuthorizePages.entryValue(browser: browser))
             else { return pages.respond(.refused(SignInSteps.formGone)) }
-            let answer = try await approval.begin(userCode: fields.single("user_code") ?? "", browser: browser, address: address)
+            let answer = try await approval.begin(
+                userCode: fields.single("user_code") ?? "", browser: browser, sessionCookie: visit.sessionCookie, address: visit.address)
             return pages.respond(answer, browser: browser)
         }
     }

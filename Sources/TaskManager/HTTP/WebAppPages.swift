@@ -47,7 +47,7 @@ struct WebAppPages: Sendable {
     }()
 
     /// The client-side screens: each is the same page, which reads its path.
-    static let pagePaths = ["/app", "/app/callback", "/app/account", "/app/lists", "/app/list"]
+    static let pagePaths = ["/app", "/app/callback", "/app/signed-out", "/app/account", "/app/lists", "/app/list"]
 
     static let policy =
         "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; frame-ancestors 'none'"

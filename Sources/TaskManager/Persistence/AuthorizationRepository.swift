@@ -13,6 +13,8 @@ struct AuthorizationRepository: Sendable {
         var expiresAt: Date
         var pendingUserID: String? = nil
         var failures = 0
+        /// A consent page ("signed in as"): the browser session whose person it asks.
+        var browserSessionID: String? = nil
     }
 
     /// Stores a rendered page's request; drops pages and codes past their time while at it, so the
@@ -35,11 +37,12 @@ struct AuthorizationRepository: Sendable {
             try await sql.execute(
                 """
                 INSERT INTO authorize_requests (id_hash, browser_hash, client_id, redirect_uri, redirect_given, scope, state,
-                                                code_challenge, expires_at, user_id, failures, device_code_hash, nonce)
+                                                code_challenge, expires_at, user_id, failures, device_code_hash, nonce,
+                                                browser_session_id)
                 VALUES (\(bind: idHash), \(bind: page.browserHash), \(bind: request.clientID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.state),
                         \(bind: request.codeChallenge), \(bind: Microseconds.from(page.expiresAt)), \(bind: page.pendingUserID),
-                        \(bind: page.failures), \(bind: deviceCodeHash), \(bind: request.nonce))
+                        \(bind: page.failures), \(bind: deviceCodeHash), \(bind: request.nonce), \(bind: page.browserSessionID))
                 """)
         }
     }
@@ -51,7 +54,7 @@ struct AuthorizationRepository: Sendable {
                 """
                 DELETE FROM authorize_requests WHERE id_hash = \(bind: idHash)
                 RETURNING client_id, redirect_uri, redirect_given, scope, state, code_challenge, browser_hash, expires_at,
-                          user_id, failures, device_code_hash, nonce
+                          user_id, failures, device_code_hash, nonce, browser_session_id
                 """
             ) { row in
                 var request = try Self.decodeRequest(row)
@@ -65,7 +68,7 @@ struct AuthorizationRepository: Sendable {
                 return StoredPage(
                     purpose: purpose, browserHash: try row.string(6),
                     expiresAt: Microseconds.date(try row.int64(7)), pendingUserID: try row.optionalString(8),
-                    failures: try row.int(9))
+                    failures: try row.int(9), browserSessionID: try row.optionalString(12))
             }
         }
     }
@@ -76,10 +79,11 @@ struct AuthorizationRepository: Sendable {
             try await sql.execute(
                 """
                 INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, redirect_given, scope, code_challenge,
-                                                 expires_at, amr, nonce)
+                                                 expires_at, amr, nonce, auth_time)
                 VALUES (\(bind: hash), \(bind: request.clientID), \(bind: code.userID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.codeChallenge),
-                        \(bind: Microseconds.from(code.expiresAt)), \(bind: AuthMethod.joined(code.amr)), \(bind: request.nonce))
+                        \(bind: Microseconds.from(code.expiresAt)), \(bind: AuthMethod.joined(code.amr)), \(bind: request.nonce),
+                        \(bind: code.authTime.map(Microseconds.from)))
                 """)
         }
     }
@@ -106,14 +110,14 @@ struct AuthorizationRepository: Sendable {
                 """
                 UPDATE authorization_codes SET used_at = \(bind: nowValue)
                 WHERE code_hash = \(bind: hash) AND used_at IS NULL
-                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at, amr, nonce
+                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at, amr, nonce, auth_time
                 """
             ) { row in
                 var request = try Self.decodeRequest(row, state: false)
                 request.nonce = try row.optionalString(8)
                 return AuthorizationCode(
                     request: request, userID: try row.string(5), expiresAt: Microseconds.date(try row.int64(6)),
-                    amr: AuthMethod.parseList(try row.optionalString(7)))
+                    amr: AuthMethod.parseList(try row.optionalString(7)), authTime: try row.optionalInt64(9).map(Microseconds.date))
             }
             guard let code = marked else {
                 let earlier = try await sql.first(

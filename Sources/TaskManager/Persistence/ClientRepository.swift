@@ -9,10 +9,10 @@ struct ClientRepository: Sendable {
         try await database.write { sql in
             try await sql.execute(
                 """
-                INSERT INTO clients (id, name, redirect_uris, confidential, secret_hash, scopes, created_at)
+                INSERT INTO clients (id, name, redirect_uris, confidential, secret_hash, scopes, created_at, post_logout_redirect_uris)
                 VALUES (\(bind: client.id), \(bind: client.name), \(bind: client.redirectURIs.joined(separator: "\n")),
                         \(bind: client.confidential), \(bind: client.secretHash), \(bind: Scope.joined(client.scopes)),
-                        \(bind: Microseconds.from(client.createdAt)))
+                        \(bind: Microseconds.from(client.createdAt)), \(bind: client.postLogoutRedirectURIs.joined(separator: "\n")))
                 """)
         }
     }
@@ -30,13 +30,14 @@ struct ClientRepository: Sendable {
         }
     }
 
-    /// Removes the client and ends every login session made through it, in one transaction;
+    /// Removes the client, its remembered consents and every login session made through it, in one transaction;
     /// `false` when there was no such client.
     func delete(id: String, now: Date) async throws -> Bool {
         let deleted = try await database.write { sql -> Bool in
             guard try await sql.first("DELETE FROM clients WHERE id = \(bind: id) RETURNING id", { try $0.string(0) }) != nil else {
                 return false
             }
+            try await sql.execute("DELETE FROM consents WHERE client_id = \(bind: id)")
             try await sql.execute(
                 "UPDATE sessions SET revoked_at = \(bind: Microseconds.from(now)) WHERE client_id = \(bind: id) AND revoked_at IS NULL")
             return true
@@ -46,7 +47,7 @@ struct ClientRepository: Sendable {
         return deleted
     }
 
-    private static let columns = "id, name, redirect_uris, confidential, secret_hash, scopes, created_at"
+    private static let columns = "id, name, redirect_uris, confidential, secret_hash, scopes, created_at, post_logout_redirect_uris"
 
     private static func decode(_ row: SQLRow) throws -> OAuthClient {
         OAuthClient(
@@ -56,6 +57,7 @@ struct ClientRepository: Sendable {
             confidential: try row.bool(3),
             secretHash: try row.optionalString(4),
             scopes: Scope.parseList(try row.string(5)) ?? [],
-            createdAt: Microseconds.date(try row.int64(6)))
+            createdAt: Microseconds.date(try row.int64(6)),
+            postLogoutRedirectURIs: try row.string(7).split(separator: "\n").map(String.init))
     }
 }

@@ -37,13 +37,13 @@ struct DeviceGrantRepository: Sendable {
 
     /// The person's answer: `true` when the request was still pending and unexpired (a second
     /// answer, or one after expiry, changes nothing).
-    func answer(deviceCodeHash: String, approvedBy user: User?, amr: [AuthMethod], now: Date) async throws -> Bool {
+    func answer(deviceCodeHash: String, approvedBy user: User?, amr: [AuthMethod], authTime: Date? = nil, now: Date) async throws -> Bool {
         let status = user == nil ? DeviceGrant.Status.denied : .approved
         return try await database.write { sql in
             try await sql.first(
                 """
                 UPDATE device_grants SET status = \(bind: status.rawValue), user_id = \(bind: user?.id),
-                       amr = \(bind: amr.map(\.rawValue).joined(separator: " "))
+                       amr = \(bind: amr.map(\.rawValue).joined(separator: " ")), auth_time = \(bind: authTime.map(Microseconds.from))
                 WHERE device_code_hash = \(bind: deviceCodeHash) AND status = 'pending'
                       AND expires_at > \(bind: Microseconds.from(now))
                 RETURNING device_code_hash
@@ -54,7 +54,7 @@ struct DeviceGrantRepository: Sendable {
     enum Poll: Sendable, Equatable {
         case unknown, pending, slowDown, denied, expired
         /// This poll took the approval: the one token answer.
-        case approved(userID: String, scopes: [Scope], amr: [AuthMethod])
+        case approved(userID: String, scopes: [Scope], amr: [AuthMethod], authTime: Date?)
     }
 
     /// A device asks how its request stands (RFC 8628 §3.5). Sooner than its interval after its
@@ -68,10 +68,12 @@ struct DeviceGrantRepository: Sendable {
                 UPDATE device_grants SET status = 'used'
                 WHERE device_code_hash = \(bind: deviceCodeHash) AND client_id = \(bind: clientID) AND status = 'approved'
                       AND expires_at > \(bind: nowMicros)
-                RETURNING user_id, scope, amr
-                """, { (try $0.string(0), try $0.string(1), try $0.optionalString(2)) })
-            if let (userID, scope, amr) = taken {
-                return .approved(userID: userID, scopes: Scope.parseList(scope) ?? [], amr: AuthMethod.parseList(amr))
+                RETURNING user_id, scope, amr, auth_time
+                """, { (try $0.string(0), try $0.string(1), try $0.optionalString(2), try $0.optionalInt64(3)) })
+            if let (userID, scope, amr, authTime) = taken {
+                return .approved(
+                    userID: userID, scopes: Scope.parseList(scope) ?? [], amr: AuthMethod.parseList(amr),
+                    authTime: authTime.map(Microseconds.date))
             }
             guard
                 let (grant, lastPolled) = try await sql.first(

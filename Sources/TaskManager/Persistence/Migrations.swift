@@ -240,6 +240,7 @@ enum Migrations {
             ]),
         TaskFeedSchema.migration,
         OpenIDConnectSchema.migration,
+        SingleSignOnSchema.migration,
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

@@ -45,12 +45,14 @@ struct SessionRepository: Sendable {
             userAgent: try row.optionalString(start + 6),
             revokedAt: try row.optionalInt64(start + 7).map(Microseconds.date),
             clientID: try row.optionalString(start + 8),
-            amr: AuthMethod.parseList(try row.optionalString(start + 9)))
+            amr: AuthMethod.parseList(try row.optionalString(start + 9)),
+            kind: SessionKind(rawValue: try row.string(start + 10)) ?? .token,
+            authTime: try row.optionalInt64(start + 11).map(Microseconds.date))
     }
 
     static let sessionColumns =
-        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at, s.client_id, s.amr"
-    static let sessionColumnCount = 10
+        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at, s.client_id, s.amr, s.kind, s.auth_time"
+    static let sessionColumnCount = 12
 }
 
 extension SessionRepository {
@@ -169,15 +171,18 @@ extension SessionRepository {
         database.sessionCache.markUsed(sessionID: sessionID, at: now)
     }
 
-    fileprivate static func insert(_ session: LoginSession, on sql: SQLConnection) async throws {
+    /// A session row; a browser session's with the hash of its cookie.
+    static func insert(_ session: LoginSession, cookieHash: String? = nil, on sql: SQLConnection) async throws {
         try await sql.execute(
             """
-            INSERT INTO sessions (id, user_id, scope, created_at, last_used_at, expires_at, user_agent, revoked_at, client_id, amr)
+            INSERT INTO sessions (id, user_id, scope, created_at, last_used_at, expires_at, user_agent, revoked_at, client_id, amr,
+                                  kind, auth_time, cookie_hash)
             VALUES (\(bind: session.id), \(bind: session.userID), \(bind: Scope.joined(session.scopes)),
                     \(bind: Microseconds.from(session.createdAt)), \(bind: Microseconds.from(session.lastUsedAt)),
                     \(bind: Microseconds.from(session.expiresAt)), \(bind: session.userAgent),
                     \(bind: session.revokedAt.map(Microseconds.from)), \(bind: session.clientID),
-                    \(bind: AuthMethod.joined(session.amr)))
+                    \(bind: AuthMethod.joined(session.amr)), \(bind: session.kind.rawValue),
+                    \(bind: session.authTime.map(Microseconds.from)), \(bind: cookieHash))
             """)
     }
 }

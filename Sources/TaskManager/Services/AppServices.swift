@@ -12,10 +12,12 @@ final class AppServices: Sendable {
     let grants: SessionGrantService
     let introspection: IntrospectionService
     let signIn: SignInService
+    let logout: LogoutService
     let deviceApproval: DeviceApprovalService
     let devices: DeviceGrantService
     let secondFactor: SecondFactorService
     let sessions: SessionService
+    let consents: ConsentService
     let tasks: TaskService
     let lists: ListService
     let sharing: SharingService
@@ -46,15 +48,23 @@ final class AppServices: Sendable {
         self.login = login
         self.grants = grants
         self.introspection = IntrospectionService(clients: authenticator, sessions: sessions, tokens: dependencies.tokens, clock: clock)
-        let steps = SignInSteps(clients: authenticator, authorizations: authorizations, users: users, login: login, clock: clock)
+        let browserSessions = BrowserSessionService(
+            sessions: BrowserSessionRepository(database: database), tokenSessions: sessions, idle: settings.browserSessionIdle,
+            maximum: settings.browserSessionMax, clock: clock)
+        let consents = ConsentRepository(database: database)
+        let steps = SignInSteps(
+            clients: authenticator, authorizations: authorizations, users: users, login: login, browserSessions: browserSessions, clock: clock)
         self.signIn = SignInService(
-            steps: steps, clients: authenticator, authorizations: authorizations, issuer: settings.publicURL, clock: clock)
+            steps: steps, clients: authenticator, authorizations: authorizations, browserSessions: browserSessions, consents: consents,
+            issuer: settings.publicURL, clock: clock)
+        self.logout = LogoutService(tokens: dependencies.tokens, clients: authenticator, browserSessions: browserSessions)
         self.deviceApproval = DeviceApprovalService(
-            steps: steps, clients: authenticator, devices: deviceGrants, login: login, clock: clock)
+            steps: steps, clients: authenticator, browserSessions: browserSessions, devices: deviceGrants, login: login, clock: clock)
         self.devices = DeviceGrantService(
             devices: deviceGrants, clients: authenticator, users: users, grants: grants, issuer: settings.publicURL, clock: clock)
         self.secondFactor = secondFactor
         self.sessions = SessionService(sessions: sessions, clock: clock)
+        self.consents = ConsentService(consents: consents, clients: authenticator)
         self.tasks = TaskService(tasks: TaskRepository(database: database), clock: clock)
         self.lists = ListService(lists: lists, clock: clock)
         self.sharing = SharingService(lists: lists, invitations: InvitationRepository(database: database), clock: clock)

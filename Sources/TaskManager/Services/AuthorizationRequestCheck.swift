@@ -31,7 +31,7 @@ enum AuthorizationRequestCheck {
         func rejected(_ error: String, _ description: String) -> Outcome {
             .rejected(redirectURI: redirectURI, state: state, error: error, description: description)
         }
-        for name in ["response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce"] where fields.values(name).count > 1 {
+        for name in ["response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce", "prompt", "max_age"] where fields.values(name).count > 1 {
             return rejected("invalid_request", "\(name) is given twice")
         }
         guard let responseType = fields.single("response_type") else { return rejected("invalid_request", "response_type is required") }
@@ -50,6 +50,21 @@ enum AuthorizationRequestCheck {
         if let nonce, nonce.count > maximumNonceLength || FieldRules.hasNUL(nonce) {
             return rejected("invalid_request", "nonce must be at most \(maximumNonceLength) characters, without NUL")
         }
+        var prompt = Set<AuthorizationPrompt>()
+        for word in (fields.single("prompt") ?? "").split(separator: " ") {
+            guard let value = AuthorizationPrompt(rawValue: String(word)) else {
+                return rejected("invalid_request", "prompt may be none, login or consent, not \(word.prefix(40))")
+            }
+            prompt.insert(value)
+        }
+        if prompt.contains(.silent), prompt.count > 1 { return rejected("invalid_request", "prompt=none cannot be combined with another value") }
+        var maxAge: Int?
+        if let text = fields.single("max_age") {
+            guard text.utf8.count <= 10, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let seconds = Int(text) else {
+                return rejected("invalid_request", "max_age must be a whole number of seconds")
+            }
+            maxAge = seconds
+        }
         var scopes = client.scopes
         if let text = fields.single("scope"), !text.isEmpty {
             guard let asked = Scope.parseList(text) else { return rejected("invalid_scope", "Unknown scope requested") }
@@ -61,6 +76,6 @@ enum AuthorizationRequestCheck {
         return .accepted(
             AuthorizationRequest(
                 clientID: client.id, redirectURI: redirectURI, redirectGiven: fields.values("redirect_uri").count == 1, scopes: scopes,
-                state: state, codeChallenge: challenge, nonce: nonce))
+                state: state, codeChallenge: challenge, nonce: nonce, prompt: prompt, maxAge: maxAge))
     }
 }

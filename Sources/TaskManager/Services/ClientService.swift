@@ -11,6 +11,7 @@ struct ClientService: Sendable {
         var redirectURIs: [String]
         var confidential = false
         var scopes: [Scope]?
+        var postLogoutRedirectURIs: [String] = []
     }
 
     static let maximumRedirectURIs = 10
@@ -23,13 +24,16 @@ struct ClientService: Sendable {
         var invalid = InvalidFields(problems: [])
         invalid.check("client_name", Self.nameProblem(registration.name))
         invalid.check("redirect_uris", Self.redirectURIsProblem(registration.redirectURIs))
+        invalid.check(
+            "post_logout_redirect_uris", Self.redirectURIsProblem(registration.postLogoutRedirectURIs, allowsNone: true))
         if let scopes = registration.scopes, scopes.isEmpty { invalid.check("scopes", "List should have at least 1 item") }
         try invalid.throwIfAny()
         let secret = registration.confidential ? OpaqueToken.generate() : nil
         let client = OAuthClient(
             id: UUID().uuidString.lowercased(), name: registration.name, redirectURIs: registration.redirectURIs,
             confidential: registration.confidential, secretHash: secret.map(OpaqueToken.hash),
-            scopes: (registration.scopes ?? OAuthClient.defaultScopes).sorted(), createdAt: now)
+            scopes: (registration.scopes ?? OAuthClient.defaultScopes).sorted(), createdAt: now,
+            postLogoutRedirectURIs: registration.postLogoutRedirectURIs)
         try await clients.create(client)
         return (client, secret)
     }
@@ -58,9 +62,10 @@ struct ClientService: Sendable {
         return nil
     }
 
-    static func redirectURIsProblem(_ uris: [String]) -> String? {
-        guard (1...maximumRedirectURIs).contains(uris.count) else {
-            return "List should have 1 to \(maximumRedirectURIs) items"
+    /// The rules of a list of redirect URIs (post-logout ones may be none).
+    static func redirectURIsProblem(_ uris: [String], allowsNone: Bool = false) -> String? {
+        guard ((allowsNone ? 0 : 1)...maximumRedirectURIs).contains(uris.count) else {
+            return "List should have \(allowsNone ? 0 : 1) to \(maximumRedirectURIs) items"
         }
         guard Set(uris).count == uris.count else { return "A redirect URI is listed twice" }
         return uris.lazy.compactMap(RedirectURI.problem).first

@@ -67,12 +67,13 @@ struct DeviceGrantService: Sendable {
             throw APIError.oauth(.accessDenied, "The person denied the request")
         case .expired:
             throw APIError.oauth(.expiredToken, "The device code has expired: start again")
-        case .approved(let userID, let scopes, let amr):
+        case .approved(let userID, let scopes, let amr, let authTime):
             guard let user = try await users.find(id: userID), user.isActive else {
                 throw APIError.oauth(.invalidGrant, "Inactive user")
             }
             return try await grants.openSession(
-                user: user, scopes: scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains), amr: amr, clientID: client.id,
+                user: user, scopes: scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains), amr: amr, authTime: authTime,
+                clientID: client.id,
                 userAgent: userAgent, now: now)
         }
     }

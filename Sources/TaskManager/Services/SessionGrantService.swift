@@ -23,11 +23,14 @@ struct SessionGrantService: Sendable {
 
     /// A new session for a user who signed in (through `clientID`, whose refreshes it is then bound
     /// to), with its first refresh token.
-    func openSession(user: User, scopes: [Scope], amr: [AuthMethod], clientID: String? = nil, userAgent: String?, now: Date)
-        async throws -> Grant
-    {
+    /// `authTime`: when the person entered their password, when that was before this moment (a
+    /// device approved on a page).
+    func openSession(
+        user: User, scopes: [Scope], amr: [AuthMethod], authTime: Date? = nil, clientID: String? = nil, userAgent: String?, now: Date
+    ) async throws -> Grant {
         var session = newSession(userID: user.id, scopes: scopes, clientID: clientID, userAgent: userAgent, now: now)
         session.amr = amr
+        session.authTime = authTime
         let refresh = OpaqueToken.generate()
         try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
         return try await grant(session, user: user, scopes: scopes, refreshToken: refresh, now: now)
@@ -104,13 +107,13 @@ struct SessionGrantService: Sendable {
 
     /// The session's next access token, with `scopes` (the session's or narrower), and with
     /// `openid` among them its ID token (`nonce` from the authorization request; none on a
-    /// refresh). The person entered their password when the session began: that is its `auth_time`.
+    /// refresh). `auth_time` is the session's: when the person last entered their password.
     private func grant(_ session: LoginSession, user: User, scopes: [Scope], refreshToken: String, nonce: String? = nil, now: Date)
         async throws -> Grant
     {
         let access = TokenService.AccessGrant(
             userID: session.userID, sessionID: session.id, scopes: scopes, amr: session.amr, clientID: session.clientID,
-            authTime: session.createdAt)
+            authTime: session.signedInAt)
         let token = try await tokens.issueAccessToken(access, now: now)
         var idToken: String?
         if scopes.contains(.openid) {
@@ -149,6 +152,7 @@ struct SessionGrantService: Sendable {
                 let scopes = issued.request.scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains)
                 var session = newSession(userID: user.id, scopes: scopes, clientID: client.id, userAgent: userAgent, now: now)
                 session.amr = issued.amr
+                session.authTime = issued.authTime
                 return (session, OpaqueToken.hash(refresh))
             })
         switch redemption {

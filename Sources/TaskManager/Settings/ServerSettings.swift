@@ -15,6 +15,9 @@ struct ServerSettings: Sendable {
     var signingAlgorithm = SigningAlgorithm.rs256
     var accessTokenTTL = 900
     var refreshTokenTTL = 1_209_600
+    /// A browser sign-in session ends after this many seconds unused, and this many after sign-in however used.
+    var browserSessionIdle = 28_800
+    var browserSessionMax = 604_800
     var bcryptCost = 12
     /// Threads that hash passwords.
     var bcryptThreads = PasswordHasher.defaultThreads

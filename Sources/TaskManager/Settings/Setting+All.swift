@@ -57,6 +57,11 @@ extension Setting {
         },
         .integer("access-token-ttl", "Access-token lifetime in seconds", in: tokenLifetimes, \.accessTokenTTL),
         .integer("refresh-token-ttl", "Login-session lifetime in seconds", in: tokenLifetimes, \.refreshTokenTTL),
+        .integer(
+            "browser-session-idle", "Seconds unused after which a browser's sign-in session ends", in: tokenLifetimes, \.browserSessionIdle),
+        .integer(
+            "browser-session-max", "Seconds after signing in at which a browser's sign-in session ends", in: tokenLifetimes,
+            \.browserSessionMax),
         .integer("bcrypt-cost", "bcrypt cost, 4 to 31", in: PasswordHasher.costRange, \.bcryptCost),
         .integer("bcrypt-threads", "Threads that hash passwords", in: 1...256, \.bcryptThreads, defaultValue: "one per core"),
         .integer("bcrypt-nice", "Nice value of the password-hashing threads, 0 to 19", in: 0...19, \.bcryptNice),

@@ -1,4 +1,4 @@
-// The account: profile, password, login sessions and the second factor.
+// The account: profile, password, login sessions, the apps allowed and the second factor.
 import { api } from "./api.js";
 import { announce, field, fill, formatDate, h, messageBox, submitting } from "./dom.js";
 import { qrSVG } from "./qr.js";
@@ -13,9 +13,11 @@ export async function accountScreen(main) {
     return problem.show(error.message);
   }
   const sessions = h("section", { class: "card", id: "sessions", "aria-labelledby": "sessions-heading" });
+  const consents = h("section", { class: "card", id: "consents", "aria-labelledby": "consents-heading" });
   const factor = h("section", { class: "card", id: "second-factor", "aria-labelledby": "mfa-heading" });
-  main.append(profileForm(me), passwordForm(me, () => loadSessions(sessions)), sessions, factor);
+  main.append(profileForm(me), passwordForm(me, () => loadSessions(sessions)), sessions, consents, factor);
   loadSessions(sessions);
+  loadConsents(consents);
   secondFactor(factor, me);
 }
 
@@ -93,7 +95,8 @@ async function loadSessions(section) {
         } }, "End");
     return h("li", { class: "session", "data-id": session.id },
       h("div", {},
-        h("p", { class: "title" }, session.user_agent || "Unknown device", session.client_id ? ` · ${session.client_id}` : ""),
+        h("p", { class: "title" }, session.user_agent || "Unknown device",
+          session.kind === "browser" ? " · TaskManager sign-in" : session.client_id ? ` · ${session.client_id}` : ""),
         h("p", { class: "meta" }, `Signed in ${formatDate(session.created_at)} · last used ${formatDate(session.last_used_at)}`)),
       end);
   }));
@@ -108,6 +111,32 @@ async function loadSessions(section) {
     }
   } }, "End all other sessions");
   section.append(list, endOthers);
+}
+
+/** The apps the user allowed: while the browser is signed in to TaskManager, they sign in without asking. */
+async function loadConsents(section) {
+  const problem = messageBox();
+  fill(section, h("h2", { id: "consents-heading" }, "Apps you allowed"), problem);
+  let items;
+  try {
+    items = (await api("GET", "/me/consents")).items;
+  } catch (error) {
+    return problem.show(error.message);
+  }
+  if (items.length === 0) return section.append(h("p", { class: "meta" }, "None yet."));
+  section.append(h("ul", { class: "sessions" }, items.map((consent) => h("li", { class: "session consent", "data-client": consent.client_id },
+    h("div", {},
+      h("p", { class: "title" }, consent.client_name),
+      h("p", { class: "meta" }, `${consent.scopes.join(", ")} · allowed ${formatDate(consent.created_at)}`)),
+    h("button", { type: "button", class: "secondary", "aria-label": `Forget what you allowed ${consent.client_name}`, onclick: async () => {
+      try {
+        await api("DELETE", `/me/consents/${encodeURIComponent(consent.client_id)}`);
+        announce(`${consent.client_name} will ask again.`);
+        loadConsents(section);
+      } catch (error) {
+        problem.show(error.message);
+      }
+    } }, "Forget")))));
 }
 
 function secondFactor(section, me) {

@@ -15,6 +15,11 @@ async function start() {
     location.replace(issuer + location.pathname + location.search);
     return;
   }
+  if (location.pathname === "/app/signed-out") {
+    // Back from /logout: the browser's TaskManager sign-in has ended too.
+    history.replaceState(null, "", "/app");
+    return signedOut("You are signed out.", "/app");
+  }
   if (location.pathname === "/app/callback") {
     try {
       history.replaceState(null, "", await finishSignIn());
@@ -66,10 +71,8 @@ document.addEventListener("click", (event) => {
 });
 window.addEventListener("popstate", () => currentAccessToken() && show());
 
-document.getElementById("sign-out").addEventListener("click", async () => {
-  await signOut();
-  signedOut("You are signed out.", "/app");
-});
+// Leaves the page for /logout, which comes back to /app/signed-out.
+document.getElementById("sign-out").addEventListener("click", () => signOut());
 
 /** The screen of someone not signed in: sign in (back to `returnTo` afterwards) or make an account. */
 function signedOut(message, returnTo = location.pathname + location.search) {

@@ -5,11 +5,16 @@
 // sessionStorage: it survives a reload of this tab (so a reload does not sign the user out) but not
 // the tab itself, is never sent anywhere but /token, and is not shared with other tabs. The server
 // rotates it on every use, and revoking it on sign-out ends the login session.
+//
+// `openid` brings an ID token with every token answer. The app reads nothing from it: it is kept
+// (beside the refresh token) only as the `id_token_hint` of /logout, which then ends the browser's
+// sign-in session and comes straight back, without asking. So no `nonce` either: PKCE binds the code.
 
 const CLIENT_ID = "taskmanager-web";
-const SCOPE = "me tasks:read tasks:write lists:share";
+const SCOPE = "openid me tasks:read tasks:write lists:share";
 const PENDING = "taskmanager.pending-sign-in";
 const REFRESH = "taskmanager.refresh-token";
+const ID_TOKEN = "taskmanager.id-token";
 
 /** The public URL of the server, which the page names: the issuer and the redirect URI's origin. */
 export const issuer = document.querySelector('meta[name="taskmanager-public-url"]').content.replace(/\/+$/, "");
@@ -93,6 +98,7 @@ async function tokenRequest(fields) {
   }
   accessToken = body.access_token;
   if (body.refresh_token) sessionStorage.setItem(REFRESH, body.refresh_token);
+  if (body.id_token) sessionStorage.setItem(ID_TOKEN, body.id_token);
   scheduleRefresh(body.expires_in);
   return body;
 }
@@ -121,17 +127,24 @@ export function hasSession() {
   return accessToken !== null || sessionStorage.getItem(REFRESH) !== null;
 }
 
-/** Ends the login session on the server (revoking the refresh token ends it, access tokens with it)
- *  and forgets the tokens here. */
+/** Ends the login session on the server (revoking the refresh token ends it, access tokens with it),
+ *  forgets the tokens here, then signs the browser out of TaskManager at /logout, which comes back
+ *  to /app/signed-out. */
 export async function signOut() {
   const token = sessionStorage.getItem(REFRESH) || accessToken;
+  const idToken = sessionStorage.getItem(ID_TOKEN);
   forget();
-  if (!token) return;
-  await fetch("/token/revoke", { method: "POST", body: new URLSearchParams({ token, client_id: CLIENT_ID }), credentials: "omit" }).catch(() => {});
+  if (token) {
+    await fetch("/token/revoke", { method: "POST", body: new URLSearchParams({ token, client_id: CLIENT_ID }), credentials: "omit" }).catch(() => {});
+  }
+  const query = new URLSearchParams({ client_id: CLIENT_ID, post_logout_redirect_uri: issuer + "/app/signed-out" });
+  if (idToken) query.set("id_token_hint", idToken);
+  location.assign("/logout?" + query);
 }
 
 export function forget() {
   accessToken = null;
   clearTimeout(refreshTimer);
   sessionStorage.removeItem(REFRESH);
+  sessionStorage.removeItem(ID_TOKEN);
 }
