@@ -413,12 +413,15 @@ def main():
         app.go("Tasks")
         app.find("#task-list")
         app.go("Account")
-        app.wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#sessions .session")) == 4, "four sessions")
+        # The web app's, the helper's, two others and the browser's own sign-in to TaskManager.
+        app.wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#sessions .session")) == 5, "five sessions")
+        check(any("TaskManager sign-in" in t for t in app.texts("#sessions .session .title")), "the browser's sign-in is listed as such")
         app.click("#end-others")
         app.wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#sessions .session")) == 1, "only this browser's session")
         check(all(call("GET", "/me", t)[0] == 401 for t in others + [helper]), "api: every other session ended")
         _, sessions, _ = call("GET", "/me/sessions", token(ALICE, ALICE_PASSWORD))
         check(sum(1 for s in sessions["items"] if s.get("client_id") == "taskmanager-web") == 1, "api: the web session goes on")
+        check(not any(s["kind"] == "browser" for s in sessions["items"]), "api: the browser's sign-in ended with the others")
         helper = token(ALICE, ALICE_PASSWORD)
         print("api: the other sessions answer 401", flush=True)
 
@@ -470,6 +473,9 @@ def main():
         check(driver.execute_script("return sessionStorage.length") == 0, "the refresh token forgotten")
         _, sessions, _ = call("GET", "/me/sessions", helper)
         check(not any(s.get("client_id") == "taskmanager-web" for s in sessions["items"]), f"api: the web session ended: {sessions}")
+        check(not any(s["kind"] == "browser" for s in sessions["items"]), f"api: /logout ended the browser's sign-in: {sessions}")
+        check(urllib.parse.urlparse(driver.current_url).path == "/app", f"back from /logout at /app: {driver.current_url}")
+        print("api: the token session and the browser's sign-in ended (through /logout)", flush=True)
         driver.refresh()
         app.find("#sign-in")
         check(not driver.find_elements(By.ID, "task-list"), "a reload after sign-out stays signed out")
@@ -485,7 +491,7 @@ def main():
         check(call("GET", "/me", helper)[1]["mfa_enabled"] is False, "api: mfa_enabled false")
         print("api: signed in with a recovery code, the factor off", flush=True)
 
-        step("a 401 leads back to sign-in and then to where the user was")
+        step("a 401 leads back through sign-in, which the browser's TaskManager sign-in answers at once")
         driver.get(BASE + "/app?q=number+4")
         app.wait_for(lambda: len(app.titles()) == 4, "Task number 4 and 40-42")
         _, sessions, _ = call("GET", "/me/sessions", helper)
@@ -493,13 +499,30 @@ def main():
             if session.get("client_id") == "taskmanager-web":
                 check(call("DELETE", f"/me/sessions/{session['id']}", helper)[0] == 204, "ending the web session")
         app.filter(q="number 5")  # the next call answers 401; the refresh is refused too
-        app.wait_for(lambda: driver.find_elements(By.ID, "password"), "the sign-in page after the 401")
-        driver.find_element(By.ID, "username").send_keys(ALICE)
-        driver.find_element(By.ID, "password").send_keys(NEW_PASSWORD)
-        driver.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+        # No password: the browser session is live and the web app was allowed these scopes.
+        app.wait_for(lambda: any(s.get("client_id") == "taskmanager-web" for s in call("GET", "/me/sessions", helper)[1]["items"]),
+                     "a new web session, made without a page")
         app.wait_for(lambda: "q=number+5" in driver.current_url, "back at the filtered list")
         app.wait_for(lambda: app.titles() == ["Task number 5"], "the filtered list")
-        print("api: a new session, back at", urllib.parse.urlparse(driver.current_url).query, flush=True)
+        check(not driver.find_elements(By.ID, "password"), "no sign-in page on the way")
+        print("api: a new session without a password, back at", urllib.parse.urlparse(driver.current_url).query, flush=True)
+
+        step("'signed in as' on another client's request; 'Not you?'; the sign-out page's Yes")
+        driver.get(BASE + "/authorize?response_type=code&client_id=swagger-ui&code_challenge=" + "A" * 43
+                   + "&code_challenge_method=S256&scope=me&prompt=consent")
+        app.wait_for(lambda: "Signed in as" in app.find("main").text, "the consent page of a signed-in browser")
+        check(not driver.find_elements(By.ID, "password"), "no password asked")
+        app.shot("consent", 360)
+        driver.find_element(By.CSS_SELECTOR, "button[value=switch]").click()
+        app.wait_for(lambda: driver.find_elements(By.ID, "password"), "'Not you?' asks for the password")
+        _, sessions, _ = call("GET", "/me/sessions", helper)
+        check(not any(s["kind"] == "browser" for s in sessions["items"]), f"api: 'Not you?' ended the browser's sign-in: {sessions}")
+        driver.get(BASE + "/logout")
+        app.wait_for(lambda: "Sign out of TaskManager?" in app.find("main").text, "the sign-out question")
+        app.shot("sign-out", 360)
+        driver.find_element(By.CSS_SELECTOR, "button[value=yes]").click()
+        app.wait_for(lambda: "You are signed out of TaskManager" in app.find("main").text, "signed out")
+        print("pages: consent, 'Not you?' and the sign-out question work in the browser", flush=True)
     finally:
         close(driver)
 

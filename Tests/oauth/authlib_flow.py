@@ -33,9 +33,9 @@ class FormReader(HTMLParser):
             self.fields[attrs["name"]] = attrs.get("value", "")
 
 
-def sign_in(base, authorize_url, username, password):
-    """A browser on the server's page: returns the Location of the 303."""
-    browser = requests.Session()
+def sign_in(base, authorize_url, username, password, browser=None):
+    """A browser (a fresh one unless given) on the server's page: returns the Location of the 303."""
+    browser = browser or requests.Session()
     page = browser.get(authorize_url, allow_redirects=False)
     assert page.status_code == 200, f"sign-in page: {page.status_code} {page.text[:200]}"
     assert "text/html" in page.headers["Content-Type"]

@@ -2,9 +2,13 @@
 It reads the discovery document, signs a person in with the code flow, PKCE and a nonce (a plain
 HTTP session playing the browser on the sign-in page), validates the ID token against the JWK Set
 (signature, iss, aud, exp, iat, nonce, at_hash), reads /userinfo, refreshes (a new ID token, the
-same subject and auth_time, no nonce), and has a confidential client introspect the tokens.
+same subject and auth_time, no nonce), and has a confidential client introspect the tokens. Then
+single sign-on and logout: the same browser signs in again with prompt=none and no page (the same
+auth_time), logs out at the end_session_endpoint with the ID token as its hint (straight back to
+the registered URI with state), and prompt=none then answers login_required.
 
 Usage: python3 authlib_oidc.py BASE_URL USERNAME PASSWORD PUBLIC_ID CONFIDENTIAL_ID CONFIDENTIAL_SECRET
+The public client must have registered POST_LOGOUT as its post-logout redirect URI.
 Prints one line per step; exits 0 when every step did what the contract says.
 """
 
@@ -19,6 +23,8 @@ from authlib.oidc.core import CodeIDToken
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oauth"))
 from authlib_flow import REDIRECT, sign_in  # noqa: E402  (the browser on the sign-in page)
+
+POST_LOGOUT = "http://127.0.0.1/signed-out"
 
 
 def main(base, username, password, public_id, confidential_id, confidential_secret):
@@ -40,7 +46,8 @@ def main(base, username, password, public_id, confidential_id, confidential_secr
                            code_challenge_method="S256")
     verifier, nonce = generate_token(64), generate_token(24)
     url, _ = client.create_authorization_url(config["authorization_endpoint"], code_verifier=verifier, nonce=nonce)
-    location = sign_in(base, url, username, password)
+    browser = requests.Session()
+    location = sign_in(base, url, username, password, browser)
     token = client.fetch_token(config["token_endpoint"], authorization_response=location, code_verifier=verifier)
     claims = id_token(token, nonce)
     assert claims["nonce"] == nonce and claims["aud"] == public_id and claims["preferred_username"] == username, claims
@@ -65,6 +72,31 @@ def main(base, username, password, public_id, confidential_id, confidential_secr
                           auth=(confidential_id, confidential_secret))
     assert after.json() == {"active": False}, after.text
     print("introspection: active, then inactive once revoked")
+
+    # Single sign-on: the same browser, a new request with prompt=none: the code at once.
+    verifier, nonce = generate_token(64), generate_token(24)
+    url, _ = client.create_authorization_url(config["authorization_endpoint"], code_verifier=verifier, nonce=nonce,
+                                             prompt="none")
+    silent = browser.get(url, allow_redirects=False)
+    assert silent.status_code == 303 and "code=" in silent.headers["Location"], (silent.status_code, silent.headers)
+    second = client.fetch_token(config["token_endpoint"], authorization_response=silent.headers["Location"],
+                                code_verifier=verifier)
+    again = id_token(second, nonce)
+    assert again["auth_time"] == claims["auth_time"] and again["sid"] != claims["sid"], again
+    print("single sign-on: prompt=none answered with a code, the first sign-in's auth_time")
+
+    # RP-Initiated Logout: authlib has no helper for it; the URL comes from discovery.
+    assert "prompt_values_supported" in config and "none" in config["prompt_values_supported"], config
+    out = browser.get(config["end_session_endpoint"], allow_redirects=False,
+                      params={"id_token_hint": second["id_token"], "post_logout_redirect_uri": POST_LOGOUT, "state": "bye"})
+    assert out.status_code == 303 and out.headers["Location"] == POST_LOGOUT + "?state=bye", (out.status_code, out.headers)
+    url, _ = client.create_authorization_url(config["authorization_endpoint"], code_verifier=generate_token(64),
+                                             nonce=generate_token(24), prompt="none")
+    after = browser.get(url, allow_redirects=False)
+    assert after.status_code == 303 and "error=login_required" in after.headers["Location"], after.headers
+    still = client.get(base + "/tasks")  # the token of the second sign-in
+    assert still.status_code == 200, still.text
+    print("logout: back to the registered URI with state; prompt=none then login_required; tokens live on")
     return 0
 
 

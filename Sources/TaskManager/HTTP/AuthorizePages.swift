@@ -167,7 +167,10 @@ struct AuthorizePages: Sendable {
         if let error = page.error { form["error"] = error }
         if page.asksForCode { form["asksForCode"] = true }
         if let user = page.signedInAs {
-            form["signedInAs"] = ["name": user.fullName ?? user.username, "username": user.username]
+            // The username beside a full name, so that two people of one name can tell.
+            var person: [String: Any] = ["name": user.fullName ?? user.username]
+            if user.fullName != nil { person["handle"] = user.username }
+            form["signedInAs"] = person
         }
         return template.render(["style": style, "form": form])
     }

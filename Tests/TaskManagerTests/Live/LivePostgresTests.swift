@@ -53,6 +53,64 @@ struct LivePostgresTests {
         }
     }
 
+    /// A browser's sign-in session across processes: signed in on one, the other answers
+    /// `prompt=none` with a code; logged out on that one, the first answers `login_required`.
+    @Test func twoProcessesShareTheBrowserSessionAndItsLogout() async throws {
+        try await TestPostgres.withDatabase { url in
+            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
+            defer { first.stopInBackground() }
+            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
+            defer { second.stopInBackground() }
+            #expect(try await register(first, "alice").status == 201)
+            let web = "taskmanager-web"
+            let redirect = "http://taskmanager.test/app/callback"
+            func authorize(_ extra: String = "") -> (uri: String, verifier: String) {
+                let (verifier, challenge) = AuthorizationRouterTests.pkce()
+                return (AuthorizationRouterTests.authorizeURI(client: web, redirect: redirect, challenge: challenge, extra: "&scope=openid%20me" + extra), verifier)
+            }
+            var cookies: [String] = []
+            func keep(_ reply: Reply) {
+                for line in reply.headers[values: .setCookie] {
+                    let pair = String(line.prefix { $0 != ";" })
+                    cookies.removeAll { $0.prefix { $0 != "=" } == pair.prefix { $0 != "=" } }
+                    if !line.contains("Max-Age=0") { cookies.append(pair) }
+                }
+            }
+            let page = try await first.send(.GET, authorize().uri)
+            keep(page)
+            let signedIn = try await second.send(
+                .POST, "/authorize",
+                form: formBody([
+                    ("request", try #require(AuthorizationRouterTests.formID(page))), ("username", "alice"),
+                    ("password", Self.password), ("action", "allow"),
+                ]), headers: [("Cookie", cookies.joined(separator: "; "))])
+            #expect(signedIn.status == 303, "\(signedIn.body)")
+            keep(signedIn)
+            #expect(cookies.contains { $0.hasPrefix("tm_session=") })
+
+            let (silentURI, verifier) = authorize("&prompt=none")
+            let silent = try await first.send(.GET, silentURI, headers: [("Cookie", cookies.joined(separator: "; "))])
+            let code = try #require(AuthorizationRouterTests.query(silent.header("Location"))["code"], "\(silent.header("Location") ?? "")")
+            let tokens = try await first.send(
+                .POST, "/token",
+                form: formBody([
+                    ("grant_type", "authorization_code"), ("code", code), ("code_verifier", verifier), ("client_id", web), ("redirect_uri", redirect),
+                ]))
+            let idToken = try #require(tokens.string("id_token"), "\(tokens.body)")
+
+            let out = try await second.send(
+                .GET,
+                "/logout?id_token_hint=\(idToken)&post_logout_redirect_uri=\(FormFields.encode("http://taskmanager.test/app/signed-out"))",
+                headers: [("Cookie", cookies.joined(separator: "; "))])
+            #expect(out.status == 303 && out.header("Location") == "http://taskmanager.test/app/signed-out", "\(out.status) \(out.body)")
+            let after = try await first.send(.GET, authorize("&prompt=none").uri, headers: [("Cookie", cookies.joined(separator: "; "))])
+            #expect(AuthorizationRouterTests.query(after.header("Location"))["error"] == "login_required")
+            // The token session lives on: a logout is not a revocation.
+            let access = try #require(tokens.string("access_token"))
+            #expect(try await second.send(.GET, "/me", token: access).status == 200)
+        }
+    }
+
     /// Keys and tokens across processes: a `keys rotate` on the database is signed with by both within
     /// a second, each verifies the other's tokens and publishes both keys; a revocation through one
     /// is inactive at the other's introspection at once; each speaks one issuer.

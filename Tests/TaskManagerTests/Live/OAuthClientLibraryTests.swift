@@ -55,7 +55,8 @@ import Testing
 
 /// OpenID Connect with authlib as the relying party (Tests/oidc/authlib_oidc.py): discovery, the
 /// code flow with PKCE and a nonce, the ID token validated against the JWK Set, userinfo, a
-/// refresh, introspection; for each signing algorithm, on each shared engine.
+/// refresh, introspection, single sign-on with prompt=none and RP-initiated logout; for each
+/// signing algorithm, on each shared engine.
 @Suite struct OpenIDConnectClientLibraryTests {
     @Test(
         .enabled(if: OAuthClientLibraryTests.missing == nil || RunSummary.inCI, "authlib test skipped: \(OAuthClientLibraryTests.missing ?? "")"),
@@ -65,7 +66,8 @@ import Testing
         try await LiveServer.withEachSigningAlgorithm(on: engine) { server, algorithm, databaseURL in
                 let password = "correct horse battery"
                 #expect(try await server.send(.POST, "/users", json: jsonBody(["username": "oidc-user", "password": password, "email": "o@example.com"])).status == 201)
-                let publicClient = try await OAuthClientLibraryTests.createClient(["App", "--redirect-uri", "http://127.0.0.1/callback"], databaseURL)
+                let publicClient = try await OAuthClientLibraryTests.createClient(
+                    ["App", "--redirect-uri", "http://127.0.0.1/callback", "--post-logout-redirect-uri", "http://127.0.0.1/signed-out"], databaseURL)
                 let resource = try await OAuthClientLibraryTests.createClient(
                     ["Resource", "--redirect-uri", "https://rs.example.com/cb", "--confidential"], databaseURL)
                 let result = try await Binary.runLongTool(
@@ -75,7 +77,10 @@ import Testing
                         publicClient.id, resource.id, resource.secret ?? "",
                     ])
                 #expect(result.status == 0, "\(algorithm): \(result.stdout)\n\(result.stderr)")
-                for line in ["discovery:", "ID token valid against the JWK Set (\(algorithm.rawValue))", "userinfo:", "refreshed:", "introspection:"] {
+                for line in [
+                    "discovery:", "ID token valid against the JWK Set (\(algorithm.rawValue))", "userinfo:", "refreshed:", "introspection:",
+                    "single sign-on:", "logout:",
+                ] {
                     #expect(result.stdout.contains(line), "\(algorithm): \(line)")
                 }
         }

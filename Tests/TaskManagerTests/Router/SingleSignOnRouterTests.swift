@@ -246,7 +246,11 @@ import Testing
         try await withApp { app in
             let browser = Browser(app.api)
             _ = try await Self.signIn(browser, try await browser.get(Self.uri(app.planner).uri))
+            let named = try await app.api.send(.patch, "/me", token: try await app.api.login("alice"), json: #"{"full_name": "Alice Liddell"}"#)
+            #expect(named.status == 200, "\(named.body)")
             let page = try await browser.get(Self.uri(app.other, redirect: "https://other.example.com/cb").uri)
+            #expect(page.body.contains("<h1>Continue to Other app</h1>"))
+            #expect(page.body.contains("Signed in as <strong>Alice Liddell</strong> (alice)."))
             let switched = try await browser.post("/authorize", [("request", try #require(Auth.formID(page))), ("action", "switch")])
             #expect(switched.status == 200 && switched.body.contains("id=\"password\""))
             #expect(browser.sessionSetCookie?.contains("Max-Age=0") == true)
@@ -326,7 +330,7 @@ import Testing
     @Test func aValidHintAndARegisteredURISignOutAtOnceAndKeepTokenSessions() async throws {
         try await withApp { app in
             let browser = Browser(app.api)
-            let (idToken, accessToken) = try await signedIn(app, browser)
+            let (idToken, _) = try await signedIn(app, browser)
             app.clock.advance(by: 7_200)  // an expired hint is still a hint
             let out = try await browser.get(
                 Self.logoutURI([("id_token_hint", idToken), ("post_logout_redirect_uri", Self.plannerSignedOut), ("state", "x y")]))
@@ -335,10 +339,8 @@ import Testing
             #expect(browser.sessionSetCookie?.contains("Max-Age=0") == true)
             #expect(try await !isSignedIn(browser, app))
             // Token sessions are ended by revocation, not by a logout.
-            let token = try await app.api.login("alice")
-            let sessions = try await app.api.send(.get, "/me/sessions", token: token).items
+            let sessions = try await app.api.send(.get, "/me/sessions", token: try await app.api.login("alice")).items
             #expect(sessions.contains { $0["client_id"] as? String == app.planner })
-            _ = accessToken
         }
     }
 
