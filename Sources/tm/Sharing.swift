@@ -92,7 +92,7 @@ struct Sessions: AsyncParsableCommand {
             let sessions = try await call { try await server.client.listSessions().ok.body.json }
             if options.json { return try Output.json(sessions) }
             Output.table(["ID", "", "LAST USED", "CLIENT"], widths: [36, 1, 16], sessions.items.map { session in
-                var client = "password"
+                var client = session.kind == .browser ? "browser sign-in" : "password"
                 if case .case1(let id) = session.clientId { client = id }
                 return [session.id, session.current ? "*" : " ", Output.date(session.lastUsedAt), client]
             })

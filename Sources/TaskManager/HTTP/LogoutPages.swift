@@ -22,20 +22,24 @@ struct LogoutPages: Sendable {
             let body = try await request.body.collect(upTo: AuthorizePages.formLimit)
             let fields = ParameterList(FormFields.parse(Substring(String(buffer: body))))
             guard fields.single("confirm") != nil else { return try await begin(fields, request) }
+            let asked = LogoutService.Request(fields)
+            if let problem = asked.problem { return pages.respond(.refused(problem)) }
             let visit = pages.visit(request)
             guard let browser = visit.browser, let entry = fields.single("entry"),
                 constantTimeEqual(entry, AuthorizePages.entryValue(browser: browser, form: Self.form))
             else {
                 return pages.respond(.refused("This sign-out form was not made by this server for this browser. Nothing was changed."))
             }
-            let answer = try await service.confirm(LogoutService.Request(fields), sessionCookie: visit.sessionCookie)
+            let answer = try await service.confirm(asked, sessionCookie: visit.sessionCookie)
             return respond(answer, browser: browser)
         }
     }
 
     private func begin(_ fields: ParameterList, _ request: Request) async throws -> Response {
-        try await pages.withBrowser(request) { browser in
-            let answer = try await service.begin(LogoutService.Request(fields), sessionCookie: pages.visit(request).sessionCookie)
+        let asked = LogoutService.Request(fields)
+        if let problem = asked.problem { return pages.respond(.refused(problem)) }
+        return try await pages.withBrowser(request) { browser in
+            let answer = try await service.begin(asked, sessionCookie: pages.visit(request).sessionCookie)
             return respond(answer, browser: browser)
         }
     }

@@ -16,14 +16,20 @@ struct LogoutService: Sendable {
         var clientID: String?
         var redirectURI: String?
         var state: String?
+        /// Why it cannot be answered (a 400 page, nothing changed), or `nil`.
+        var problem: String?
 
         init(_ fields: ParameterList) {
             idTokenHint = fields.single("id_token_hint")
             clientID = fields.single("client_id")
             redirectURI = fields.single("post_logout_redirect_uri")
-            // `state` goes back as it came, so it is kept to `/authorize`'s limits.
-            state = fields.single("state").flatMap {
-                $0.utf8.count <= AuthorizationRequestCheck.maximumStateLength && !FieldRules.hasNUL($0) ? $0 : nil
+            state = fields.single("state")
+            for name in ["id_token_hint", "client_id", "post_logout_redirect_uri", "state"] where fields.values(name).count > 1 {
+                problem = "\(name) is given twice."
+            }
+            // `state` goes back as it came: `/authorize`'s limits.
+            if let state, state.utf8.count > AuthorizationRequestCheck.maximumStateLength || FieldRules.hasNUL(state) {
+                problem = "state must be at most \(AuthorizationRequestCheck.maximumStateLength) bytes, without NUL."
             }
         }
     }

@@ -14,6 +14,8 @@ struct ServerOptions: SettingFlags {
     @Option(help: Setting.help("signing-alg")) var signingAlg: String?
     @Option(help: Setting.help("access-token-ttl")) var accessTokenTTL: String?
     @Option(help: Setting.help("refresh-token-ttl")) var refreshTokenTTL: String?
+    @Option(help: Setting.help("browser-session-idle")) var browserSessionIdle: String?
+    @Option(help: Setting.help("browser-session-max")) var browserSessionMax: String?
     @OptionGroup var bcrypt: BcryptCostOption
     @Option(help: Setting.help("bcrypt-threads")) var bcryptThreads: String?
     @Option(help: Setting.help("bcrypt-nice")) var bcryptNice: String?

@@ -171,9 +171,13 @@ import Testing
             _ = try await server.send(.POST, "/token", form: formBody([("username", "alice"), ("password", Self.password)]))
             let sessions = try #require(try await alice.json(["sessions", "list"])["items"] as? [[String: Any]])
             #expect(sessions.first { $0["current"] as? Bool == true }?["client_id"] as? String == OAuthClient.commandLine)
-            let otherSession = try #require(sessions.first { $0["current"] as? Bool == false }?["id"] as? String)
+            let otherSession = try #require(sessions.first { $0["current"] as? Bool == false && $0["kind"] as? String == "token" }?["id"] as? String)
             #expect(try await alice.tm(["sessions", "end", otherSession]).status == 0)
-            #expect((try await alice.json(["sessions", "list"])["items"] as? [[String: Any]])?.count == 1)
+            // Approving tm on /device signed that browser in to TaskManager: its session is listed too.
+            let left = try #require(try await alice.json(["sessions", "list"])["items"] as? [[String: Any]])
+            #expect(left.filter { $0["kind"] as? String == "token" }.count == 1)
+            #expect(left.filter { $0["kind"] as? String == "browser" }.count == 1)
+            #expect(try await alice.tm(["sessions", "list"]).stdout.contains("browser sign-in"))
 
             // Deleting.
             #expect(try await alice.tm(["tasks", "rm", taskID]).status == 0)

@@ -382,6 +382,13 @@ import Testing
             let foreign = try await browser.get(Self.logoutURI([("id_token_hint", bobToken), ("post_logout_redirect_uri", Self.plannerSignedOut)]))
             #expect(foreign.status == 200 && foreign.body.contains("Sign out of TaskManager?"))
 
+            // A request the contract refuses: a 400 page, nothing changed.
+            let long = try await browser.get(Self.logoutURI([("id_token_hint", idToken), ("post_logout_redirect_uri", Self.plannerSignedOut), ("state", String(repeating: "s", count: 1_025))]))
+            #expect(long.status == 400 && long.header("Location") == nil)
+            let twice = try await browser.get(Self.logoutURI([("id_token_hint", idToken), ("post_logout_redirect_uri", Self.plannerSignedOut), ("state", "a"), ("state", "b")]))
+            #expect(twice.status == 400)
+            #expect(try await isSignedIn(browser, app))
+
             // Yes without the page's value: 400, nothing changed.
             let page = try await browser.get(Self.logoutURI([("client_id", app.planner), ("post_logout_redirect_uri", Self.plannerSignedOut), ("state", "s")]))
             #expect(page.body.contains("You are signed in as <strong>alice</strong>"))
