@@ -53,7 +53,7 @@ struct BearerAuthenticator: ServerMiddleware {
             throw APIError.invalidToken
         }
         guard let (session, user, homeListID) = try await sessions.findForToken(sessionID: claims.sid),
-            user.id == claims.sub.value, session.isLive(at: now)
+            user.id == claims.sub.value, session.isLiveTokenSession(at: now)
         else { throw APIError.invalidToken }
         RequestInfo.current.annotations.userID = user.id
         guard user.isActive else { throw APIError.inactiveUser }

@@ -229,8 +229,11 @@ final class TokenService: Sendable {
     /// claims when a key of the ring signed it with that key's own algorithm, typed as an ID token
     /// (not `at+jwt`), with this issuer. `nil` for anything else, `alg: none` and forgeries included.
     func verifyIDTokenHint(_ token: String) async -> IDTokenClaims? {
-        guard let header = try? header(of: token), let kid = header.kid,
-            let algorithm = ring.withLock({ $0.algorithms[kid] }), algorithm.isAsymmetric, header.alg == algorithm.rawValue,
+        guard let header = try? header(of: token), let kid = header.kid else { return nil }
+        if ring.withLock({ $0.algorithms[kid] == nil }) {
+            await reloadIfStale(now: clock.now(), after: Self.unknownKeyReloadInterval)
+        }
+        guard let algorithm = ring.withLock({ $0.algorithms[kid] }), algorithm.isAsymmetric, header.alg == algorithm.rawValue,
             !["at+jwt", "application/at+jwt"].contains(header.typ?.lowercased() ?? "")
         else { return nil }
         let collection = ring.withLock { $0.collection }

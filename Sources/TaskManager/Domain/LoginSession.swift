@@ -26,6 +26,10 @@ struct LoginSession: Sendable, Equatable {
 
     /// Not revoked (nor ended by a password change or a disabled account) and not expired.
     func isLive(at date: Date) -> Bool { revokedAt == nil && expiresAt > date }
+
+    /// Live, and one that issues tokens: what a token's `sid` must name (no token names a browser
+    /// session; should one ever, it is refused all the same).
+    func isLiveTokenSession(at date: Date) -> Bool { kind == .token && isLive(at: date) }
 }
 
 /// RFC 8176 authentication method references, as access tokens carry them in `amr`.

@@ -2,13 +2,17 @@ import Hummingbird
 
 /// `GET` and `POST /logout` (OpenID Connect RP-Initiated Logout 1.0, `LogoutService`), rendered by
 /// `AuthorizePages`: the same template, headers and cookies as the sign-in page. A POST with
-/// `confirm` is the page's own Yes and needs its anti-forgery value; any other request is an app's.
+/// `confirm` is the page's own Yes and needs its anti-forgery value; any other POST is an app's,
+/// sent on as a GET: a form posted from the app's site carries no `SameSite=Lax` cookie, so only
+/// the GET that follows can see (and end) the browser's session.
 struct LogoutPages: Sendable {
     let service: LogoutService
     let pages: AuthorizePages
 
     /// The anti-forgery value's purpose (`AuthorizePages.entryValue`).
     static let form = "logout"
+    /// What an app's request may carry (RP-Initiated Logout 1.0 §2).
+    static let requestFields: Set<String> = ["id_token_hint", "client_id", "post_logout_redirect_uri", "state"]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/logout") { request, _ in
@@ -21,7 +25,11 @@ struct LogoutPages: Sendable {
             }
             let body = try await request.body.collect(upTo: AuthorizePages.formLimit)
             let fields = ParameterList(FormFields.parse(Substring(String(buffer: body))))
-            guard fields.single("confirm") != nil else { return try await begin(fields, request) }
+            guard fields.single("confirm") != nil else {
+                let query = fields.pairs.filter { Self.requestFields.contains($0.0) }
+                    .map { "\($0)=\(FormFields.encode($1))" }.joined(separator: "&")
+                return pages.respond(.redirect("/logout" + (query.isEmpty ? "" : "?" + query)))
+            }
             let asked = LogoutService.Request(fields)
             if let problem = asked.problem { return pages.respond(.refused(problem)) }
             let visit = pages.visit(request)

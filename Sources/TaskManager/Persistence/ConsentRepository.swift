@@ -11,25 +11,26 @@ struct ConsentRepository: Sendable {
     }
 
     /// Adds `scopes` to what the user allowed the client (the row is made by the first Allow).
+    /// The row is made first, then read locked and widened: two Allows at once both count.
     func remember(userID: String, clientID: String, scopes: [Scope], now: Date) async throws {
         try await database.write { sql in
+            try await sql.execute(
+                """
+                INSERT INTO consents (user_id, client_id, scope, created_at)
+                VALUES (\(bind: userID), \(bind: clientID), '', \(bind: Microseconds.from(now)))
+                ON CONFLICT (user_id, client_id) DO NOTHING
+                """)
+            // SQLite's writes are one at a time already; PostgreSQL's row lock makes them so here.
+            let lock = sql.dialect == .postgres ? " FOR UPDATE" : ""
             let earlier = try await sql.first(
-                "SELECT scope FROM consents WHERE user_id = \(bind: userID) AND client_id = \(bind: clientID)", { try $0.string(0) })
+                "SELECT scope FROM consents WHERE user_id = \(bind: userID) AND client_id = \(bind: clientID)\(unsafeRaw: lock)",
+                { try $0.string(0) })
             let widened = Set(Scope.parseList(earlier ?? "") ?? []).union(scopes).sorted()
-            if earlier == nil {
-                try await sql.execute(
-                    """
-                    INSERT INTO consents (user_id, client_id, scope, created_at)
-                    VALUES (\(bind: userID), \(bind: clientID), \(bind: Scope.joined(widened)), \(bind: Microseconds.from(now)))
-                    ON CONFLICT (user_id, client_id) DO UPDATE SET scope = excluded.scope
-                    """)
-            } else {
-                try await sql.execute(
-                    """
-                    UPDATE consents SET scope = \(bind: Scope.joined(widened))
-                    WHERE user_id = \(bind: userID) AND client_id = \(bind: clientID)
-                    """)
-            }
+            try await sql.execute(
+                """
+                UPDATE consents SET scope = \(bind: Scope.joined(widened))
+                WHERE user_id = \(bind: userID) AND client_id = \(bind: clientID)
+                """)
         }
     }
 

@@ -22,7 +22,11 @@ struct ConsentService: Sendable {
     }
 
     func forget(clientID: String, of principal: Principal) async throws {
-        guard try await consents.delete(userID: principal.user.id, clientID: clientID) else {
+        // A client id is a built-in one or a UUID: anything else (a NUL, which PostgreSQL's text
+        // cannot hold, included) names no consent.
+        guard let id = OAuthClient.builtInIDs.contains(clientID) ? clientID : canonicalID(clientID),
+            try await consents.delete(userID: principal.user.id, clientID: id)
+        else {
             throw APIError.notFound("Consent not found")
         }
     }

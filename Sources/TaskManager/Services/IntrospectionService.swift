@@ -41,7 +41,7 @@ struct IntrospectionService: Sendable {
     private func accessToken(_ token: String) async throws -> Answer? {
         guard let claims = try? await tokens.verify(token),
             let (session, user, _) = try await sessions.findWithUser(sessionID: claims.sid),
-            session.userID == claims.sub.value, session.isLive(at: clock.now()), user.isActive
+            session.userID == claims.sub.value, session.isLiveTokenSession(at: clock.now()), user.isActive
         else { return nil }
         // The scopes the server would honour now, as the bearer authenticator does.
         let scopes = Scope.honoured(Scope.parseList(claims.scope) ?? [], isAdmin: user.isAdmin)

@@ -230,6 +230,10 @@ struct SignInSteps: Sendable {
         case .consent(let signedIn):
             stored.browserSessionID = signedIn.session.id
             page.signedInAs = signedIn.user
+            // Allow must come while the password is as recent as `max_age` asks.
+            if case .authorization(let request) = purpose, let maxAge = request.maxAge {
+                stored.expiresAt = min(stored.expiresAt, signedIn.session.signedInAt.addingTimeInterval(Double(maxAge)))
+            }
         }
         try await authorizations.savePage(idHash: OpaqueToken.hash(formID), stored, now: now)
         return page

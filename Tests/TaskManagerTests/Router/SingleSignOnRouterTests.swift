@@ -168,6 +168,10 @@ import Testing
             #expect(Set(item.keys) == ["client_id", "client_name", "scopes", "created_at"])
             #expect(try await app.api.send(.get, "/me/consents", token: try await app.api.login("bob")).items.isEmpty)
             #expect(try await app.api.send(.delete, "/me/consents/\(app.planner)", token: try await app.api.login("bob")).status == 404)
+            for odd in ["%00", "not-a-client", "taskmanager-cli", String(repeating: "x", count: 300)] {
+                let reply = try await app.api.send(.delete, "/me/consents/\(odd)", token: token)
+                #expect(reply.status == 404 && reply.string("detail") == "Consent not found", "\(odd): \(reply.status) \(reply.body)")
+            }
             #expect(try await app.api.send(.delete, "/me/consents/\(app.planner)", token: token).status == 204)
             let gone = try await app.api.send(.delete, "/me/consents/\(app.planner)", token: token)
             #expect(gone.status == 404 && gone.string("detail") == "Consent not found")
@@ -223,6 +227,12 @@ import Testing
             #expect(try await browser.get(Self.uri(app.planner, extra: "&max_age=60").uri).body.contains("id=\"password\""))
             let old = try await browser.get(Self.uri(app.planner, extra: "&prompt=none&max_age=60").uri)
             #expect(Auth.query(old.header("Location"))["error"] == "login_required")
+            // A consent page's Allow must come while the password is still as recent as max_age asks.
+            let recentEnough = try await browser.get(Self.uri(app.planner, extra: "&prompt=consent&max_age=130").uri)
+            #expect(recentEnough.status == 200 && recentEnough.body.contains("Signed in as"))
+            app.clock.advance(by: 20)
+            let late = try await browser.post("/authorize", [("request", try #require(Auth.formID(recentEnough))), ("action", "allow")])
+            #expect(late.status == 400 && late.header("Location") == nil)
 
             // Signing in again (prompt=login) starts a new session with a new time and a new cookie.
             let before = browser.cookies[Self.sessionCookie]
@@ -332,8 +342,14 @@ import Testing
             let browser = Browser(app.api)
             let (idToken, _) = try await signedIn(app, browser)
             app.clock.advance(by: 7_200)  // an expired hint is still a hint
-            let out = try await browser.get(
-                Self.logoutURI([("id_token_hint", idToken), ("post_logout_redirect_uri", Self.plannerSignedOut), ("state", "x y")]))
+            // Sent as a form, the request goes on as a GET, which carries the session's SameSite=Lax cookie.
+            let posted = try await browser.post(
+                "/logout", [("id_token_hint", idToken), ("post_logout_redirect_uri", Self.plannerSignedOut), ("state", "x y"), ("other", "z")])
+            #expect(posted.status == 303)
+            let onward = try #require(posted.header("Location"))
+            #expect(onward.hasPrefix("/logout?id_token_hint=") && !onward.contains("other"))
+            #expect(try await isSignedIn(browser, app))
+            let out = try await browser.get(onward)
             #expect(out.status == 303)
             #expect(out.header("Location") == Self.plannerSignedOut + "?state=x%20y")
             #expect(browser.sessionSetCookie?.contains("Max-Age=0") == true)
