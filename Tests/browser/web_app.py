@@ -136,7 +136,10 @@ class App:
         form = self.find("#new-task")
         before = len(self.titles())
         form.find_element(By.NAME, "title").send_keys(title)
-        Select(form.find_element(By.NAME, "priority")).select_by_value(priority)
+        if (priority != "normal" or due) and not form.find_element(By.NAME, "priority").is_displayed():
+            self.click("#new-task-more")  # the quick add's other fields
+        if priority != "normal":
+            Select(form.find_element(By.NAME, "priority")).select_by_value(priority)
         if due:
             self.driver.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "due_date"), due)
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -152,6 +155,8 @@ class App:
         form = self.find("#filters")
         for name, value in values.items():
             control = form.find_element(By.NAME, name)
+            if not control.is_displayed():
+                self.click("#filter-toggle")  # the filters beside the search
             if control.tag_name == "select":
                 Select(control).select_by_value(value)
             elif control.get_attribute("type") == "date":
@@ -330,7 +335,7 @@ def main():
         check(not unlabelled_controls(driver), f"controls without a label: {unlabelled_controls(driver)}")
         body = driver.find_element(By.TAG_NAME, "body")
         body.send_keys(Keys.TAB)
-        for _ in range(12):
+        for _ in range(25):
             if driver.switch_to.active_element.get_attribute("name") == "title":
                 break
             driver.switch_to.active_element.send_keys(Keys.TAB)
@@ -358,6 +363,30 @@ def main():
         driver.refresh()
         app.wait_for(lambda: len(app.titles()) == 20, "the first page of 20")
         check(app.titles()[0] == "Task number 42", f"newest first: {app.titles()[:2]}")
+
+        step("the tasks come first: five in the first screen at 1280 x 760, the first at 360 x 740")
+        for width, height, least in ((1280, 760, 5), (360, 740, 1)):
+            for scheme in ("light", "dark"):
+                driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+                driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                       {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+                driver.execute_script("window.scrollTo(0, 0)")
+                time.sleep(0.3)
+                seen = driver.execute_script(
+                    "return [...document.querySelectorAll('#task-list .task')]"
+                    ".filter(e => e.getBoundingClientRect().bottom <= window.innerHeight).length")
+                check(seen >= least, f"{seen} tasks wholly in the first screen at {width} x {height} ({scheme}), not {least}")
+                check(not app.find("#filter-fields").is_displayed() and not app.find("#new-task-fields").is_displayed(),
+                      "the other filters and the quick add's other fields folded away")
+                side = app.find(".side-lists").is_displayed()
+                check(side == (width >= 900), f"the lists beside the tasks at {width} px: {side}")
+                check(app.find("#list-switch").is_displayed() == (width < 900), "the list menu only when narrow")
+                path = os.path.join(SHOTS, f"first-screen-{width}-{scheme}.png")
+                driver.save_screenshot(path)
+                print(f"layout: {seen} tasks in the first screen at {width} x {height} ({scheme}); screenshot: {path}", flush=True)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+        driver.set_window_size(1280, 1000)
         app.click("#more")
         app.wait_for(lambda: len(app.titles()) == 40, "40 after More")
         check(driver.switch_to.active_element.get_attribute("class") == "done", "the focus moves to the first new task")

@@ -2,6 +2,10 @@
 // the address, create, inline edit, mark done, delete after a confirmation. A viewer's tasks show
 // no control that would change them; a list that stops being shared takes the user back to their
 // lists, saying why.
+//
+// The tasks come first: a one-line quick add (the other fields behind "More"), the search with the
+// other filters behind "Filters", then the tasks; the lists are a side column from 900 px wide
+// (a menu above the tasks below that).
 import { api } from "./api.js";
 import { go } from "./app.js";
 import { announce, field, fill, h, messageBox, submitting } from "./dom.js";
@@ -97,20 +101,34 @@ export async function tasksScreen(main) {
   const writable = lists.filter((list) => list.role !== "viewer");
   const mayAdd = current ? current.role !== "viewer" : writable.length > 0;
   fill(main,
-    h("h1", { id: "tasks-heading" }, current ? current.name : "Tasks"),
-    listBar(lists, current),
-    mayAdd
-      ? createForm(current ? null : writable, current, (task) => {
-        list.prepend(taskItem(task, context));
-        count();
-        announce(`Added “${task.title}”.`);
-      }, lost)
-      : h("p", { class: "muted", id: "read-only" }, `You are a viewer of this list: you can read its tasks, not change them.`),
-    filterForm, listProblem, status, list, more);
+    h("div", { class: "tasks-layout" },
+      sideLists(lists, current),
+      h("div", { class: "tasks-column" },
+        h("div", { class: "tasks-head" }, h("h1", { id: "tasks-heading" }, current ? current.name : "Tasks"), listBar(lists, current)),
+        mayAdd
+          ? createForm(current ? null : writable, current, (task) => {
+            list.prepend(taskItem(task, context));
+            count();
+            announce(`Added “${task.title}”.`);
+          }, lost)
+          : h("p", { class: "muted", id: "read-only" }, `You are a viewer of this list: you can read its tasks, not change them.`),
+        filterForm, listProblem, list, more, status)));
   load(true);
 }
 
-/** Which list is shown: every list, or one, kept in the address. */
+/** The lists beside the tasks (from 900 px wide): every list, or one, as links. */
+function sideLists(lists, current) {
+  const link = (text, href, here, role) => h("li", {},
+    h("a", { href, "data-route": true, "aria-current": here ? "page" : null }, text, role ? h("span", { class: "muted" }, ` · ${role}`) : null));
+  return h("nav", { class: "side-lists", "aria-label": "Your lists" },
+    h("h2", {}, "Your lists"),
+    h("ul", {},
+      link("All my lists", "/app", !current),
+      lists.map((list) => link(list.name, `/app?list=${list.id}`, current?.id === list.id, list.role === "owner" ? null : roleNames[list.role].toLowerCase()))),
+    h("a", { href: "/app/lists", "data-route": true, class: "manage" }, "New list, sharing…"));
+}
+
+/** Which list is shown: every list, or one, kept in the address (a menu below 900 px wide). */
 function listBar(lists, current) {
   const choice = h("select", { id: "list-switch", name: "list" },
     h("option", { value: "" }, "All my lists"),
@@ -122,24 +140,36 @@ function listBar(lists, current) {
       current.role === "owner" ? "Share this list" : "Members") : null);
 }
 
+/** One row: the title search, Apply, Clear and "Filters", which shows the other three. */
 function filterBar(filters, apply) {
   const done = h("select", { name: "done" },
     h("option", { value: "" }, "All"), h("option", { value: "false", selected: filters.get("done") === "false" }, "Not done"),
     h("option", { value: "true", selected: filters.get("done") === "true" }, "Done"));
   const items = {
+    q: field("Search titles", h("input", { name: "q", type: "search", value: filters.get("q") || "", maxlength: 200, placeholder: "Search titles" })),
     done: field("Show", done),
     priority: field("Priority", prioritySelect("priority", filters.get("priority"), true)),
-    q: field("Title contains", h("input", { name: "q", type: "search", value: filters.get("q") || "", maxlength: 200 })),
     due_before: field("Due before", h("input", { name: "due_before", type: "date", value: filters.get("due_before") || "" })),
   };
+  items.q.wrap.querySelector("label").classList.add("visually-hidden");
+  const others = ["done", "priority", "due_before"];
+  const active = others.filter((name) => filters.get(name)).length;
+  const panel = h("div", { class: "row filter-fields", id: "filter-fields", hidden: active === 0 }, others.map((name) => items[name].wrap));
+  const toggle = h("button", { type: "button", class: "secondary", id: "filter-toggle", "aria-controls": "filter-fields",
+    "aria-expanded": String(active > 0) }, active ? `Filters (${active})` : "Filters");
+  toggle.addEventListener("click", () => {
+    panel.hidden = !panel.hidden;
+    toggle.setAttribute("aria-expanded", String(!panel.hidden));
+  });
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filter tasks", id: "filters" },
-    Object.values(items).map((item) => item.wrap),
-    h("div", { class: "buttons" },
+    h("div", { class: "filter-row" },
+      items.q.wrap, toggle,
       h("button", { type: "submit", class: "secondary" }, "Apply"),
       h("button", { type: "button", class: "link", id: "clear-filters", onclick: () => {
         for (const [name, item] of Object.entries(items)) item.input.value = "";
         form.requestSubmit();
-      } }, "Clear")));
+      } }, "Clear")),
+    panel);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     for (const [name, item] of Object.entries(items)) {
@@ -160,18 +190,29 @@ function taskFields(task = {}) {
   };
 }
 
-/** The new-task form: into `current`, or into one of `choices` (the caller's default list first). */
+/** The new task, in one line: a title and Enter; "More" shows the priority, the due date, the
+ *  description and (showing every list) the list — into `current`, or one of `choices`, the
+ *  caller's default list first. */
 function createForm(choices, current, added, lost) {
   const items = taskFields();
   if (choices) {
     items.list_id = field("List", h("select", { name: "list_id" }, choices.map((list) => h("option", { value: list.id }, list.name))));
   }
+  items.title.wrap.querySelector("label").classList.add("visually-hidden");
+  items.title.input.placeholder = "Add a task";
   const problem = messageBox();
+  const extra = h("div", { class: "more-fields", id: "new-task-fields", hidden: true },
+    h("div", { class: "row" }, items.priority.wrap, items.due_date.wrap, items.list_id?.wrap), items.description.wrap);
+  const toggle = h("button", { type: "button", class: "secondary", id: "new-task-more", "aria-controls": "new-task-fields",
+    "aria-expanded": "false" }, "More");
+  toggle.addEventListener("click", () => {
+    extra.hidden = !extra.hidden;
+    toggle.setAttribute("aria-expanded", String(!extra.hidden));
+  });
   const form = h("form", { class: "card create", id: "new-task", "aria-labelledby": "new-task-heading" },
-    h("h2", { id: "new-task-heading" }, "New task"),
-    h("div", { class: "row" }, items.title.wrap, items.priority.wrap, items.due_date.wrap),
-    items.description.wrap, items.list_id?.wrap,
-    h("button", { type: "submit" }, "Add task"), problem);
+    h("h2", { id: "new-task-heading", class: "visually-hidden" }, "New task"),
+    h("div", { class: "quick-add" }, items.title.wrap, h("button", { type: "submit" }, "Add"), toggle),
+    extra, problem);
   submitting(form, items, problem, async () => {
     const body = { title: items.title.input.value, priority: items.priority.input.value, description: items.description.input.value };
     if (items.due_date.input.value) body.due_date = items.due_date.input.value;
