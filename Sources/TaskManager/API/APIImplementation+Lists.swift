@@ -19,6 +19,24 @@ extension APIImplementation {
         return .ok(.init(body: .json(.init(items: found.items.map(Components.Schemas.TaskList.init), nextCursor: .init(found.next?.encoded)))))
     }
 
+    func listActivity(_ input: Operations.ListActivity.Input) async throws -> Operations.ListActivity.Output {
+        let principal = try Principal.required()
+        var issues: [ValidationIssue] = []
+        let limit = input.query.limit ?? PageQuery.defaultLimit
+        if !PageQuery.limits.contains(limit) {
+            issues.append(.init(loc: ["query", "limit"], msg: "Input should be between 1 and 100", type: "range_error"))
+        }
+        // An event id: decimal digits, as `next_cursor` gives them.
+        let cursor = input.query.cursor.flatMap { text in text.utf8.allSatisfy { (48...57).contains($0) } ? Int64(text) : nil }
+        if input.query.cursor != nil, cursor == nil {
+            issues.append(.init(loc: ["query", "cursor"], msg: "Invalid cursor", type: "value_error"))
+        }
+        guard issues.isEmpty else { throw APIError.validation(issues) }
+        let found = try await services.tasks.activity(listID: input.path.id, caller: principal.user.id, before: cursor, limit: limit)
+        return .ok(
+            .init(body: .json(.init(items: found.items.map(Components.Schemas.Event.init), nextCursor: .init(found.next.map(String.init))))))
+    }
+
     func getList(_ input: Operations.GetList.Input) async throws -> Operations.GetList.Output {
         let principal = try Principal.required()
         return .ok(.init(body: .json(.init(try await services.lists.find(id: input.path.id, caller: principal.user.id)))))

@@ -44,3 +44,17 @@ extension ListRole {
         }
     }
 }
+
+extension Components.Schemas.Event {
+    init(_ event: ListEvent) {
+        let task: Components.Schemas.Event.TaskPayload? =
+            switch event.task {
+            case .some(let task): .init(value1: .init(task))
+            case .none: .init(value2: .init(id: event.taskID))
+            }
+        self.init(
+            id: String(event.id), _type: .init(rawValue: event.kind.rawValue)!, at: event.at, listId: event.listID,
+            actor: event.actor.map { .EventActor(.init(id: $0.id, username: $0.username)) } ?? .case2(nil), task: task,
+            fromListId: event.kind == .taskMoved && event.task != nil ? event.fromListID : nil)
+    }
+}

@@ -241,6 +241,7 @@ enum Migrations {
         TaskFeedSchema.migration,
         OpenIDConnectSchema.migration,
         SingleSignOnSchema.migration,
+        EventLogSchema.migration,
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

@@ -7,19 +7,22 @@ struct TaskRepository: Sendable {
     let database: AppDatabase
 
     /// Inserts `task` into the caller's default list, `home` (the principal's): their own, which
-    /// nobody else can hold, so no role to check, and one `INSERT … VALUES` on its own, the
-    /// members' feed rows with it (`TaskFeedSchema`) — `INSERT … SELECT` and `RETURNING` would
-    /// each make SQLite fill a temporary table. An account deleted meanwhile leaves no task: the
-    /// foreign keys refuse it.
+    /// nobody else can hold, so no role to check, and one `INSERT … VALUES`, the members' feed
+    /// rows with it (`TaskFeedSchema`) — `INSERT … SELECT` and `RETURNING` would each make SQLite
+    /// fill a temporary table — then its event, in the same transaction. An account deleted
+    /// meanwhile leaves no task: the foreign keys refuse it.
     func create(_ task: TaskItem, inHome home: String) async throws -> TaskItem {
-        try await database.writeStatement { sql in
+        let placed = Self.placed(task, in: home)
+        try await database.write { sql in
             do {
                 try await sql.execute(Self.insert(task, into: home))
             } catch AppDatabase.Failure.foreignKeyViolation {
                 throw ListAccess.Refusal.notFound(.list)
             }
+            try await EventLog.appendTask(
+                .taskCreated, placed, taskID: task.id, listID: home, actor: task.createdBy ?? "", at: task.createdAt, on: sql)
         }
-        return Self.placed(task, in: home)
+        return placed
     }
 
     /// Inserts `task` into `listID`, which needs `editor`: the check and the insert are one
@@ -36,7 +39,9 @@ struct TaskRepository: Sendable {
         return try await database.write { sql in
             _ = try await Self.foreignKeyMeansGone(
                 try await ListAccess.first(insert, { try $0.string(0) }, caller: caller, over: .list(listID), needed: .editor, on: sql))
-            return Self.placed(task, in: listID)
+            let placed = Self.placed(task, in: listID)
+            try await EventLog.appendTask(.taskCreated, placed, taskID: task.id, listID: listID, actor: caller, at: task.createdAt, on: sql)
+            return placed
         }
     }
 
@@ -159,7 +164,8 @@ struct TaskRepository: Sendable {
 
     /// Applies `change` and returns the task as it now is. Needs `editor` in the task's list, and
     /// in the list it moves to; the checks are part of the update. A moved task's feed rows follow
-    /// the members of its new list (`TaskFeedSchema`).
+    /// the members of its new list (`TaskFeedSchema`). Its event (`task.moved` when the list
+    /// changed) is written in the same transaction.
     func update(id: String, caller: String, _ change: TaskChange, at now: Date) async throws -> TaskItem {
         var assignments: [SQLStatement] = ["updated_at = \(bind: Microseconds.from(now))"]
         if let title = change.title { assignments.append("title = \(bind: title)") }
@@ -178,7 +184,17 @@ struct TaskRepository: Sendable {
             RETURNING \(unsafeRaw: Self.columns)
             """
         return try await database.write { sql in
-            if let task = try await Self.foreignKeyMeansGone(try await sql.first(statement, Self.decode)) { return task }
+            // Where it was, for a move's event: read in the transaction that moves it.
+            let before =
+                change.listID == nil
+                ? nil : try await sql.first("SELECT list_id FROM tasks WHERE id = \(bind: id)", { try $0.string(0) })
+            if let task = try await Self.foreignKeyMeansGone(try await sql.first(statement, Self.decode)) {
+                let moved = before.map { $0 != task.listID } ?? false
+                try await EventLog.appendTask(
+                    moved ? .taskMoved : .taskUpdated, task, taskID: id, listID: task.listID, fromListID: moved ? before : nil,
+                    actor: caller, at: now, on: sql)
+                return task
+            }
             // Refused by the task's list, else by the list it was to move to.
             try await ListAccess.require(caller, holds: .editor, over: .task(id), on: sql)
             if let target = change.listID { try await ListAccess.require(caller, holds: .editor, over: .list(target), on: sql) }
@@ -186,14 +202,15 @@ struct TaskRepository: Sendable {
         }
     }
 
-    /// Deletes the task (its feed rows go with it); needs `editor` in its list.
-    func delete(id: String, caller: String) async throws {
-        _ = try await database.write { sql in
-            try await ListAccess.first(
+    /// Deletes the task (its feed rows go with it) and writes its event; needs `editor` in its list.
+    func delete(id: String, caller: String, at now: Date) async throws {
+        try await database.write { sql in
+            let listID = try await ListAccess.first(
                 """
                 DELETE FROM tasks WHERE id = \(bind: id)
-                AND \(ListAccess.guarded(caller: caller, atLeast: .editor, listColumn: "tasks.list_id")) RETURNING id
+                AND \(ListAccess.guarded(caller: caller, atLeast: .editor, listColumn: "tasks.list_id")) RETURNING list_id
                 """, { try $0.string(0) }, caller: caller, over: .task(id), needed: .editor, on: sql)
+            try await EventLog.appendTask(.taskDeleted, nil, taskID: id, listID: listID, actor: caller, at: now, on: sql)
         }
     }
 

@@ -65,7 +65,7 @@ final class AppServices: Sendable {
         self.secondFactor = secondFactor
         self.sessions = SessionService(sessions: sessions, clock: clock)
         self.consents = ConsentService(consents: consents, clients: authenticator)
-        self.tasks = TaskService(tasks: TaskRepository(database: database), clock: clock)
+        self.tasks = TaskService(tasks: TaskRepository(database: database), events: EventLog(database: database), clock: clock)
         self.lists = ListService(lists: lists, clock: clock)
         self.sharing = SharingService(lists: lists, invitations: InvitationRepository(database: database), clock: clock)
         self.server = ServerInfoService(

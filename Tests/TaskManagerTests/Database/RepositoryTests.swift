@@ -60,7 +60,7 @@ import Testing
             let gone = ListAccess.Refusal.notFound(.task)
             await #expect(throws: gone) { try await tasks.find(id: task.id, caller: bob.id) }
             await #expect(throws: gone) { try await tasks.update(id: task.id, caller: bob.id, .init(title: "mine"), at: Date()) }
-            await #expect(throws: gone) { try await tasks.delete(id: task.id, caller: bob.id) }
+            await #expect(throws: gone) { try await tasks.delete(id: task.id, caller: bob.id, at: Date()) }
             // A list the caller cannot see; `TaskService` places it at the body's `list_id` (422).
             await #expect(throws: ListAccess.Refusal.notFound(.list)) {
                 try await tasks.create(makeTask(by: bob.id, title: "planted", at: 1), in: task.listID, caller: bob.id)
@@ -81,9 +81,9 @@ import Testing
             let cleared = try await tasks.update(id: task.id, caller: alice.id, .init(dueDate: .some(nil)), at: Date())
             #expect(cleared.dueDate == nil)
 
-            try await tasks.delete(id: task.id, caller: alice.id)
+            try await tasks.delete(id: task.id, caller: alice.id, at: Date())
             await #expect(throws: gone) { try await tasks.find(id: task.id, caller: alice.id) }
-            await #expect(throws: gone) { try await tasks.delete(id: task.id, caller: alice.id) }
+            await #expect(throws: gone) { try await tasks.delete(id: task.id, caller: alice.id, at: Date()) }
         }
     }
 

@@ -111,7 +111,7 @@ import Testing
             try await expectFeedMatchesMemberships("a task changed but not moved")
             _ = try await lists.setRole(listID: shared.id, userID: cat.id, to: .editor, caller: alice.id)
             try await expectFeedMatchesMemberships("a role changed")
-            try await tasks.delete(id: byBob.id, caller: alice.id)
+            try await tasks.delete(id: byBob.id, caller: alice.id, at: Date())
             try await expectFeedMatchesMemberships("a task deleted")
             _ = try await lists.removeMember(listID: shared.id, userID: cat.id, caller: alice.id)
             _ = try await lists.removeMember(listID: other.id, userID: bob.id, caller: bob.id)

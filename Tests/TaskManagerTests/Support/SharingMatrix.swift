@@ -32,6 +32,7 @@ enum SharingMatrix {
             name: "DELETE /lists/{id}", request: { w, _ in ("DELETE", "/lists/\(try await w.freshList().list)", nil) },
             expected: own(204)),
         Route(name: "GET /lists/{id}/members", request: { w, _ in ("GET", "/lists/\(w.shared)/members", nil) }, expected: read),
+        Route(name: "GET /lists/{id}/activity", request: { w, _ in ("GET", "/lists/\(w.shared)/activity", nil) }, expected: read),
         Route(
             name: "PATCH /lists/{id}/members/{user_id}",
             request: { w, _ in ("PATCH", "/lists/\(w.shared)/members/\(w.id(.viewer))", #"{"role": "viewer"}"#) }, expected: own(200)),
