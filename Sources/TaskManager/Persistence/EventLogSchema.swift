@@ -1,10 +1,11 @@
 /// Migration 11: the event log, written by the operation layer in the transaction of the change it
 /// records (`EventLog`), so that no change commits without its event and no event without its change.
 ///
-/// Ids come from the one row of `event_counter`, taken with `UPDATE … RETURNING`: the row stays
-/// locked until the transaction ends, so a later id always commits later. A reader that has seen
-/// an event has therefore seen every event with a smaller id — what a PostgreSQL sequence, whose
-/// values can commit out of order, would not promise. SQLite's writes are one at a time anyway.
+/// On PostgreSQL ids come from the one row of `event_counter`, taken with `UPDATE … RETURNING`: the
+/// row stays locked until the transaction ends, so a later id always commits later. A reader that
+/// has seen an event has therefore seen every event with a smaller id — what a PostgreSQL sequence,
+/// whose values can commit out of order, would not promise. SQLite's writes are one at a time, so
+/// there the next id is the largest plus one and the counter is not used.
 ///
 /// `list_id` has no foreign key: a list's history outlives the list. `actor_id` names the user
 /// whose request made the change; their name is read when the event is.
