@@ -22,10 +22,7 @@ extension APIImplementation {
     func listActivity(_ input: Operations.ListActivity.Input) async throws -> Operations.ListActivity.Output {
         let principal = try Principal.required()
         var issues: [ValidationIssue] = []
-        let limit = input.query.limit ?? PageQuery.defaultLimit
-        if !PageQuery.limits.contains(limit) {
-            issues.append(.init(loc: ["query", "limit"], msg: "Input should be between 1 and 100", type: "range_error"))
-        }
+        let limit = PageQuery.limit(input.query.limit, issues: &issues)
         // An event id: decimal digits, as `next_cursor` gives them.
         let cursor = input.query.cursor.flatMap { text in text.utf8.allSatisfy { (48...57).contains($0) } ? Int64(text) : nil }
         if input.query.cursor != nil, cursor == nil {
