@@ -31,6 +31,10 @@ struct Dependencies: Sendable {
     let metrics: AppMetrics
     /// Requests in flight and answered, for the shutdown's log lines.
     let requests: RequestTally
+    /// This process's open event streams, woken by the commits of every process.
+    let events: EventHub
+    /// Trims the event log and the ended sessions.
+    let retention: RetentionJob
 
     static func make(
         _ config: ServerSettings, clock: AppClock = .system, requests: RequestTally = RequestTally(), logger: Logger
@@ -47,7 +51,8 @@ struct Dependencies: Sendable {
             cost: config.bcryptCost, threads: config.bcryptThreads, nice: config.bcryptNice, queueLimit: config.loginQueueLimit, metrics: metrics)
         return Dependencies(
             database: database, hasher: hasher, tokens: tokens, settings: config, docs: docs, clock: clock, metrics: metrics,
-            requests: requests)
+            requests: requests, events: EventHub(database: database, clock: clock, logger: logger),
+            retention: RetentionJob(database: database, clock: clock, logger: logger))
     }
 
     /// TOTP enrolment and checks, over the secrets sealed with `--secrets-key`.
@@ -58,7 +63,7 @@ struct Dependencies: Sendable {
     }
 
     /// What runs beside the HTTP server, in start order (they stop in reverse, after it).
-    var services: [any Service] { [database, hasher] }
+    var services: [any Service] { [database, hasher, events, retention] }
 
     /// With the database running: a wrong URL fails here in one line, then migrations, then the
     /// asymmetric signing key of `--signing-alg`, generated once and kept in the database so that

@@ -5,4 +5,8 @@ public enum TaskManagerClientError: Error, Equatable, Sendable {
     case signedOut
     /// The token endpoint answered what a refresh never should.
     case unexpectedTokenAnswer(status: Int)
+    /// The server refused the event stream for good, so `events(after:)` ended: 403 when the token
+    /// lacks `tasks:read`, or another answer that asking again would not change. `detail` is the
+    /// server's when it gave one.
+    case eventsRefused(status: Int, detail: String)
 }

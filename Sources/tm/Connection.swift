@@ -44,16 +44,18 @@ enum OAuth {
     static let deviceGrant = "urn:ietf:params:oauth:grant-type:device_code"
 }
 
-/// Every answer of 400 or more, but the token endpoint's (whose `error` codes the login reads),
-/// becomes a `Failure` with the API's `detail` in one line: a 401 (after the middleware's refresh)
-/// means the sign-in is over.
+/// Every answer of 400 or more, but the token endpoint's (whose `error` codes the login reads) and
+/// the event stream's (whose 429 `events(after:)` waits out), becomes a `Failure` with the API's
+/// `detail` in one line: a 401 (after the middleware's refresh) means the sign-in is over.
 struct RefusalMiddleware: ClientMiddleware {
+    static let answersReadElsewhere: Set<String> = [Operations.CreateToken.id, Operations.ListEvents.id]
+
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let (response, responseBody) = try await next(request, body, baseURL)
-        guard response.status.code >= 400, operationID != Operations.CreateToken.id else { return (response, responseBody) }
+        guard response.status.code >= 400, !Self.answersReadElsewhere.contains(operationID) else { return (response, responseBody) }
         if response.status == .unauthorized { throw Failure.expired }
         var data = Data()
         if let responseBody { data = (try? await Data(collecting: responseBody, upTo: 1 << 20)) ?? Data() }

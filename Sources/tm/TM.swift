@@ -7,7 +7,7 @@ import Foundation
 struct TM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tm",
-        abstract: "TaskManager from a terminal: tasks, lists and sharing.",
+        abstract: "TaskManager from a terminal: tasks, lists, sharing, and changes as they happen (tm watch).",
         discussion: """
             Start with `tm login --server URL`. Every command takes --server (default: the server you \
             last signed in to) and --json (the API's objects, for scripts).
@@ -17,6 +17,7 @@ struct TM: AsyncParsableCommand {
             """,
         subcommands: [
             Login.self, Logout.self, Whoami.self, Tasks.self, Lists.self, Share.self, Members.self, Invitations.self, Sessions.self,
+            Watch.self,
         ])
 
     /// ArgumentParser's parse, with the contract's statuses: a usage error is 2 (not 64), `--help` 0,

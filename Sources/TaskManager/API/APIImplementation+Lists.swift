@@ -24,12 +24,12 @@ extension APIImplementation {
         var issues: [ValidationIssue] = []
         let limit = PageQuery.limit(input.query.limit, issues: &issues)
         // An event id: decimal digits, as `next_cursor` gives them.
-        let cursor = input.query.cursor.flatMap { text in text.utf8.allSatisfy { (48...57).contains($0) } ? Int64(text) : nil }
+        let cursor = input.query.cursor.flatMap(EventService.eventID)
         if input.query.cursor != nil, cursor == nil {
             issues.append(.init(loc: ["query", "cursor"], msg: "Invalid cursor", type: "value_error"))
         }
         guard issues.isEmpty else { throw APIError.validation(issues) }
-        let found = try await services.tasks.activity(listID: input.path.id, caller: principal.user.id, before: cursor, limit: limit)
+        let found = try await services.events.activity(listID: input.path.id, caller: principal.user.id, before: cursor, limit: limit)
         return .ok(
             .init(body: .json(.init(items: found.items.map(Components.Schemas.Event.init), nextCursor: .init(found.next.map(String.init))))))
     }

@@ -47,14 +47,24 @@ extension ListRole {
 
 extension Components.Schemas.Event {
     init(_ event: ListEvent) {
-        let task: Components.Schemas.Event.TaskPayload? =
-            switch event.task {
-            case .some(let task): .init(value1: .init(task))
-            case .none: .init(value2: .init(id: event.taskID))
-            }
+        var task: Components.Schemas.Event.TaskPayload?
+        var list: Components.Schemas.Event.ListPayload?
+        var member: Components.Schemas.Member?
+        var invitation: Components.Schemas.Invitation?
+        var movedFrom: String?
+        switch event.subject {
+        case .task(let item?, _):
+            task = .init(value1: .init(item))
+            movedFrom = event.kind == .taskMoved ? event.fromListID : nil
+        case .task(nil, let id): task = .init(value2: .init(id: id))
+        case .list(let shown): list = .init(value1: .init(shown))
+        case .deletedList(let id, let name): list = .init(value2: .init(id: id, name: name))
+        case .member(let shown): member = .init(shown)
+        case .invitation(let shown): invitation = .init(shown)
+        }
         self.init(
             id: String(event.id), _type: .init(rawValue: event.kind.rawValue)!, at: event.at, listId: event.listID,
             actor: event.actor.map { .EventActor(.init(id: $0.id, username: $0.username)) } ?? .case2(nil), task: task,
-            fromListId: event.kind == .taskMoved && event.task != nil ? event.fromListID : nil)
+            fromListId: movedFrom, list: list, member: member, invitation: invitation)
     }
 }

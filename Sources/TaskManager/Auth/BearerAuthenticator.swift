@@ -61,7 +61,7 @@ struct BearerAuthenticator: ServerMiddleware {
             try await sessions.touch(sessionID: session.id, now: now)
         }
         let scopes = Scope.honoured(Scope.parseList(claims.scope) ?? [], isAdmin: user.isAdmin)
-        return Principal(user: user, sessionID: session.id, scopes: scopes, homeListID: homeListID)
+        return Principal(user: user, sessionID: session.id, scopes: scopes, homeListID: homeListID, tokenExpiresAt: claims.exp.value)
     }
 
     /// The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive

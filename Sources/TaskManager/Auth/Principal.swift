@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who is making the current request: set by `BearerAuthenticator` for the handler it calls.
 struct Principal: Sendable, Equatable {
     var user: User
@@ -6,6 +8,8 @@ struct Principal: Sendable, Equatable {
     /// The user's default list, read with the session: it never changes hands (it cannot be given
     /// away or deleted), so a new task goes there without another lookup.
     var homeListID: String
+    /// When the access token expires: an event stream ends then.
+    var tokenExpiresAt: Date = .distantFuture
 
     @TaskLocal static var current: Principal?
     /// Why the token of an operation that may go without one was refused.

@@ -23,6 +23,8 @@ enum APIError: Error, Equatable {
     case mfaRequired(mfaToken: String)
     /// Too many failed logins: 429 with `Retry-After` (seconds).
     case throttled(retryAfter: Int)
+    /// The user has as many open event streams as one may: 429 with `Retry-After`.
+    case tooManyStreams
     case serviceUnavailable
     /// More password hashes are waiting than the bcrypt pool's queue allows: 503, try again soon.
     case overloaded

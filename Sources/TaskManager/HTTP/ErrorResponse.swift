@@ -161,6 +161,11 @@ enum ErrorResponse {
             headers[.retryAfter] = String(seconds)
             headers[.cacheControl] = "no-store"
             body = Components.Schemas._Error(detail: "Too many failed login attempts; try again in \(seconds) seconds")
+        case .tooManyStreams:
+            status = .tooManyRequests
+            // A closed stream stops counting at its next keep-alive at the latest.
+            headers[.retryAfter] = String(Int(EventHub.keepAliveInterval) + 2)
+            body = Components.Schemas._Error(detail: "Too many open event streams; close one and try again")
         case .overloaded:
             status = .serviceUnavailable
             headers[.retryAfter] = "1"

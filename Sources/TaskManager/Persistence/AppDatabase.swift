@@ -34,18 +34,23 @@ final class AppDatabase: Service, Sendable {
     private let engine: Engine
     /// Session lookups of this process, valid for at most a second (see `SessionCache`).
     let sessionCache = SessionCache()
+    /// Rung when events have been committed (`EventHub` listens).
+    let eventBell: EventBell
 
-    private init(engine: Engine) {
-        self.engine = engine
+    var isPostgres: Bool {
+        if case .postgres = engine { return true }
+        return false
     }
 
     /// Opens SQLite's connections now; PostgreSQL's pool connects once `run()` runs.
     init(_ url: DatabaseURL, readerCount: Int = 2, pool: ConnectionPoolSettings = ConnectionPoolSettings(), logger: Logger) throws {
+        let bell = EventBell()
+        eventBell = bell
         switch url {
         case .sqliteMemory:
-            engine = .sqlite(try SQLiteEngine.open(memory: true, path: "", readerCount: readerCount))
+            engine = .sqlite(try SQLiteEngine.open(memory: true, path: "", readerCount: readerCount, bell: bell))
         case .sqliteFile(let path):
-            engine = .sqlite(try SQLiteEngine.open(memory: false, path: path, readerCount: readerCount))
+            engine = .sqlite(try SQLiteEngine.open(memory: false, path: path, readerCount: readerCount, bell: bell))
         case .postgres(let target):
             engine = .postgres(PostgresEngine(target, pool: pool, logger: logger))
         }
@@ -133,6 +138,15 @@ final class AppDatabase: Service, Sendable {
         case .sqlite(let engine): try await engine.write(body)
         case .postgres(let engine): try await engine.write(exclusive: true, body)
         }
+    }
+
+    /// PostgreSQL: rings `eventBell` for every notification of a commit that wrote events, from
+    /// this process or another, until cancelled or the connection fails (thrown); `listening` once
+    /// in place. SQLite: returns at once, its engine rings the bell itself.
+    func listenForEvents(listening: @Sendable () -> Void) async throws {
+        guard case .postgres(let engine) = engine else { return }
+        let bell = eventBell
+        try await engine.listen(on: EventLog.channel, listening: listening, heard: { bell.ring() })
     }
 
     /// `true` when the database answers a trivial query.

@@ -1,8 +1,15 @@
 import Foundation
 
-/// The event log (`EventLogSchema`): appended to inside the transaction of the change, read by list.
+/// The event log (`EventLogSchema`, `LiveEventsSchema`): appended to inside the transaction of the
+/// change, read by reader (`EventLog+Reading`), trimmed by the retention job.
 struct EventLog: Sendable {
     let database: AppDatabase
+
+    /// How long the log keeps an event: the contract's "at least 7 days".
+    static let retention: TimeInterval = 7 * 24 * 3600
+
+    /// The PostgreSQL channel a commit that wrote events notifies, waking every process's streams.
+    static let channel = "taskmanager_events"
 
     /// Records a change to a task inside the caller's transaction, in commit order: on PostgreSQL
     /// the counter's row, updated here, stays locked until that transaction ends; SQLite runs one
@@ -14,7 +21,7 @@ struct EventLog: Sendable {
     ) async throws {
         let values: SQLStatement = """
             \(bind: listID), \(bind: kind.rawValue), \(bind: Microseconds.from(at)), \(bind: actor), \(bind: fromListID),
-            \(bind: Self.data(task, id: taskID))
+            \(bind: Self.taskData(task, id: taskID))
             """
         switch sql.dialect {
         case .sqlite:
@@ -23,15 +30,49 @@ struct EventLog: Sendable {
         case .postgres:
             try await sql.execute(
                 """
-                WITH next AS (UPDATE event_counter SET last_id = last_id + 1 WHERE singleton = 1 RETURNING last_id)
-                INSERT INTO events (id, list_id, type, at, actor_id, from_list_id, data) SELECT next.last_id, \(values) FROM next
+                WITH next AS (UPDATE event_counter SET last_id = last_id + 1 WHERE singleton = 1 RETURNING last_id),
+                inserted AS (INSERT INTO events (id, list_id, type, at, actor_id, from_list_id, data) SELECT next.last_id, \(values) FROM next RETURNING id)
+                SELECT pg_notify('\(unsafeRaw: channel)', '') FROM inserted
                 """)
         }
+        sql.noteEventAppended()
+    }
+
+    /// Records a change to a list, its members or its invitations; `recipient` addresses it to
+    /// that user alone. Returns its id.
+    @discardableResult
+    static func append(
+        _ kind: ListEvent.Kind, _ subject: ListEvent.Subject, listID: String, recipient: String? = nil, actor: String, at: Date,
+        on sql: SQLConnection
+    ) async throws -> Int64 {
+        let values: SQLStatement = """
+            \(bind: listID), \(bind: kind.rawValue), \(bind: Microseconds.from(at)), \(bind: actor), \(bind: recipient),
+            \(bind: StoredSubject.json(subject))
+            """
+        let id: Int64?
+        switch sql.dialect {
+        case .sqlite:
+            id = try await sql.first(
+                """
+                INSERT INTO events (id, list_id, type, at, actor_id, recipient_id, data) SELECT COALESCE(MAX(id), 0) + 1, \(values) FROM events
+                RETURNING id
+                """, { try $0.int64(0) })
+        case .postgres:
+            id = try await sql.first(
+                """
+                WITH next AS (UPDATE event_counter SET last_id = last_id + 1 WHERE singleton = 1 RETURNING last_id),
+                inserted AS (INSERT INTO events (id, list_id, type, at, actor_id, recipient_id, data) SELECT next.last_id, \(values) FROM next RETURNING id)
+                SELECT id, pg_notify('\(unsafeRaw: channel)', '') FROM inserted
+                """, { try $0.int64(0) })
+        }
+        sql.noteEventAppended()
+        guard let id else { throw AppDatabase.Failure.unavailable("the event log took no event") }
+        return id
     }
 
     /// The task as the log keeps it (or its id alone), written by hand: `JSONEncoder` cost every
     /// write more than the insert.
-    private static func data(_ task: TaskItem?, id: String) -> String {
+    static func taskData(_ task: TaskItem?, id: String) -> String {
         var json = JSONWriter(capacity: 320)
         json.raw("{")
         json.key("id", first: true)
@@ -60,63 +101,36 @@ struct EventLog: Sendable {
         return String(decoding: json.bytes, as: UTF8.self)
     }
 
-    /// The list's events, newest first, before `cursor` (an event id): for any member. A task
-    /// moved out of the list is in its history too, as the id alone.
-    func activity(listID: String, caller: String, before cursor: Int64?, limit: Int) async throws -> (items: [ListEvent], next: Int64?) {
-        var query: SQLStatement = """
-            SELECT e.id, e.type, e.at, e.list_id, e.from_list_id, e.actor_id, u.username, e.data
-            FROM events e LEFT JOIN users u ON u.id = e.actor_id
-            WHERE (e.list_id = \(bind: listID) OR e.from_list_id = \(bind: listID))
-            AND \(ListAccess.guarded(caller: caller, atLeast: .viewer, listID: listID))
-            """
-        if let cursor { query += " AND e.id < \(bind: cursor)" }
-        query += " ORDER BY e.id DESC LIMIT \(bind: limit + 1)"
-        let finished = query
-        let rows = try await database.read { sql in
-            try await ListAccess.all(finished, Self.decode, caller: caller, over: .list(listID), needed: .viewer, on: sql)
+    /// Where the log stands: the largest id the retention job removed, and the largest id taken.
+    /// An id between them names a kept event (or one its reader may not see); one below the
+    /// first is older than the log; one above the second is no event's.
+    func bounds() async throws -> (purgedThrough: Int64, last: Int64) {
+        try await database.read { sql in
+            let query: SQLStatement =
+                switch sql.dialect {
+                case .sqlite: "SELECT purged_through, (SELECT COALESCE(MAX(id), 0) FROM events) FROM event_counter"
+                case .postgres: "SELECT purged_through, last_id FROM event_counter"
+                }
+            return try await sql.first(query) { (try $0.int64(0), try $0.int64(1)) } ?? (0, 0)
         }
-        let items = rows.prefix(limit).map { $0.seen(from: listID) }
-        return (Array(items), rows.count > limit ? items.last?.id : nil)
     }
 
-    private static func decode(_ row: SQLRow) throws -> ListEvent {
-        let stored = try JSONDecoder().decode(StoredTask.self, from: Data(try row.string(7).utf8))
-        let actor = try row.optionalString(5).flatMap { id in try row.optionalString(6).map { ListEvent.Actor(id: id, username: $0) } }
-        return ListEvent(
-            id: try row.int64(0), kind: ListEvent.Kind(rawValue: try row.string(1)) ?? .taskUpdated, at: Microseconds.date(try row.int64(2)),
-            listID: try row.string(3), fromListID: try row.optionalString(4), actor: actor, task: stored.task, taskID: stored.id)
-    }
-
-    /// A task as the log keeps it (`data`), or its id alone.
-    private struct StoredTask: Decodable {
-        var id: String
-        var listID: String?
-        var createdBy: String?
-        var title: String?
-        var description: String?
-        var done: Bool?
-        var priority: String?
-        var dueDate: String?
-        /// Microseconds, as digits.
-        var createdAtText: String?
-        var updatedAtText: String?
-
-        enum CodingKeys: String, CodingKey {
-            case id, title, description, done, priority
-            case listID = "list_id"
-            case createdBy = "created_by"
-            case dueDate = "due_date"
-            case createdAtText = "created_at"
-            case updatedAtText = "updated_at"
-        }
-
-        var task: TaskItem? {
-            guard let listID, let title, let description, let done, let priority = priority.flatMap(Priority.init),
-                let createdAt = createdAtText.flatMap({ Int64($0) }), let updatedAt = updatedAtText.flatMap({ Int64($0) })
-            else { return nil }
-            return TaskItem(
-                id: id, listID: listID, createdBy: createdBy, title: title, description: description, done: done, priority: priority,
-                dueDate: dueDate, createdAt: Microseconds.date(createdAt), updatedAt: Microseconds.date(updatedAt))
+    /// Removes the events older than `retention`, but never the newest (SQLite's next id is the
+    /// largest plus one), and records the largest id removed. Returns how many went.
+    func purge(now: Date) async throws -> Int {
+        let cutoff = Microseconds.from(now.addingTimeInterval(-Self.retention))
+        return try await database.write { sql in
+            let removed = try await sql.all(
+                """
+                DELETE FROM events WHERE at < \(bind: cutoff) AND id < (SELECT MAX(id) FROM events) RETURNING id
+                """, { try $0.int64(0) })
+            if let largest = removed.max() {
+                try await sql.execute(
+                    """
+                    UPDATE event_counter SET purged_through = \(bind: largest) WHERE singleton = 1 AND purged_through < \(bind: largest)
+                    """)
+            }
+            return removed.count
         }
     }
 }

@@ -64,7 +64,11 @@ struct InvitationRepository: Sendable {
                 VALUES (\(bind: id), \(bind: listID), \(bind: invitee), \(bind: role.rawValue), \(bind: caller), 'pending',
                         \(bind: nowMicros), \(bind: Microseconds.from(now.addingTimeInterval(Invitation.lifetime))))
                 """)
-            return .invited(try await Self.find(id, on: sql))
+            let invitation = try await Self.find(id, on: sql)
+            // Addressed to the invitee alone, who sees nothing else of the list until they accept.
+            try await EventLog.append(
+                .invitationReceived, .invitation(invitation), listID: listID, recipient: invitee, actor: caller, at: now, on: sql)
+            return .invited(invitation)
         }
     }
 
@@ -125,10 +129,14 @@ struct InvitationRepository: Sendable {
                     RETURNING list_id, role
                     """, { (try $0.string(0), try $0.int(1)) })
             else { return .noSuchInvitation }
+            // The membership's events begin with the one that makes it.
+            let username = try await sql.first("SELECT username FROM users WHERE id = \(bind: caller)", { try $0.string(0) }) ?? ""
+            let member = ListMember(userID: caller, username: username, role: ListRole(rawValue: roleNumber) ?? .viewer, addedAt: now)
+            let since = try await EventLog.append(.memberAdded, .member(member), listID: listID, actor: caller, at: now, on: sql)
             try await sql.execute(
                 """
-                INSERT INTO list_members (list_id, user_id, role, added_at)
-                VALUES (\(bind: listID), \(bind: caller), \(bind: roleNumber), \(bind: Microseconds.from(now)))
+                INSERT INTO list_members (list_id, user_id, role, added_at, since_event)
+                VALUES (\(bind: listID), \(bind: caller), \(bind: roleNumber), \(bind: Microseconds.from(now)), \(bind: since))
                 """)
             return .joined(listID: listID)
         }

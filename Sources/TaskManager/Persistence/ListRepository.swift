@@ -44,15 +44,24 @@ struct ListRepository: Sendable {
                 UPDATE lists SET name = \(bind: name), updated_at = \(bind: Microseconds.from(now))
                 WHERE id = \(bind: id) AND \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "lists.id")) RETURNING id
                 """, { try $0.string(0) }, caller: caller, over: .list(id), needed: .owner, on: sql)
-            return try await Self.find(id: id, caller: caller, on: sql)
+            let list = try await Self.find(id: id, caller: caller, on: sql)
+            try await EventLog.append(.listUpdated, .list(list), listID: id, actor: caller, at: now, on: sql)
+            return list
         }
     }
 
     /// Deletes the owner's list with its tasks, members and invitations (foreign keys cascade),
-    /// unless it is a default list: `false`, and nothing deleted.
-    func delete(id: String, caller: String) async throws -> Bool {
+    /// unless it is a default list: `false`, and nothing deleted. Each member is told, in one
+    /// event addressed to them: no membership is left to reach them by.
+    func delete(id: String, caller: String, at now: Date) async throws -> Bool {
         try await database.write { sql in
             if try await Self.ownedListIsDefault(id, caller: caller, on: sql) { return false }
+            let name = try await sql.first("SELECT name FROM lists WHERE id = \(bind: id)", { try $0.string(0) }) ?? ""
+            let members = try await sql.all("SELECT user_id FROM list_members WHERE list_id = \(bind: id)", { try $0.string(0) })
+            for member in members {
+                try await EventLog.append(
+                    .listDeleted, .deletedList(id: id, name: name), listID: id, recipient: member, actor: caller, at: now, on: sql)
+            }
             try await sql.execute("DELETE FROM lists WHERE id = \(bind: id)")
             return true
         }
@@ -73,7 +82,7 @@ struct ListRepository: Sendable {
 
     /// The owner makes a member a viewer or an editor. `nil` when `userID` is the owner, whose
     /// role this does not change.
-    func setRole(listID: String, userID: String, to role: ListRole, caller: String) async throws -> ListMember? {
+    func setRole(listID: String, userID: String, to role: ListRole, caller: String, at now: Date) async throws -> ListMember? {
         try await database.write { sql in
             let changed = try await sql.first(
                 """
@@ -86,15 +95,18 @@ struct ListRepository: Sendable {
                 if refusal == .notFound(.member), try await Self.isOwner(userID, of: listID, on: sql) { return nil }
                 throw refusal
             }
-            return try await Self.member(listID: listID, userID: userID, on: sql)
+            let member = try await Self.member(listID: listID, userID: userID, on: sql)
+            try await EventLog.append(.memberUpdated, .member(member), listID: listID, actor: caller, at: now, on: sql)
+            return member
         }
     }
 
     /// The owner removes a member, or a member leaves (`userID` is the caller). Their feed rows go
     /// with the membership; the tasks they made stay in the list. `false` when `userID` is the
-    /// owner, who stays.
-    func removeMember(listID: String, userID: String, caller: String) async throws -> Bool {
+    /// owner, who stays. The members are told, and the one who went, in an event of their own.
+    func removeMember(listID: String, userID: String, caller: String, at now: Date) async throws -> Bool {
         try await database.write { sql in
+            let member = try? await Self.member(listID: listID, userID: userID, on: sql)
             let removed = try await sql.first(
                 """
                 DELETE FROM list_members
@@ -102,7 +114,11 @@ struct ListRepository: Sendable {
                 AND (user_id = \(bind: caller) OR \(ListAccess.guarded(caller: caller, atLeast: .owner, listColumn: "list_members.list_id")))
                 RETURNING user_id
                 """, { try $0.string(0) })
-            guard removed == nil else { return true }
+            if removed != nil, let member {
+                try await EventLog.append(.memberRemoved, .member(member), listID: listID, actor: caller, at: now, on: sql)
+                try await EventLog.append(.memberRemoved, .member(member), listID: listID, recipient: userID, actor: caller, at: now, on: sql)
+                return true
+            }
             let refusal = try await ListAccess.refusal(of: caller, over: .list(listID), needed: .owner, missing: .member, on: sql)
             if refusal == .notFound(.member), try await Self.isOwner(userID, of: listID, on: sql) { return false }
             throw refusal
@@ -135,7 +151,13 @@ struct ListRepository: Sendable {
                 "UPDATE list_members SET role = \(bind: owner) WHERE list_id = \(bind: listID) AND user_id = \(bind: newOwner)")
             try await sql.execute(
                 "UPDATE lists SET owner_id = \(bind: newOwner), updated_at = \(bind: Microseconds.from(now)) WHERE id = \(bind: listID)")
-            return .transferred(try await Self.find(id: listID, caller: caller, on: sql))
+            for member in [caller, newOwner] {
+                let changed = try await Self.member(listID: listID, userID: member, on: sql)
+                try await EventLog.append(.memberUpdated, .member(changed), listID: listID, actor: caller, at: now, on: sql)
+            }
+            let list = try await Self.find(id: listID, caller: caller, on: sql)
+            try await EventLog.append(.listUpdated, .list(list), listID: listID, actor: caller, at: now, on: sql)
+            return .transferred(list)
         }
     }
 

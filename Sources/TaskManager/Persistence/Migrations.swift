@@ -242,6 +242,7 @@ enum Migrations {
         OpenIDConnectSchema.migration,
         SingleSignOnSchema.migration,
         EventLogSchema.migration,
+        LiveEventsSchema.migration,
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

@@ -116,6 +116,17 @@ final class PostgresEngine: Sendable {
         return try await withConnection { connection in try await body(.postgres(connection, logger: logger)) }
     }
 
+    /// Holds one connection that listens on `channel`: `listening` once it does, `heard` for each
+    /// notification, until cancelled or the connection fails (thrown).
+    func listen(on channel: String, listening: @Sendable () -> Void, heard: @Sendable () -> Void) async throws {
+        try await withConnection { connection in
+            try await connection.listen(on: channel) { notifications in
+                listening()
+                for try await _ in notifications { heard() }
+            }
+        }
+    }
+
     /// Readiness: answered within a second at most, as load balancers' probes expect.
     func ping() async -> Bool {
         let logger = self.logger

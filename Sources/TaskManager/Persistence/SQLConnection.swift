@@ -13,9 +13,11 @@ struct SQLConnection {
     }
 
     private let target: Target
+    /// SQLite's writer: where `EventLog` says that the write appended an event.
+    private var eventMark: EventMark? = nil
 
-    static func sqlite(_ writer: any DatabaseWriter, writes: Bool) -> SQLConnection {
-        SQLConnection(target: .sqlite(writer, writes: writes))
+    static func sqlite(_ writer: any DatabaseWriter, writes: Bool, eventMark: EventMark? = nil) -> SQLConnection {
+        SQLConnection(target: .sqlite(writer, writes: writes), eventMark: eventMark)
     }
 
     static func postgres(_ connection: PostgresConnection, logger: Logger) -> SQLConnection {
@@ -28,6 +30,10 @@ struct SQLConnection {
         case .postgres: .postgres
         }
     }
+
+    /// Called by `EventLog` after it appended an event: SQLite's engine rings the bell once the
+    /// write commits (PostgreSQL's commit sends the notification itself).
+    func noteEventAppended() { eventMark?.set() }
 
     /// Runs a statement that returns no rows (or whose rows are not wanted).
     func execute(_ sql: SQLStatement) async throws {

@@ -11,13 +11,16 @@ final class SQLiteEngine: Sendable {
     private let writer: any DatabaseWriter
     private let writeLock = AsyncLock()
     let connectionCount: Int
+    /// One write at a time: one mark serves them all.
+    private let eventMark: EventMark
 
-    private init(writer: any DatabaseWriter, connectionCount: Int) {
+    private init(writer: any DatabaseWriter, connectionCount: Int, bell: EventBell) {
         self.writer = writer
         self.connectionCount = connectionCount
+        self.eventMark = EventMark(bell: bell)
     }
 
-    static func open(memory: Bool, path: String, readerCount: Int) throws -> SQLiteEngine {
+    static func open(memory: Bool, path: String, readerCount: Int, bell: EventBell) throws -> SQLiteEngine {
         var configuration = GRDB.Configuration()
         // Our write transactions span several GRDB calls, under `writeLock`; GRDB would otherwise
         // insist that each call ends the transaction it began.
@@ -34,11 +37,11 @@ final class SQLiteEngine: Sendable {
         do {
             if memory {
                 // An in-memory database lives in one connection, so it serves reads too.
-                return SQLiteEngine(writer: try DatabaseQueue(configuration: configuration), connectionCount: 1)
+                return SQLiteEngine(writer: try DatabaseQueue(configuration: configuration), connectionCount: 1, bell: bell)
             }
             // A pool keeps the file in WAL mode.
             let pool = try GRDB.DatabasePool(path: path, configuration: configuration)
-            return SQLiteEngine(writer: pool, connectionCount: 1 + configuration.maximumReaderCount)
+            return SQLiteEngine(writer: pool, connectionCount: 1 + configuration.maximumReaderCount, bell: bell)
         } catch {
             throw AppDatabase.Failure.unavailable("cannot open the SQLite database \(path): \(whyNotOpened(path, error))")
         }
@@ -61,18 +64,30 @@ final class SQLiteEngine: Sendable {
     }
 
     func write<T: Sendable>(_ body: (SQLConnection) async throws -> T) async throws -> T {
-        let connection = SQLConnection.sqlite(writer, writes: true)
+        let connection = SQLConnection.sqlite(writer, writes: true, eventMark: eventMark)
         return try await Self.mapErrors {
             try await writeLock.withLock {
-                try await transaction(on: connection, body)
+                try await ringingAfterCommit { try await transaction(on: connection, body) }
             }
         }
     }
 
     /// One write statement on the writer connection, in its own implicit transaction.
     func writeStatement<T: Sendable>(_ body: (SQLConnection) async throws -> T) async throws -> T {
-        let connection = SQLConnection.sqlite(writer, writes: true)
-        return try await Self.mapErrors { try await writeLock.withLock { try await body(connection) } }
+        let connection = SQLConnection.sqlite(writer, writes: true, eventMark: eventMark)
+        return try await Self.mapErrors { try await writeLock.withLock { try await ringingAfterCommit { try await body(connection) } } }
+    }
+
+    /// `write`, then the bell if it committed an event.
+    private func ringingAfterCommit<T>(_ write: () async throws -> T) async throws -> T {
+        do {
+            let result = try await write()
+            eventMark.committed()
+            return result
+        } catch {
+            eventMark.rolledBack()
+            throw error
+        }
     }
 
     func close() {

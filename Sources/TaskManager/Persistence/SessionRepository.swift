@@ -162,6 +162,38 @@ extension SessionRepository {
         }
     }
 
+    /// Removes the sessions, token and browser, that ended (revoked or expired) before `cutoff`,
+    /// with their refresh tokens: none of them can be used again. Returns how many went.
+    func purgeEnded(before cutoff: Date) async throws -> Int {
+        let micros = Microseconds.from(cutoff)
+        return try await database.write { sql in
+            try await sql.all(
+                "DELETE FROM sessions WHERE revoked_at < \(bind: micros) OR expires_at < \(bind: micros) RETURNING id", { try $0.string(0) }
+            ).count
+        }
+    }
+
+    /// Of `ids`, the token sessions still live, of active users: what the open event streams of a
+    /// process are checked against, all in one query a second.
+    func liveTokenSessions(among ids: [String], at now: Date) async throws -> Set<String> {
+        var live: Set<String> = []
+        var start = ids.startIndex
+        while start < ids.endIndex {
+            let chunk = ids[start..<min(start + 500, ids.endIndex)]
+            start = chunk.endIndex
+            guard let first = chunk.first else { break }
+            var list: SQLStatement = "\(bind: first)"
+            for id in chunk.dropFirst() { list += ", \(bind: id)" }
+            let query: SQLStatement = """
+                SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.id IN (\(list)) AND s.kind = \(bind: SessionKind.token.rawValue) AND s.revoked_at IS NULL
+                AND s.expires_at > \(bind: Microseconds.from(now)) AND u.is_active = \(bind: true)
+                """
+            live.formUnion(try await database.read { sql in try await sql.all(query, { try $0.string(0) }) })
+        }
+        return live
+    }
+
     /// Records that the session was used; the authenticator calls it at most once a minute per session.
     func touch(sessionID: String, now: Date) async throws {
         try await database.write { sql in

@@ -19,6 +19,7 @@ final class AppServices: Sendable {
     let sessions: SessionService
     let consents: ConsentService
     let tasks: TaskService
+    let events: EventService
     let lists: ListService
     let sharing: SharingService
     let server: ServerInfoService
@@ -65,7 +66,8 @@ final class AppServices: Sendable {
         self.secondFactor = secondFactor
         self.sessions = SessionService(sessions: sessions, clock: clock)
         self.consents = ConsentService(consents: consents, clients: authenticator)
-        self.tasks = TaskService(tasks: TaskRepository(database: database), events: EventLog(database: database), clock: clock)
+        self.tasks = TaskService(tasks: TaskRepository(database: database), clock: clock)
+        self.events = EventService(log: EventLog(database: database), hub: dependencies.events)
         self.lists = ListService(lists: lists, clock: clock)
         self.sharing = SharingService(lists: lists, invitations: InvitationRepository(database: database), clock: clock)
         self.server = ServerInfoService(

@@ -27,7 +27,7 @@ struct ListService: Sendable {
 
     /// The owner deletes the list with its tasks; never a default list.
     func delete(id: String, caller: String) async throws {
-        guard try await lists.delete(id: pathID(id), caller: caller) else {
+        guard try await lists.delete(id: pathID(id), caller: caller, at: clock.now()) else {
             throw APIError.conflict("The default list cannot be deleted")
         }
     }

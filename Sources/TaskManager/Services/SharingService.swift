@@ -17,7 +17,7 @@ struct SharingService: Sendable {
 
     /// The owner makes a member a viewer or an editor.
     func setRole(listID: String, userID: String, to role: ListRole, caller: String) async throws -> ListMember {
-        guard let member = try await lists.setRole(listID: pathID(listID), userID: pathID(userID), to: role, caller: caller) else {
+        guard let member = try await lists.setRole(listID: pathID(listID), userID: pathID(userID), to: role, caller: caller, at: clock.now()) else {
             throw APIError.conflict("The owner's role changes only by giving the list away")
         }
         return member
@@ -25,7 +25,7 @@ struct SharingService: Sendable {
 
     /// The owner removes a member, or a member leaves.
     func removeMember(listID: String, userID: String, caller: String) async throws {
-        guard try await lists.removeMember(listID: pathID(listID), userID: pathID(userID), caller: caller) else {
+        guard try await lists.removeMember(listID: pathID(listID), userID: pathID(userID), caller: caller, at: clock.now()) else {
             throw APIError.conflict("The owner cannot leave the list: give it away first")
         }
     }

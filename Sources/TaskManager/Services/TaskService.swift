@@ -5,7 +5,6 @@ import Foundation
 /// is `ListAccess`'s, inside the repository's statements.
 struct TaskService: Sendable {
     let tasks: TaskRepository
-    let events: EventLog
     let clock: AppClock
 
     /// A new task as asked for; `listID` is the text the caller sent, checked like any id.
@@ -58,11 +57,6 @@ struct TaskService: Sendable {
     }
 
     /// Every problem of the fields at once.
-    /// A list's history, newest first, for any member (`cursor`: the last event id of the page before).
-    func activity(listID: String, caller: String, before cursor: Int64?, limit: Int) async throws -> (items: [ListEvent], next: Int64?) {
-        try await events.activity(listID: pathID(listID), caller: caller, before: cursor, limit: limit)
-    }
-
     private static func check(title: String?, description: String?, dueDate: String?) throws {
         var invalid = InvalidFields(problems: [])
         invalid.check(field: "title", title)

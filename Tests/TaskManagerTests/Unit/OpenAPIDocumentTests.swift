@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func everyOperationIsDescribedTaggedAndSecured() {
-        #expect(Self.operations.count == 59)
+        #expect(Self.operations.count == 60)
         for (method, path, operation) in Self.operations {
             let name = "\(method) \(path)"
             #expect((operation["summary"] as? String)?.isEmpty == false, "\(name) summary")

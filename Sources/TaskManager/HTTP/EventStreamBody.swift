@@ -1,0 +1,98 @@
+import Foundation
+import ServiceLifecycle
+import TaskManagerAPI
+
+/// The body of a `GET /events` stream (server-sent events), written as events arrive: first a
+/// comment, the reset if the reader must reload, and what they missed; then, each time the hub
+/// wakes it, the reader's new events, read with their access checked at that moment; a comment
+/// at each keep-alive. It ends when the hub ends the subscription (token expired, session ended,
+/// server stopping), and stops being read when the client goes.
+struct EventStreamBody: AsyncSequence, Sendable {
+    typealias Element = ArraySlice<UInt8>
+
+    /// Events read at once; a full batch is followed by the next without waiting.
+    static let batch = 100
+
+    let events: EventService
+    let hub: EventHub
+    let subscription: EventHub.Subscription
+    let userID: String
+    let start: EventService.StreamStart
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(body: self, cursor: start.cursor, signals: subscription.signals.makeAsyncIterator())
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let body: EventStreamBody
+        var cursor: Int64
+        var signals: AsyncStream<EventHub.Signal>.AsyncIterator
+        var opened = false
+        var backlog = false
+
+        mutating func next() async throws -> ArraySlice<UInt8>? {
+            if !opened {
+                opened = true
+                var text = ": connected\n\n"
+                if body.start.reset { text += "id: \(cursor)\nevent: reset\ndata: {}\n\n" }
+                text += try await read()
+                return ArraySlice(text.utf8)
+            }
+            if backlog {
+                let text = try await read()
+                if !text.isEmpty { return ArraySlice(text.utf8) }
+            }
+            while true {
+                let hub = body.hub
+                let id = body.subscription.id
+                let signal = await withGracefulShutdownHandler {
+                    await signals.next()
+                } onGracefulShutdown: {
+                    // The server is draining: a stream would hold it open.
+                    hub.end(id)
+                }
+                switch signal {
+                case nil:
+                    return nil
+                case .keepAlive?:
+                    return ArraySlice(": keep-alive\n\n".utf8)
+                case .wake?:
+                    let text = try await read()
+                    if !text.isEmpty { return ArraySlice(text.utf8) }
+                }
+            }
+        }
+
+        /// The reader's next events after `cursor`, as frames; moves `cursor` past them.
+        private mutating func read() async throws -> String {
+            let found = try await body.events.events(for: body.userID, after: cursor, limit: EventStreamBody.batch)
+            backlog = found.count == EventStreamBody.batch
+            var text = ""
+            for event in found {
+                text += EventFrame.text(event)
+                cursor = event.id
+            }
+            return text
+        }
+    }
+}
+
+/// One event as a server-sent event: its id, its type, and the event as one line of JSON,
+/// written as the generated serializer writes it in `GET /events` and `/activity` pages.
+enum EventFrame {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(MillisecondDateTranscoder.format(date))
+        }
+        return encoder
+    }()
+
+    static func text(_ event: ListEvent) -> String {
+        // Strings, numbers and dates only: encoding cannot fail.
+        let data = (try? encoder.encode(Components.Schemas.Event(event))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "id: \(event.id)\nevent: \(event.kind.rawValue)\ndata: \(data)\n\n"
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Where this process's open event streams wait. The bell (`EventBell`) says that events were
+/// committed; the hub reads once which users may read them and wakes only those users' streams,
+/// each of which then reads its own events, its access checked in that read. An idle stream
+/// costs no query: once a second one query checks the sessions of all streams together, and a
+/// stream whose session ended or whose token expired is ended.
+final class EventHub: Service, Sendable {
+    enum Signal: Sendable, Equatable {
+        /// Events for this stream's user may have been committed.
+        case wake
+        /// Time for a comment line, which keeps proxies from closing an idle stream and shows
+        /// the server a closed one.
+        case keepAlive
+    }
+
+    /// An open stream's signals; it finishes when the stream must end (its token expired, its
+    /// session ended, the server stops).
+    struct Subscription: Sendable {
+        let id: UInt64
+        let signals: AsyncStream<Signal>
+    }
+
+    /// The user has `perUserLimit` open streams.
+    struct TooManyStreams: Error {}
+
+    static let perUserLimit = 20
+    /// The contract's 15 seconds, less the second between two checks and a margin.
+    static let keepAliveInterval: TimeInterval = 13
+
+    private struct OpenStream {
+        var userID: String
+        var sessionID: String
+        var expiresAt: Date
+        var continuation: AsyncStream<Signal>.Continuation
+    }
+
+    private struct State {
+        var streams: [UInt64: OpenStream] = [:]
+        var nextID: UInt64 = 0
+        /// The largest event id whose readers were woken.
+        var woken: Int64?
+        var lastKeepAlive = Date.distantPast
+    }
+
+    private let state = Mutex(State())
+    private let log: EventLog
+    private let sessions: SessionRepository
+    private let database: AppDatabase
+    private let clock: AppClock
+    private let logger: Logger
+
+    init(database: AppDatabase, clock: AppClock, logger: Logger) {
+        self.database = database
+        self.log = EventLog(database: database)
+        self.sessions = SessionRepository(database: database)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Opens a stream for the user of `sessionID` until `expiresAt`; at most `perUserLimit` a user.
+    func open(userID: String, sessionID: String, expiresAt: Date) throws(TooManyStreams) -> Subscription {
+        let (signals, continuation) = AsyncStream.makeStream(of: Signal.self)
+        let id: UInt64? = state.withLock { state in
+            guard state.streams.values.count(where: { $0.userID == userID }) < Self.perUserLimit else { return nil }
+            state.nextID += 1
+            state.streams[state.nextID] = OpenStream(userID: userID, sessionID: sessionID, expiresAt: expiresAt, continuation: continuation)
+            return state.nextID
+        }
+        guard let id else { throw TooManyStreams() }
+        // The stream is closed (its reader gone) or ended: it stops counting.
+        continuation.onTermination = { [weak self] _ in self?.forget(id) }
+        return Subscription(id: id, signals: signals)
+    }
+
+    /// Ends the stream `id` now (the server is stopping).
+    func end(_ id: UInt64) {
+        let stream = state.withLock { $0.streams.removeValue(forKey: id) }
+        stream?.continuation.finish()
+    }
+
+    /// How many streams are open in this process.
+    var openCount: Int { state.withLock { $0.streams.count } }
+
+    private func forget(_ id: UInt64) {
+        _ = state.withLock { $0.streams.removeValue(forKey: id) }
+    }
+
+    /// Until cancelled or graceful shutdown: wakes streams when the bell rings, listens for other
+    /// processes' commits (PostgreSQL), and once a second sends keep-alives and ends the streams
+    /// whose token or session ended.
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.dispatchRings() }
+                if self.database.isPostgres { group.addTask { await self.listen() } }
+                group.addTask { await self.tick() }
+            }
+        }
+        endAll()
+    }
+
+    private func endAll() {
+        let streams = state.withLock { state in
+            defer { state.streams.removeAll() }
+            return Array(state.streams.values)
+        }
+        for stream in streams { stream.continuation.finish() }
+    }
+
+    private func dispatchRings() async {
+        for await _ in database.eventBell.rings {
+            do {
+                try await wakeReaders()
+            } catch {
+                logger.warning("events: cannot read the log to wake streams", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Wakes the streams of every user who may read an event committed since the last call.
+    func wakeReaders() async throws {
+        let last = try await log.bounds().last
+        let from = state.withLock { $0.woken } ?? last
+        guard last > from else {
+            state.withLock { $0.woken = max($0.woken ?? last, last) }
+            return
+        }
+        let readers = try await log.readers(after: from, through: last)
+        let continuations = state.withLock { state in
+            state.woken = max(state.woken ?? last, last)
+            return state.streams.values.filter { readers.contains($0.userID) }.map(\.continuation)
+        }
+        for continuation in continuations { continuation.yield(.wake) }
+    }
+
+    /// PostgreSQL: every commit that wrote events notifies; listening again after a lost
+    /// connection, with a ring in case a commit came meanwhile.
+    private func listen() async {
+        let bell = database.eventBell
+        var first = true
+        while !Task.isCancelled {
+            do {
+                let relistening = !first
+                first = false
+                try await database.listenForEvents(listening: { if relistening { bell.ring() } })
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("events: listening failed; again in a second", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func tick() async {
+        // Where the log stands now: what is committed later wakes streams.
+        while !Task.isCancelled {
+            if state.withLock({ $0.woken }) == nil, let last = try? await log.bounds().last {
+                state.withLock { $0.woken = $0.woken ?? last }
+            }
+            try? await Task.sleep(for: .seconds(1))
+            await checkStreams()
+        }
+    }
+
+    /// Keep-alives every `keepAliveInterval`; the end of every stream whose token expired or
+    /// whose session ended (revoked, expired, its user disabled or deleted).
+    func checkStreams() async {
+        let now = clock.now()
+        let (open, keepAlive) = state.withLock { state in
+            let due = now.timeIntervalSince(state.lastKeepAlive) >= Self.keepAliveInterval
+            if due { state.lastKeepAlive = now }
+            return (state.streams, due)
+        }
+        guard !open.isEmpty else { return }
+        var ended = Set(open.filter { $0.value.expiresAt <= now }.keys)
+        let sessionIDs = Array(Set(open.values.map(\.sessionID)))
+        if let live = try? await sessions.liveTokenSessions(among: sessionIDs, at: now) {
+            ended.formUnion(open.filter { !live.contains($0.value.sessionID) }.keys)
+        }
+        for id in ended { end(id) }
+        if keepAlive {
+            for (id, stream) in open where !ended.contains(id) { stream.continuation.yield(.keepAlive) }
+        }
+    }
+}
