@@ -83,6 +83,12 @@ let package = Package(
                 .embedInCode("WebApp/api.js"), .embedInCode("WebApp/auth.js"), .embedInCode("WebApp/dom.js"),
                 .embedInCode("WebApp/tasks.js"), .embedInCode("WebApp/account.js"), .embedInCode("WebApp/qr.js"),
                 .embedInCode("WebApp/lists.js"),
+                .embedInCode("WebApp/sharing.js"),
+                .embedInCode("WebApp/live.js"),
+                .embedInCode("WebApp/sse.js"),
+                .embedInCode("WebApp/activity.js"),
+                .embedInCode("WebApp/task-item.js"),
+                .embedInCode("WebApp/task-forms.js"),
                 .embedInCode("WebApp/icon.svg"),
             ]
         ),

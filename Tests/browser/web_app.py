@@ -2,9 +2,10 @@
 the API's own view of the data (with tokens of its own from the password grant).
 
 Usage: python3 web_app.py BASE_URL SCREENSHOT_DIR [refresh]
-With "refresh" (against a server whose access tokens live a few seconds): the refresh check alone.
+With "refresh" (against a server whose access tokens live a few seconds): the refresh check alone,
+then the event stream across token lifetimes and a dropped connection.
 Two accounts are made here: alice (who does everything) and bob (in a second browser profile), who
-at the end share a list, each in a browser of their own.
+at the end share a list, each in a browser of their own, then watch one list live.
 Needs selenium, pyotp and qrcode (PyPI) and Debian's chromium and chromium-driver.
 Prints one line per step; exits 0 when every step held.
 """
@@ -31,6 +32,9 @@ BASE = sys.argv[1]
 SHOTS = sys.argv[2]
 ALICE, ALICE_PASSWORD, NEW_PASSWORD = "alice", "correct horse battery", "a new password of hers"
 BOB, BOB_PASSWORD = "bob", "bobs own password"
+# A change made in one browser shows in another within this many seconds, without a reload: the
+# server's second, and the browsers' own time.
+LIVE_SECONDS = 3
 
 
 class Failed(Exception):
@@ -109,13 +113,60 @@ class App:
     def titles(self):
         return self.texts("#task-list .task .title")
 
-    def wait_for(self, condition, what):
+    def wait_for(self, condition, what, seconds=None):
         try:
-            self.wait.until(lambda d: condition())
+            if seconds is None:
+                self.wait.until(lambda d: condition())
+            else:
+                WebDriverWait(self.driver, seconds, poll_frequency=0.1,
+                              ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: condition())
         except Exception:
             body = self.driver.find_element(By.TAG_NAME, "body").text
             logs = [entry["message"] for entry in self.driver.get_log("browser")]
-            raise Failed(f"{what}; the page says: {body[:1500]!r}; console: {logs[-5:]}")
+            raise Failed(f"{what}{f' (within {seconds} s)' if seconds else ''}; the page says: {body[:1500]!r}; console: {logs[-5:]}")
+
+    def soon(self, condition, what):
+        """A change made elsewhere, shown here without a reload within LIVE_SECONDS."""
+        self.wait_for(condition, what + ", without a reload", LIVE_SECONDS)
+
+    def live(self):
+        """How the app's event stream is: connecting, on, retrying or off (the page marks it on <body>)."""
+        return self.driver.execute_script("return document.body.dataset.live")
+
+    def wait_live(self):
+        self.wait_for(lambda: self.live() == "on", "the app's event stream open")
+
+    def same_page(self):
+        """Marks the page: `still_same_page` is true until it is loaded again."""
+        self.driver.execute_script("window.stillTheSamePage = true")
+
+    def still_same_page(self):
+        return self.driver.execute_script("return window.stillTheSamePage === true")
+
+    def in_row(self, title, css):
+        """Clicks `css` in the row of the task `title`, finding it again if the row is redrawn meanwhile."""
+        def attempt(driver):
+            self.item(title).find_element(By.CSS_SELECTOR, css).click()
+            return True
+        self.wait.until(attempt)
+
+    def rename_task(self, title, new_title):
+        self.in_row(title, "button.edit")
+        form = self.find("#task-list .edit-form")
+        field = form.find_element(By.NAME, "title")
+        field.clear()
+        field.send_keys(new_title)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        self.wait_for(lambda: new_title in self.titles(), f"the new title {new_title!r}")
+
+    def delete_task(self, title):
+        self.in_row(title, "button.delete")
+        self.click("#task-list .confirm-delete")
+        self.wait_for(lambda: title not in self.titles(), f"{title!r} deleted")
+
+    def activity(self):
+        """The activity lines without their times ("alice added ‘Bread’")."""
+        return [line.rsplit(", ", 1)[0] for line in self.texts("#activity-list li")]
 
     def sign_in(self, username, password, code=None):
         self.click("#sign-in")
@@ -520,20 +571,27 @@ def main():
         check(call("GET", "/me", helper)[1]["mfa_enabled"] is False, "api: mfa_enabled false")
         print("api: signed in with a recovery code, the factor off", flush=True)
 
-        step("a 401 leads back through sign-in, which the browser's TaskManager sign-in answers at once")
+        step("a session ended elsewhere ends the app's event stream; the refresh is refused, so the app signs in again, "
+             "which the browser's TaskManager sign-in answers at once")
         driver.get(BASE + "/app?q=number+4")
         app.wait_for(lambda: len(app.titles()) == 4, "Task number 4 and 40-42")
+        app.wait_live()
+        app.same_page()
         _, sessions, _ = call("GET", "/me/sessions", helper)
-        for session in sessions["items"]:
-            if session.get("client_id") == "taskmanager-web":
-                check(call("DELETE", f"/me/sessions/{session['id']}", helper)[0] == 204, "ending the web session")
-        app.filter(q="number 5")  # the next call answers 401; the refresh is refused too
-        # No password: the browser session is live and the web app was allowed these scopes.
-        app.wait_for(lambda: any(s.get("client_id") == "taskmanager-web" for s in call("GET", "/me/sessions", helper)[1]["items"]),
+        ended = [session["id"] for session in sessions["items"] if session.get("client_id") == "taskmanager-web"]
+        for session in ended:
+            check(call("DELETE", f"/me/sessions/{session}", helper)[0] == 204, "ending the web session")
+        # Nothing done in the page: the stream ends within a second, its refresh is refused. No
+        # password: the browser session is live and the web app was allowed these scopes.
+        app.wait_for(lambda: any(s.get("client_id") == "taskmanager-web" and s["id"] not in ended
+                                 for s in call("GET", "/me/sessions", helper)[1]["items"]),
                      "a new web session, made without a page")
-        app.wait_for(lambda: "q=number+5" in driver.current_url, "back at the filtered list")
-        app.wait_for(lambda: app.titles() == ["Task number 5"], "the filtered list")
+        app.wait_for(lambda: "q=number+4" in driver.current_url and len(app.titles()) == 4, "back at the filtered list")
+        check(not app.still_same_page(), "the page went through the sign-in")
         check(not driver.find_elements(By.ID, "password"), "no sign-in page on the way")
+        app.wait_live()
+        app.filter(q="number 5")
+        app.wait_for(lambda: app.titles() == ["Task number 5"], "the filtered list, with the new session")
         print("api: a new session without a password, back at", urllib.parse.urlparse(driver.current_url).query, flush=True)
 
         step("'signed in as' on another client's request; 'Not you?'; the sign-out page's Yes")
@@ -573,14 +631,15 @@ def main():
     finally:
         close(second)
     share_a_list(helper)
+    watch_a_list_live(helper)
     print("all steps passed", flush=True)
 
 
 def share_a_list(helper):
     """Alice and Bob, each in a browser of their own: alice shares a list with bob as a viewer, bob
-    accepts and reads it with no control that would change it; alice makes him an editor and he
-    adds a task she then sees; alice removes him, and his next action takes him back to his own
-    lists with the reason in words."""
+    accepts and reads it with no control that would change it; alice makes him an editor, his app
+    shows him the controls at once, and he adds a task she then sees; alice removes him, and his app
+    takes him back to his own lists at once, with the reason in words."""
     step("sharing: alice makes a list and invites bob as a viewer")
     alice_driver, bob_driver = browser(), browser()
     alice, bob = App(alice_driver), App(bob_driver)
@@ -648,8 +707,7 @@ def share_a_list(helper):
         alice.wait_for(lambda: "Editor" in alice.texts("#members .member .meta"), "bob shown as an editor")
         members = call("GET", f"/lists/{list_id}/members", helper)[1]["items"]
         check([(m["username"], m["role"]) for m in members] == [(ALICE, "owner"), (BOB, "editor")], f"api: members {members}")
-        bob.driver.refresh()
-        bob.wait_for(lambda: bob.driver.find_elements(By.ID, "new-task"), "bob may add tasks now")
+        bob.soon(lambda: bob.driver.find_elements(By.ID, "new-task"), "bob may add tasks now")
         bob.add_task("Eggs from bob")
         alice.driver.get(BASE + f"/app?list={list_id}")
         alice.wait_for(lambda: alice.titles() == ["Eggs from bob", "Milk for the list"], "bob's task in alice's view")
@@ -657,27 +715,155 @@ def share_a_list(helper):
         bob_id = call("GET", "/me", bob_token)[1]["id"]
         check(eggs["list_id"] == list_id and eggs["created_by"] == bob_id, f"api: bob's task in the list, made by him: {eggs}")
 
-        step("sharing: alice removes bob; his next action takes him back to his own lists, saying why")
+        step("sharing: alice removes bob; his app takes him back to his own lists at once, saying why")
+        bob.same_page()
         alice.click("#list-members")
         alice.click(f"#members button[aria-label='Remove {BOB}']")
         alice.wait_for(lambda: alice.texts("#members .member .title") == [f"{ALICE} (you)"], "bob gone from the members")
-        bob.item("Milk for the list").find_element(By.CSS_SELECTOR, "input.done").click()
-        bob.wait_for(lambda: urllib.parse.urlparse(bob_driver.current_url).path == "/app/lists", "bob back at his lists")
+        bob.soon(lambda: urllib.parse.urlparse(bob_driver.current_url).path == "/app/lists", "bob back at his lists, doing nothing")
         bob.wait_for(lambda: "You are no longer a member of “Groceries”." in bob.find("#lists-reason").text, "the reason in words")
         bob.wait_for(lambda: bob.texts("#lists .title") == ["My tasks"], "only bob's own list")
+        check(bob.still_same_page(), "bob's app went back without loading the page")
         status, _, _ = call("GET", f"/tasks/{eggs['id']}", bob_token)
         check(status == 404, f"api: the list's task is 404 for bob now: {status}")
-        check(not call("GET", f"/tasks/{page['items'][0]['id']}", helper)[1]["done"], "api: bob's last click changed nothing")
-        print("api: shared, read, edited, removed", flush=True)
+        print("api: shared, read, edited, removed; bob's app followed each change without a reload", flush=True)
     finally:
         close(alice_driver)
         close(bob_driver)
 
 
+def watch_a_list_live(helper):
+    """Alice and Bob watch one list, each in a browser of their own: alice's invitation shows in
+    bob's open lists as it comes; what alice does shows in bob's view within LIVE_SECONDS, without a
+    reload, his filters holding; the list renamed is renamed there; his activity view says who did
+    what, older lines on demand, new ones as they come; the list deleted takes him back to his
+    lists, saying so. Alice's tasks go with the list, so the count the Swift test expects holds."""
+    step("live: alice's invitation shows in bob's open lists as it comes")
+    alice_driver, bob_driver = browser(), browser()
+    alice, bob = App(alice_driver), App(bob_driver)
+    try:
+        for driver in (alice_driver, bob_driver):
+            driver.set_window_size(1280, 1000)
+            driver.get(BASE + "/app")
+        alice.sign_in(ALICE, NEW_PASSWORD)
+        bob.sign_in(BOB, BOB_PASSWORD)
+        bob.go("Lists")
+        bob.wait_for(lambda: bob.texts("#lists .title") == ["My tasks"], "bob's own list alone")
+        bob.wait_live()
+        bob.same_page()
+        status, family, _ = call("POST", "/lists", helper, {"name": "Family"})
+        check(status == 201, f"api: POST /lists {status} {family}")
+        list_id = family["id"]
+        status, body, _ = call("POST", f"/lists/{list_id}/invitations", helper, {"username": BOB, "role": "viewer"})
+        check(status == 201, f"api: the invitation {status} {body}")
+        bob.soon(lambda: "Family" in bob.texts("#invitations .title"), "the invitation in bob's lists")
+        bob.click("#invitations button.accept")
+        bob.wait_for(lambda: bob_driver.find_elements(By.ID, "tasks-heading") and bob.find("#tasks-heading").text == "Family",
+                     "bob in the list")
+        bob.wait_for(lambda: bob.find("#list-status").text.startswith("No tasks yet"), "the list empty")
+        alice_driver.get(BASE + f"/app?list={list_id}")
+        alice.wait_for(lambda: alice.find("#tasks-heading").text == "Family", "alice in the list")
+
+        step("live: a task alice adds shows in bob's view; ticked, it shows done")
+        alice.add_task("Bread")
+        bob.soon(lambda: bob.titles() == ["Bread"], "alice's new task in bob's view")
+        alice.in_row("Bread", "input.done")
+        bob.soon(lambda: "is-done" in bob.item("Bread").get_attribute("class"), "done in bob's view")
+
+        step("live: bob's filters hold: a task comes into his view when it passes them, and leaves when it no longer does")
+        bob.filter(done="false")
+        bob.wait_for(lambda: "done=false" in bob_driver.current_url and bob.find("#list-status").text.startswith("No tasks match"),
+                     "bob's view of the tasks not done")
+        alice.add_task("Milk")
+        bob.soon(lambda: bob.titles() == ["Milk"], "a new task not done in bob's filtered view")
+        alice.in_row("Milk", "input.done")
+        bob.soon(lambda: bob.titles() == [], "done, it leaves his filtered view")
+        alice.in_row("Bread", "input.done")
+        bob.soon(lambda: bob.titles() == ["Bread"], "not done again, it comes back")
+        bob.click("#clear-filters")
+        bob.wait_for(lambda: "done=" not in bob_driver.current_url and bob.titles() == ["Milk", "Bread"],
+                     "both without the filter, newest first")
+
+        step("live: alice renames a task and the list; bob sees both")
+        alice.rename_task("Bread", "Wholemeal bread")
+        bob.soon(lambda: bob.titles() == ["Milk", "Wholemeal bread"], "the new title in bob's view")
+        status, _, _ = call("PATCH", f"/lists/{list_id}", helper, {"name": "Family chores"})
+        check(status == 200, f"api: the list renamed: {status}")
+        bob.soon(lambda: bob.find("#tasks-heading").text == "Family chores", "the list's new name in bob's view")
+        check(any(text.startswith("Family chores") for text in bob.texts(".side-lists a")), f"and among his lists: {bob.texts('.side-lists a')}")
+        chores = [f"Chore {number}" for number in range(1, 16)]
+        for title in chores:
+            check(call("POST", "/tasks", helper, {"title": title, "list_id": list_id})[0] == 201, "api: POST /tasks")
+        newest_first = chores[::-1] + ["Milk", "Wholemeal bread"]
+        bob.soon(lambda: bob.titles() == newest_first, "fifteen new tasks in bob's view, in order, none twice")
+        alice.soon(lambda: alice.titles() == newest_first, "and in alice's")
+
+        step("live: bob's activity view says who did what, older lines on demand")
+        bob.click("#activity-toggle")
+        said = [f"{ALICE} added ‘{title}’" for title in chores[::-1]] + [
+            f"{ALICE} renamed the list to “Family chores”",
+            f"{ALICE} renamed ‘Bread’ to ‘Wholemeal bread’",
+            f"{ALICE} reopened ‘Bread’",
+            f"{ALICE} completed ‘Milk’",
+            f"{ALICE} added ‘Milk’",
+            f"{ALICE} completed ‘Bread’",
+            f"{ALICE} added ‘Bread’",
+            "You joined",
+        ]
+        bob.wait_for(lambda: len(bob.activity()) == 10, "the first page of the activity")
+        check(bob.activity() == said[:10], f"the newest lines: {bob.activity()}")
+        check(bob.texts("#activity-list li")[0].endswith(", just now"), f"when: {bob.texts('#activity-list li')[0]}")
+        for _ in range(5):
+            if not bob.find("#activity-older").is_displayed():
+                break
+            shown = len(bob.activity())
+            bob.click("#activity-older")
+            bob.wait_for(lambda: len(bob.activity()) > shown or not bob.find("#activity-older").is_displayed(), "older lines on demand")
+        # A line whose change shows only beside the one before it ("reopened") knows it once that is loaded.
+        check(bob.activity()[:len(said)] == said, f"every line: {bob.activity()}")
+        print("activity:", bob.texts("#activity-list li")[15:], flush=True)
+
+        step("live: a task alice adds shows in bob's view and at the top of his activity; one she deletes leaves his view")
+        alice.add_task("Butter")
+        bob.soon(lambda: bob.titles()[:1] == ["Butter"], "the new task in bob's view")
+        bob.soon(lambda: bob.activity()[:1] == [f"{ALICE} added ‘Butter’"], "a new line at the top of his activity")
+        alice.delete_task("Wholemeal bread")
+        bob.soon(lambda: "Wholemeal bread" not in bob.titles(), "the deleted task gone from bob's view")
+        bob.soon(lambda: bob.activity()[:1] == [f"{ALICE} deleted ‘Wholemeal bread’"], "said in his activity")
+        check(not unlabelled_controls(bob_driver), f"unlabelled controls: {unlabelled_controls(bob_driver)}")
+        bob.shot("activity", 1280)
+        bob.shot("activity", 360)
+
+        step("live: alice deletes the list; bob's app takes him back to his lists, saying so")
+        alice.click("#list-members")
+        alice.click("#delete-list")
+        alice.click("#confirm-delete-list")
+        alice.wait_for(lambda: "Deleted “Family chores” with its tasks." in alice.find("#lists-reason").text, "alice back at her lists")
+        bob.soon(lambda: urllib.parse.urlparse(bob_driver.current_url).path == "/app/lists", "bob back at his lists, doing nothing")
+        bob.wait_for(lambda: "“Family chores” was deleted." in bob.find("#lists-reason").text, "the reason in words")
+        bob.wait_for(lambda: bob.texts("#lists .title") == ["My tasks"], "only bob's own list")
+        check(bob.still_same_page(), "no page of bob's was loaded again since his lists")
+        check(call("GET", f"/lists/{list_id}", helper)[0] == 404, "api: the list is gone")
+        print("live: bob followed alice's every change without a reload", flush=True)
+    finally:
+        close(alice_driver)
+        close(bob_driver)
+
+
+def offline(driver, yes):
+    """The browser's network off, or on again (DevTools' network emulation: new requests fail; a
+    response already open goes on, as Chromium 156 does it)."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                           {"offline": yes, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+
 def refresh_before_expiry():
     """With access tokens of a few seconds (the server's --access-token-ttl), the app gets new ones
     before they expire: after several lifetimes no call has met a 401, and the kept refresh token
-    has been rotated."""
+    has been rotated. The event stream, which ends with each access token, goes on with the next
+    from where it was; when it cannot (the browser offline), the app says so, and once back online
+    it gets what it missed, without a reload."""
     status, body, _ = call("POST", "/users", body={"username": "carol", "password": "carols password"})
     check(status == 201, f"POST /users carol: {status} {body}")
     driver = browser()
@@ -697,6 +883,36 @@ def refresh_before_expiry():
         check(driver.execute_script("return sessionStorage.getItem('taskmanager.refresh-token')") != first, "the refresh token rotated")
         check([t["title"] for t in tasks_of(token("carol", "carols password"))] == ["After three lifetimes"], "api: the task")
         print(f"refreshed before expiry: {tokens} token requests, no 401", flush=True)
+
+        step("live across token lifetimes: the event stream ends with each access token and goes on with the next")
+        app.wait_live()
+        app.same_page()
+        shown = ["After three lifetimes"]
+        for number in range(1, 7):
+            title = f"Live {number}"
+            check(call("POST", "/tasks", token("carol", "carols password"), {"title": title})[0] == 201, "api: POST /tasks")
+            shown.insert(0, title)
+            app.wait_for(lambda: app.titles() == shown, f"{title!r} in the list", LIVE_SECONDS)
+            time.sleep(2)
+        print("live: six changes over four token lifetimes, each shown at once", flush=True)
+
+        step("a dropped connection misses nothing: offline, the stream that ends with its token cannot be opened "
+             "again, and the app says so; back online, it gets what came meanwhile")
+        offline(driver, True)
+        app.wait_for(lambda: app.live() == "retrying", "the app notices that it cannot follow the changes")
+        check(app.find("#live-state").text == "Connection lost: reconnecting…", f"and says so: {app.find('#live-state').text!r}")
+        check(call("POST", "/tasks", token("carol", "carols password"), {"title": "Made while offline"})[0] == 201, "api: POST /tasks")
+        time.sleep(2)
+        check("Made while offline" not in app.titles(), "nothing comes while offline")
+        app.shot("live-offline", 360)
+        offline(driver, False)
+        app.wait_for(lambda: app.titles() == ["Made while offline"] + shown, "what came meanwhile, once back online, none twice")
+        app.wait_live()
+        check(not app.find("#live-state").is_displayed(), "the note gone")
+        check(app.still_same_page(), "without a reload")
+        refused = [entry["message"] for entry in driver.get_log("browser") if "401" in entry["message"]]
+        check(not refused, f"a call met a 401: {refused}")
+        print("live: back online, the change made meanwhile shown, no 401", flush=True)
     finally:
         close(driver)
     print("all steps passed", flush=True)

@@ -19,6 +19,12 @@ struct WebAppPages: Sendable {
         "tasks.js": Asset(javascript, PackageResources.tasks_js),
         "account.js": Asset(javascript, PackageResources.account_js),
         "lists.js": Asset(javascript, PackageResources.lists_js),
+        "sharing.js": Asset(javascript, PackageResources.sharing_js),
+        "live.js": Asset(javascript, PackageResources.live_js),
+        "sse.js": Asset(javascript, PackageResources.sse_js),
+        "activity.js": Asset(javascript, PackageResources.activity_js),
+        "task-item.js": Asset(javascript, PackageResources.task_item_js),
+        "task-forms.js": Asset(javascript, PackageResources.task_forms_js),
         "qr.js": Asset(javascript, PackageResources.qr_js),
         "icon.svg": Asset("image/svg+xml", PackageResources.icon_svg),
     ]

@@ -76,6 +76,11 @@ final class EventHub: Service, Sendable {
         return Subscription(id: id, signals: signals)
     }
 
+    /// A stream starts after `cursor`: the hub wakes for every later event.
+    func opened(at cursor: Int64) {
+        state.withLock { $0.woken = min($0.woken ?? cursor, cursor) }
+    }
+
     /// Ends the stream `id` now (the server is stopping).
     func end(_ id: UInt64) {
         let stream = state.withLock { $0.streams.removeValue(forKey: id) }
@@ -123,6 +128,12 @@ final class EventHub: Service, Sendable {
 
     /// Wakes the streams of every user who may read an event committed since the last call.
     func wakeReaders() async throws {
+        // No stream open: nothing to read (a stream opening says where it starts, `opened(at:)`).
+        let idle = state.withLock { state in
+            if state.streams.isEmpty { state.woken = nil }
+            return state.streams.isEmpty
+        }
+        if idle { return }
         let last = try await log.bounds().last
         let from = state.withLock { $0.woken } ?? last
         guard last > from else {
@@ -156,11 +167,7 @@ final class EventHub: Service, Sendable {
     }
 
     private func tick() async {
-        // Where the log stands now: what is committed later wakes streams.
         while !Task.isCancelled {
-            if state.withLock({ $0.woken }) == nil, let last = try? await log.bounds().last {
-                state.withLock { $0.woken = $0.woken ?? last }
-            }
             try? await Task.sleep(for: .seconds(1))
             await checkStreams()
         }

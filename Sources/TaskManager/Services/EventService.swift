@@ -50,18 +50,22 @@ struct EventService: Sendable {
             throw APIError.tooManyStreams
         }
         do {
-            let bounds = try await log.bounds()
-            let asked = afterID ?? lastEventID.map { Self.eventID($0) ?? -1 }
-            guard let asked else { return (subscription, StreamStart(cursor: bounds.last, reset: false)) }
-            if afterID != nil, asked > bounds.last { throw APIError.invalid(["query", "after"], "Not an event id") }
-            guard asked >= bounds.purgedThrough, asked <= bounds.last else {
-                return (subscription, StreamStart(cursor: bounds.last, reset: true))
-            }
-            return (subscription, StreamStart(cursor: asked, reset: false))
+            let start = try await start(after: afterID, lastEventID: lastEventID)
+            hub.opened(at: start.cursor)
+            return (subscription, start)
         } catch {
             hub.end(subscription.id)
             throw error
         }
+    }
+
+    private func start(after afterID: Int64?, lastEventID: String?) async throws -> StreamStart {
+        let bounds = try await log.bounds()
+        let asked = afterID ?? lastEventID.map { Self.eventID($0) ?? -1 }
+        guard let asked else { return StreamStart(cursor: bounds.last, reset: false) }
+        if afterID != nil, asked > bounds.last { throw APIError.invalid(["query", "after"], "Not an event id") }
+        guard asked >= bounds.purgedThrough, asked <= bounds.last else { return StreamStart(cursor: bounds.last, reset: true) }
+        return StreamStart(cursor: asked, reset: false)
     }
 
     /// The caller's events after `cursor`, at most `limit`, each as they may see it now.

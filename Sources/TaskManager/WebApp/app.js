@@ -1,9 +1,13 @@
-// The web app's entry: finish or resume the sign-in, then show the screen the address names.
+// The web app's entry: finish or resume the sign-in, then show the screen the address names, and
+// follow the user's events (live.js) until they sign out.
 import { accountScreen } from "./account.js";
+import { describe } from "./activity.js";
 import { api } from "./api.js";
 import { currentAccessToken, finishSignIn, hasSession, issuer, refresh, signIn, signOut } from "./auth.js";
-import { field, fill, h, messageBox, submitting } from "./dom.js";
-import { listScreen, listsScreen } from "./lists.js";
+import { announce, field, fill, h, messageBox, redrawKeeping, submitting } from "./dom.js";
+import { listsScreen } from "./lists.js";
+import { myID, startLive, stopLive, stopWatching } from "./live.js";
+import { listScreen } from "./sharing.js";
 import { tasksScreen } from "./tasks.js";
 
 const main = document.getElementById("main");
@@ -36,6 +40,7 @@ async function start() {
   }
   nav.hidden = false;
   show();
+  startLive({ onEvent: everywhere, onReset: reload, onState: showLiveState });
 }
 
 /** The screens by address; the nav link each belongs under. */
@@ -53,7 +58,27 @@ function show() {
     if (link.getAttribute("href") === section) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  stopWatching();
   screen(main);
+}
+
+/** What the screen shows, loaded again (events may have been missed): the account shows none. */
+function reload() {
+  const [screen] = screens[location.pathname] || screens["/app"];
+  if (screen !== accountScreen) redrawKeeping(main, screen);
+}
+
+/** An invitation is said whatever the screen (the lists show it). */
+function everywhere(event) {
+  if (event.type === "invitation.received") announce(describe(event, { me: myID() }) + ": see Lists.");
+}
+
+/** While the events cannot be followed, the bar says so; `data-live` on the body says how they are. */
+function showLiveState(state) {
+  document.body.dataset.live = state;
+  const note = document.getElementById("live-state");
+  note.hidden = state !== "retrying";
+  note.textContent = state === "retrying" ? "Connection lost: reconnecting…" : "";
 }
 
 /** Moves within the app without loading the page again. */
@@ -72,7 +97,10 @@ document.addEventListener("click", (event) => {
 window.addEventListener("popstate", () => currentAccessToken() && show());
 
 // Leaves the page for /logout, which comes back to /app/signed-out.
-document.getElementById("sign-out").addEventListener("click", () => signOut());
+document.getElementById("sign-out").addEventListener("click", () => {
+  stopLive();
+  signOut();
+});
 
 /** The screen of someone not signed in: sign in (back to `returnTo` afterwards) or make an account. */
 function signedOut(message, returnTo = location.pathname + location.search) {

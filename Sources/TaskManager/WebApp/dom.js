@@ -95,3 +95,29 @@ export function formatDate(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
+
+/** The child of `parent` with `data-id` `id`. */
+export function childWithID(parent, id) {
+  return [...parent.children].find((child) => child.dataset.id === String(id)) || null;
+}
+
+// The fields the user typed into, kept when a screen is drawn again for a change made elsewhere.
+document.addEventListener("input", (event) => event.target.dataset && (event.target.dataset.typed = ""));
+
+/** Draws `main` again with `draw` (a screen, after a change made elsewhere), keeping what the user
+ *  typed into its fields and where the focus was, by form and field name. */
+export async function redrawKeeping(main, draw) {
+  const key = (control) => `${control.form?.id || ""} ${control.name}`;
+  const typed = new Map([...main.querySelectorAll("[data-typed][name]")].map((control) => [key(control), control.value]));
+  const active = document.activeElement;
+  const focused = active && active !== main && main.contains(active) && active.name ? key(active) : null;
+  await draw(main);
+  for (const control of main.querySelectorAll("input[name], select[name], textarea[name]")) {
+    const name = key(control);
+    if (typed.has(name) && control.type !== "checkbox") {
+      control.value = typed.get(name);
+      control.dataset.typed = "";
+    }
+    if (name === focused) control.focus();
+  }
+}

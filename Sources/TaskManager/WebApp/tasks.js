@@ -6,20 +6,22 @@
 // The tasks come first: a one-line quick add (the other fields behind "More"), the search with the
 // other filters behind "Filters", then the tasks; the lists are a side column from 900 px wide
 // (a menu above the tasks below that).
+//
+// Live: the changes made elsewhere come as events (live.js) and change the rows they are about —
+// a task appears where the order puts it when it passes the filters, changes in place, leaves when
+// it no longer does; a renamed list is renamed here; a role changed, a list joined or lost draws the
+// screen again (a list lost while shown: back to the lists, saying why). Events that come while a
+// page loads are applied after it (each is the task's whole state, so applying one twice is harmless).
+import { activityPanel, describe } from "./activity.js";
 import { api } from "./api.js";
 import { go } from "./app.js";
-import { announce, field, fill, h, messageBox, submitting } from "./dom.js";
-import { allLists, backToLists, roleNames } from "./lists.js";
+import { announce, childWithID, field, fill, h, messageBox, redrawKeeping } from "./dom.js";
+import { allLists, backToLists, goneReason, roleNames } from "./lists.js";
+import { myID, watchFromNow } from "./live.js";
+import { createForm, filterBar, filterNames, passes } from "./task-forms.js";
+import { removeItem, taskItem } from "./task-item.js";
 
 const PAGE = 20;
-const priorities = ["low", "normal", "high"];
-const filterNames = ["done", "priority", "q", "due_before"];
-
-function prioritySelect(name, value, any) {
-  return h("select", { name },
-    any ? h("option", { value: "" }, "Any") : null,
-    priorities.map((p) => h("option", { value: p, selected: p === value }, p[0].toUpperCase() + p.slice(1))));
-}
 
 /** The `GET /tasks` query for a page of the shown list with the address's filters. */
 function pageQuery(filters, listID, cursor) {
@@ -31,7 +33,11 @@ function pageQuery(filters, listID, cursor) {
   return "/tasks?" + query;
 }
 
+/** Said at the top of the screen when it is next drawn (a list of all of them lost, say). */
+let noticeToShow = "";
+
 export async function tasksScreen(main) {
+  const watch = watchFromNow();
   const filters = new URLSearchParams(location.search);
   const listID = filters.get("list");
   // The first page and the lists (for the roles) in one round, not one after the other.
@@ -44,6 +50,8 @@ export async function tasksScreen(main) {
     fill(main, h("h1", { id: "tasks-heading" }, "Tasks"), problem);
     return problem.show(error.message);
   }
+  const notice = noticeToShow;
+  noticeToShow = "";
   const byID = new Map(lists.map((list) => [list.id, list]));
   const current = listID ? byID.get(listID) : null;
   if (listID && !current) return backToLists("That list is not shared with you any more.");
@@ -59,8 +67,11 @@ export async function tasksScreen(main) {
   const listProblem = messageBox();
   const more = h("button", { type: "button", id: "more", class: "secondary", hidden: true }, "More tasks");
   let cursor = null;
+  let loading = 0;
+  const held = []; // the events that came while a page was loading
 
   async function load(reset) {
+    loading += 1;
     listProblem.show("");
     more.disabled = true;
     try {
@@ -69,7 +80,11 @@ export async function tasksScreen(main) {
       const page = early ? await early : await api("GET", pageQuery(filters, listID, reset ? null : cursor));
       if (page instanceof Error) throw page;
       if (reset) list.replaceChildren();
-      for (const task of page.items) list.append(taskItem(task, context));
+      for (const task of page.items) {
+        const shown = childWithID(list, task.id); // put there by an event meanwhile
+        if (shown) shown.update(task);
+        else list.append(taskItem(task, context));
+      }
       cursor = page.next_cursor;
       more.hidden = !cursor || page.items.length === 0;
       count();
@@ -77,6 +92,8 @@ export async function tasksScreen(main) {
       if (!lost(error)) listProblem.show(error.message);
     } finally {
       more.disabled = false;
+      loading -= 1;
+      if (!loading) for (const event of held.splice(0)) apply(event);
     }
   }
   function count() {
@@ -98,22 +115,128 @@ export async function tasksScreen(main) {
     load(true);
   });
 
+  let activity = null;
+  const activityToggle = current ? h("button", { type: "button", class: "secondary", id: "activity-toggle",
+    "aria-controls": "activity", "aria-expanded": "false" }, "Activity") : null;
+  const heading = h("h1", { id: "tasks-heading" }, current ? current.name : "Tasks");
+  let side = sideLists(lists, current);
+  let bar = listBar(lists, current, activityToggle);
+  const head = h("div", { class: "tasks-head" }, heading, bar);
+  activityToggle?.addEventListener("click", () => {
+    if (activity) activity.element.hidden = !activity.element.hidden;
+    else head.after((activity = activityPanel(current.id)).element);
+    activityToggle.setAttribute("aria-expanded", String(!activity.element.hidden));
+  });
+
   const writable = lists.filter((list) => list.role !== "viewer");
   const mayAdd = current ? current.role !== "viewer" : writable.length > 0;
   fill(main,
     h("div", { class: "tasks-layout" },
-      sideLists(lists, current),
+      side,
       h("div", { class: "tasks-column" },
-        h("div", { class: "tasks-head" }, h("h1", { id: "tasks-heading" }, current ? current.name : "Tasks"), listBar(lists, current)),
+        head,
+        notice ? h("p", { class: "notice", role: "status", id: "tasks-notice" }, notice) : null,
         mayAdd
           ? createForm(current ? null : writable, current, (task) => {
-            list.prepend(taskItem(task, context));
+            const shown = childWithID(list, task.id); // its event came first
+            if (shown) shown.update(task);
+            else list.prepend(taskItem(task, context));
             count();
             announce(`Added “${task.title}”.`);
           }, lost)
           : h("p", { class: "muted", id: "read-only" }, `You are a viewer of this list: you can read its tasks, not change them.`),
         filterForm, listProblem, list, more, status)));
   load(true);
+  watch.ready((event) => {
+    activity?.add(event);
+    if (loading) held.push(event);
+    else apply(event);
+  });
+
+  function apply(event) {
+    const me = myID();
+    const member = event.member || {};
+    const known = byID.get(event.list_id);
+    switch (event.type) {
+      case "task.created": case "task.updated": case "task.moved": case "task.deleted":
+        return applyToTask(event);
+      case "list.updated":
+        return renamed(event.list);
+      case "list.deleted":
+        return gone(event, event.list.name);
+      case "member.removed":
+        return member.user_id === me && known && gone(event, known.name);
+      case "member.added":
+        return member.user_id === me && !known && drawAgain();
+      case "member.updated":
+        return member.user_id === me && known && known.role !== member.role && drawAgain();
+    }
+  }
+
+  function applyToTask(event) {
+    const task = event.task;
+    const item = childWithID(list, task.id);
+    const before = item ? item.task() : null;
+    // A member of only the list a task left gets its id alone.
+    const here = event.type !== "task.deleted" && task.title !== undefined && byID.has(event.list_id)
+      && (!current || event.list_id === current.id);
+    if (!here || !passes(task, filters)) {
+      if (!item) return;
+      // A row the user is editing stays while it is only the filters it no longer passes.
+      if (here && item.busy()) return item.update(task);
+      removeItem(item);
+    } else if (!item) {
+      if (!place(taskItem(task, context), task)) return;
+    } else if (item.dataset.list !== task.list_id && !item.busy()) {
+      item.replaceWith(taskItem(task, context)); // into another list shown here: its role may differ
+    } else {
+      item.update(task);
+    }
+    count();
+    if (event.actor && event.actor.id !== myID()) {
+      announce(describe(event, { me: myID(), before, listID: current ? current.id : null }) + ".");
+    }
+  }
+
+  /** Puts a new row where `GET /tasks` would (newest first); not when it is older than every row
+   *  shown and more are to come (it comes with them). */
+  function place(item, task) {
+    const time = Date.parse(task.created_at);
+    for (const other of list.children) {
+      const otherTime = Date.parse(other.dataset.created);
+      if (otherTime < time || (otherTime === time && other.dataset.id < task.id)) {
+        list.insertBefore(item, other);
+        return true;
+      }
+    }
+    if (cursor) return false;
+    list.append(item);
+    return true;
+  }
+
+  function renamed(changed) {
+    const known = byID.get(changed.id);
+    if (!known) return;
+    if (known.role !== changed.role) return drawAgain();
+    Object.assign(known, changed);
+    side.replaceWith((side = sideLists(lists, current)));
+    bar.replaceWith((bar = listBar(lists, current, activityToggle)));
+    if (current === known) heading.textContent = known.name;
+    else for (const item of list.children) if (item.dataset.list === known.id) item.refresh();
+  }
+
+  function gone(event, name) {
+    const reason = goneReason(event, name);
+    if (current && current.id === event.list_id) return backToLists(reason);
+    if (!byID.has(event.list_id)) return;
+    noticeToShow = reason;
+    announce(reason);
+    drawAgain();
+  }
+
+  function drawAgain() {
+    if (watch.active()) redrawKeeping(main, tasksScreen);
+  }
 }
 
 /** The lists beside the tasks (from 900 px wide): every list, or one, as links. */
@@ -128,8 +251,9 @@ function sideLists(lists, current) {
     h("a", { href: "/app/lists", "data-route": true, class: "manage" }, "New list, sharing…"));
 }
 
-/** Which list is shown: every list, or one, kept in the address (a menu below 900 px wide). */
-function listBar(lists, current) {
+/** Which list is shown: every list, or one, kept in the address (a menu below 900 px wide); `extra`
+ *  (the Activity button) beside it. */
+function listBar(lists, current, extra) {
   const choice = h("select", { id: "list-switch", name: "list" },
     h("option", { value: "" }, "All my lists"),
     lists.map((list) => h("option", { value: list.id, selected: current?.id === list.id }, `${list.name} (${roleNames[list.role].toLowerCase()})`)));
@@ -137,187 +261,6 @@ function listBar(lists, current) {
   return h("div", { class: "list-bar" },
     field("List", choice).wrap,
     current ? h("a", { href: `/app/list?id=${current.id}`, "data-route": true, id: "list-members" },
-      current.role === "owner" ? "Share this list" : "Members") : null);
-}
-
-/** One row: the title search, Apply, Clear and "Filters", which shows the other three. */
-function filterBar(filters, apply) {
-  const done = h("select", { name: "done" },
-    h("option", { value: "" }, "All"), h("option", { value: "false", selected: filters.get("done") === "false" }, "Not done"),
-    h("option", { value: "true", selected: filters.get("done") === "true" }, "Done"));
-  const items = {
-    q: field("Search titles", h("input", { name: "q", type: "search", value: filters.get("q") || "", maxlength: 200, placeholder: "Search titles" })),
-    done: field("Show", done),
-    priority: field("Priority", prioritySelect("priority", filters.get("priority"), true)),
-    due_before: field("Due before", h("input", { name: "due_before", type: "date", value: filters.get("due_before") || "" })),
-  };
-  items.q.wrap.querySelector("label").classList.add("visually-hidden");
-  const others = ["done", "priority", "due_before"];
-  const active = others.filter((name) => filters.get(name)).length;
-  const panel = h("div", { class: "row filter-fields", id: "filter-fields", hidden: active === 0 }, others.map((name) => items[name].wrap));
-  const toggle = h("button", { type: "button", class: "secondary", id: "filter-toggle", "aria-controls": "filter-fields",
-    "aria-expanded": String(active > 0) }, active ? `Filters (${active})` : "Filters");
-  toggle.addEventListener("click", () => {
-    panel.hidden = !panel.hidden;
-    toggle.setAttribute("aria-expanded", String(!panel.hidden));
-  });
-  const form = h("form", { class: "filters", role: "search", "aria-label": "Filter tasks", id: "filters" },
-    h("div", { class: "filter-row" },
-      items.q.wrap, toggle,
-      h("button", { type: "submit", class: "secondary" }, "Apply"),
-      h("button", { type: "button", class: "link", id: "clear-filters", onclick: () => {
-        for (const [name, item] of Object.entries(items)) item.input.value = "";
-        form.requestSubmit();
-      } }, "Clear")),
-    panel);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    for (const [name, item] of Object.entries(items)) {
-      if (item.input.value) filters.set(name, item.input.value.trim());
-      else filters.delete(name);
-    }
-    apply();
-  });
-  return form;
-}
-
-function taskFields(task = {}) {
-  return {
-    title: field("Title", h("input", { name: "title", value: task.title || "", required: true, maxlength: 200, autocomplete: "off" })),
-    priority: field("Priority", prioritySelect("priority", task.priority || "normal", false)),
-    due_date: field("Due date", h("input", { name: "due_date", type: "date", value: task.due_date || "" })),
-    description: field("Description", h("textarea", { name: "description", rows: 2, maxlength: 10000, value: task.description || "" })),
-  };
-}
-
-/** The new task, in one line: a title and Enter; "More" shows the priority, the due date, the
- *  description and (showing every list) the list — into `current`, or one of `choices`, the
- *  caller's default list first. */
-function createForm(choices, current, added, lost) {
-  const items = taskFields();
-  if (choices) {
-    items.list_id = field("List", h("select", { name: "list_id" }, choices.map((list) => h("option", { value: list.id }, list.name))));
-  }
-  items.title.wrap.querySelector("label").classList.add("visually-hidden");
-  items.title.input.placeholder = "Add a task";
-  const problem = messageBox();
-  const extra = h("div", { class: "more-fields", id: "new-task-fields", hidden: true },
-    h("div", { class: "row" }, items.priority.wrap, items.due_date.wrap, items.list_id?.wrap), items.description.wrap);
-  const toggle = h("button", { type: "button", class: "secondary", id: "new-task-more", "aria-controls": "new-task-fields",
-    "aria-expanded": "false" }, "More");
-  toggle.addEventListener("click", () => {
-    extra.hidden = !extra.hidden;
-    toggle.setAttribute("aria-expanded", String(!extra.hidden));
-  });
-  const form = h("form", { class: "card create", id: "new-task", "aria-labelledby": "new-task-heading" },
-    h("h2", { id: "new-task-heading", class: "visually-hidden" }, "New task"),
-    h("div", { class: "quick-add" }, items.title.wrap, h("button", { type: "submit" }, "Add"), toggle),
-    extra, problem);
-  submitting(form, items, problem, async () => {
-    const body = { title: items.title.input.value, priority: items.priority.input.value, description: items.description.input.value };
-    if (items.due_date.input.value) body.due_date = items.due_date.input.value;
-    body.list_id = current ? current.id : items.list_id.input.value;
-    let task;
-    try {
-      task = await api("POST", "/tasks", body);
-    } catch (error) {
-      // The list itself gone (a 422 on list_id, or 403 for a role taken away): back to the lists.
-      if (current && (error.fields?.list_id || error.status === 403)) return lost({ status: 404 });
-      throw error;
-    }
-    form.reset();
-    added(task);
-    items.title.input.focus();
-  });
-  return form;
-}
-
-function taskItem(task, { byID, showList, lost }) {
-  const item = h("li", { class: "task", "data-id": task.id });
-  const list = byID.get(task.list_id);
-  const readOnly = !list || list.role === "viewer";
-  /** A refusal: the list gone takes the user back to their lists; anything else is said here. */
-  const refused = (problem) => (error) => lost(error, list) || problem.show(error.message);
-  view();
-  return item;
-
-  function view(focus) {
-    const problem = messageBox();
-    const done = h("input", { type: "checkbox", class: "done", checked: task.done, disabled: readOnly, "aria-label": `Done: ${task.title}` });
-    done.addEventListener("change", async () => {
-      try {
-        task = await api("PATCH", `/tasks/${task.id}`, { done: done.checked });
-        item.classList.toggle("is-done", task.done);
-        announce(task.done ? `“${task.title}” is done.` : `“${task.title}” is not done.`);
-      } catch (error) {
-        done.checked = task.done;
-        refused(problem)(error);
-      }
-    });
-    const edit = h("button", { type: "button", class: "secondary edit", "aria-label": `Edit ${task.title}`, onclick: editor }, "Edit");
-    const remove = h("button", { type: "button", class: "secondary delete", "aria-label": `Delete ${task.title}`, onclick: confirmDelete }, "Delete");
-    const actions = readOnly ? null : h("div", { class: "actions" }, edit, remove);
-    item.classList.toggle("is-done", task.done);
-    fill(item, done,
-      h("div", { class: "task-body" },
-        h("p", { class: "title" }, task.title),
-        task.description ? h("p", { class: "description" }, task.description) : null,
-        h("p", { class: "meta" },
-          h("span", { class: `priority ${task.priority}` }, task.priority),
-          task.due_date ? h("span", { class: "due" }, "due ", h("time", { datetime: task.due_date }, task.due_date)) : null,
-          showList && list ? h("span", { class: "in-list" }, ` · ${list.name}`) : null)),
-      actions, problem);
-    if (focus === "edit") edit.focus();
-
-    function confirmDelete() {
-      const keep = h("button", { type: "button", class: "secondary", onclick: () => view("edit") }, "Keep");
-      const yes = h("button", { type: "button", class: "danger confirm-delete", onclick: async () => {
-        try {
-          await api("DELETE", `/tasks/${task.id}`);
-          const next = item.nextElementSibling || item.previousElementSibling, list = item.parentElement;
-          item.remove();
-          list.dispatchEvent(new Event("listchange"));
-          announce(`Deleted “${task.title}”.`);
-          (next?.querySelector("input") || document.getElementById("tasks-heading")).focus();
-        } catch (error) {
-          refused(problem)(error);
-        }
-      } }, "Delete");
-      const group = h("span", { class: "confirm", role: "group", "aria-label": "Confirm delete" }, "Delete this task?", yes, keep);
-      group.addEventListener("keydown", (event) => event.key === "Escape" && view("edit"));
-      fill(actions, group);
-      keep.focus();
-    }
-  }
-
-  function editor() {
-    const items = taskFields(task);
-    const problem = messageBox();
-    const cancel = h("button", { type: "button", class: "secondary", onclick: () => view("edit") }, "Cancel");
-    const form = h("form", { class: "edit-form", "aria-label": `Edit ${task.title}` },
-      items.title.wrap, h("div", { class: "row" }, items.priority.wrap, items.due_date.wrap), items.description.wrap,
-      h("div", { class: "buttons" }, h("button", { type: "submit" }, "Save"), cancel), problem);
-    form.addEventListener("keydown", (event) => event.key === "Escape" && view("edit"));
-    submitting(form, items, problem, async () => {
-      // Only what changed; an emptied due date clears it.
-      const change = {};
-      for (const name of ["title", "priority", "description"]) {
-        if (items[name].input.value !== (task[name] ?? "")) change[name] = items[name].input.value;
-      }
-      const due = items.due_date.input.value || null;
-      if (due !== (task.due_date ?? null)) change.due_date = due;
-      if (Object.keys(change).length) {
-        try {
-          task = await api("PATCH", `/tasks/${task.id}`, change);
-        } catch (error) {
-          if (lost(error, list)) return;
-          throw error;
-        }
-      }
-      view("edit");
-      announce(`Saved “${task.title}”.`);
-    });
-    fill(item, form);
-    items.title.input.focus();
-  }
+      current.role === "owner" ? "Share this list" : "Members") : null,
+    extra);
 }

@@ -49,6 +49,7 @@ import Testing
         for name in [
             "tasks-360.png", "tasks-1280.png", "tasks-dark-360.png", "account-1280.png", "second-factor-360.png", "lists-360.png",
             "lists-1280.png", "lists-dark-360.png", "share-360.png", "share-1280.png", "shared-viewer-360.png", "shared-viewer-1280.png",
+            "activity-360.png", "activity-1280.png",
         ] {
             let size = (try? FileManager.default.attributesOfItem(atPath: screenshots.appendingPathComponent(name).path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "screenshot \(name): \(size) bytes")
