@@ -7,12 +7,19 @@ import Synchronization
 final class EventBell: Sendable {
     let rings: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
+    /// Whether any stream of this process is open: without one a ring would wake nobody, and a
+    /// write skips it (a stream that opens reads the log from where it starts).
+    private let listened = Atomic<Bool>(false)
 
     init() {
         (rings, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    func ring() { continuation.yield() }
+    func ring() {
+        if listened.load(ordering: .acquiring) { continuation.yield() }
+    }
+
+    func setListened(_ value: Bool) { listened.store(value, ordering: .releasing) }
 }
 
 /// Whether SQLite's current write appended an event: set by `EventLog`, taken by the engine when

@@ -68,6 +68,7 @@ final class EventHub: Service, Sendable {
             guard state.streams.values.count(where: { $0.userID == userID }) < Self.perUserLimit else { return nil }
             state.nextID += 1
             state.streams[state.nextID] = OpenStream(userID: userID, sessionID: sessionID, expiresAt: expiresAt, continuation: continuation)
+            database.eventBell.setListened(true)
             return state.nextID
         }
         guard let id else { throw TooManyStreams() }
@@ -85,13 +86,19 @@ final class EventHub: Service, Sendable {
     func end(_ id: UInt64) {
         let stream = state.withLock { $0.streams.removeValue(forKey: id) }
         stream?.continuation.finish()
+        forget(id)
     }
 
     /// How many streams are open in this process.
     var openCount: Int { state.withLock { $0.streams.count } }
 
     private func forget(_ id: UInt64) {
-        _ = state.withLock { $0.streams.removeValue(forKey: id) }
+        let bell = database.eventBell
+        state.withLock { state in
+            state.streams.removeValue(forKey: id)
+            // Under the lock, so that a stream opening meanwhile is not counted out.
+            if state.streams.isEmpty { bell.setListened(false) }
+        }
     }
 
     /// Until cancelled or graceful shutdown: wakes streams when the bell rings, listens for other
@@ -109,8 +116,12 @@ final class EventHub: Service, Sendable {
     }
 
     private func endAll() {
+        let bell = database.eventBell
         let streams = state.withLock { state in
-            defer { state.streams.removeAll() }
+            defer {
+                state.streams.removeAll()
+                bell.setListened(false)
+            }
             return Array(state.streams.values)
         }
         for stream in streams { stream.continuation.finish() }
