@@ -35,9 +35,10 @@ struct WebAppPages: Sendable {
         let bytes: [UInt8]
         /// Made once: every request hands out the same buffer.
         let body: ByteBuffer
-        init(_ type: String, _ bytes: [UInt8]) {
+        /// Scripts and styles are served compacted (`AssetCompactor`).
+        init(_ type: String, _ source: [UInt8]) {
             self.type = type
-            self.bytes = bytes
+            bytes = type.hasPrefix("text/javascript") || type.hasPrefix("text/css") ? AssetCompactor.compact(source) : source
             body = ByteBuffer(bytes: bytes)
         }
     }

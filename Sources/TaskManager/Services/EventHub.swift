@@ -47,6 +47,9 @@ final class EventHub: Service, Sendable {
     }
 
     private let state = Mutex(State())
+    /// Said at each stream's opening: PostgreSQL's listening begins with the first (a process
+    /// that never streams holds no connection for it, and a start that fails tries none).
+    private let streamOpened = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     private let log: EventLog
     private let sessions: SessionRepository
     private let database: AppDatabase
@@ -72,6 +75,7 @@ final class EventHub: Service, Sendable {
             return state.nextID
         }
         guard let id else { throw TooManyStreams() }
+        streamOpened.continuation.yield()
         // The stream is closed (its reader gone) or ended: it stops counting.
         continuation.onTermination = { [weak self] _ in self?.forget(id) }
         return Subscription(id: id, signals: signals)
@@ -159,16 +163,16 @@ final class EventHub: Service, Sendable {
         for continuation in continuations { continuation.yield(.wake) }
     }
 
-    /// PostgreSQL: every commit that wrote events notifies; listening again after a lost
-    /// connection, with a ring in case a commit came meanwhile.
+    /// PostgreSQL, from the first stream on: every commit that wrote events notifies; listening
+    /// again after a lost connection, with a ring in case a commit came meanwhile.
     private func listen() async {
+        var opened = streamOpened.stream.makeAsyncIterator()
+        guard await opened.next() != nil else { return }
         let bell = database.eventBell
-        var first = true
         while !Task.isCancelled {
             do {
-                let relistening = !first
-                first = false
-                try await database.listenForEvents(listening: { if relistening { bell.ring() } })
+                // Rung once listening: a commit made before that point is read now.
+                try await database.listenForEvents(listening: { bell.ring() })
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("events: listening failed; again in a second", metadata: ["error": "\(error)"])
