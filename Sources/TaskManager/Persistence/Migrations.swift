@@ -243,6 +243,7 @@ enum Migrations {
         SingleSignOnSchema.migration,
         EventLogSchema.migration,
         LiveEventsSchema.migration,
+        TaskCreatedEventSchema.migration,
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

@@ -7,26 +7,26 @@ struct TaskRepository: Sendable {
     let database: AppDatabase
 
     /// Inserts `task` into the caller's default list, `home` (the principal's): their own, which
-    /// nobody else can hold, so no role to check, and one `INSERT … VALUES`, the members' feed
-    /// rows with it (`TaskFeedSchema`) — `INSERT … SELECT` and `RETURNING` would each make SQLite
-    /// fill a temporary table — then its event, in the same transaction. An account deleted
-    /// meanwhile leaves no task: the foreign keys refuse it.
+    /// nobody else can hold, so no role to check, and one `INSERT … VALUES` with no transaction
+    /// around it: the members' feed rows (`TaskFeedSchema`) and its `task.created` event
+    /// (`TaskCreatedEventSchema`) are written by triggers in the same statement — `INSERT … SELECT`
+    /// and `RETURNING` would each make SQLite fill a temporary table. An account deleted meanwhile
+    /// leaves no task: the foreign keys refuse it.
     func create(_ task: TaskItem, inHome home: String) async throws -> TaskItem {
-        let placed = Self.placed(task, in: home)
-        try await database.write { sql in
+        try await database.writeStatement { sql in
             do {
                 try await sql.execute(Self.insert(task, into: home))
             } catch AppDatabase.Failure.foreignKeyViolation {
                 throw ListAccess.Refusal.notFound(.list)
             }
-            try await EventLog.appendTask(
-                .taskCreated, placed, taskID: task.id, listID: home, actor: task.createdBy ?? "", at: task.createdAt, on: sql)
+            sql.noteEventAppended()
         }
-        return placed
+        return Self.placed(task, in: home)
     }
 
     /// Inserts `task` into `listID`, which needs `editor`: the check and the insert are one
-    /// statement. A list deleted meanwhile leaves no task behind: the foreign key refuses it.
+    /// statement, its event written by the trigger. A list deleted meanwhile leaves no task
+    /// behind: the foreign key refuses it.
     func create(_ task: TaskItem, in listID: String, caller: String) async throws -> TaskItem {
         let insert: SQLStatement = """
             INSERT INTO tasks (id, list_id, created_by, title, description, done, priority, due_date, created_at, updated_at)
@@ -39,9 +39,8 @@ struct TaskRepository: Sendable {
         return try await database.write { sql in
             _ = try await Self.foreignKeyMeansGone(
                 try await ListAccess.first(insert, { try $0.string(0) }, caller: caller, over: .list(listID), needed: .editor, on: sql))
-            let placed = Self.placed(task, in: listID)
-            try await EventLog.appendTask(.taskCreated, placed, taskID: task.id, listID: listID, actor: caller, at: task.createdAt, on: sql)
-            return placed
+            sql.noteEventAppended()
+            return Self.placed(task, in: listID)
         }
     }
 

@@ -46,4 +46,36 @@ import Testing
             #expect(try await api.send(.get, "/events").status == 401)
         }
     }
+
+    /// `task.created` is written by a trigger, the other task events by Swift: each carries the
+    /// task exactly as the API shows it, in the caller's default list and in another.
+    @Test func aTasksEventIsTheTaskAsTheAPIShowsIt() async throws {
+        try await withTestApp { api in
+            try await api.register("alice")
+            let token = try await api.login("alice")
+            let list = try #require(try await api.send(.post, "/lists", token: token, json: #"{"name": "Other"}"#).string("id"))
+            let fields: [String: Any?] = [
+                "title": "Quote \" and ✓ and \\", "description": "Line\nbreak", "priority": "high", "due_date": "2026-12-24",
+            ]
+            var made: [[String: Any]] = []
+            for target in [nil, list] {
+                var body = fields
+                if let target { body["list_id"] = target }
+                let reply = try await api.createTask(token, body)
+                #expect(reply.status == 201, "\(reply.body)")
+                made.append(reply.json)
+            }
+            let done = try #require(made[0]["id"] as? String)
+            let patched = try await api.send(.patch, "/tasks/\(done)", token: token, json: #"{"done": true, "due_date": null}"#)
+            made.append(patched.json)
+            let events = try await api.send(.get, "/events", token: token).items
+            #expect(events.map { $0["type"] as? String } == ["task.created", "task.created", "task.updated"])
+            func canonical(_ object: Any?) throws -> String {
+                String(decoding: try JSONSerialization.data(withJSONObject: object ?? [:], options: [.sortedKeys]), as: UTF8.self)
+            }
+            for (event, task) in zip(events, made) {
+                #expect(try canonical(event["task"]) == (try canonical(task)), "\(event) against \(task)")
+            }
+        }
+    }
 }
