@@ -13,8 +13,8 @@ struct EventLog: Sendable {
 
     /// Records a change to a task inside the caller's transaction, in commit order: on PostgreSQL
     /// the counter's row, updated here, stays locked until that transaction ends; SQLite runs one
-    /// write at a time, so the next id is the largest plus one, in the insert itself (one
-    /// statement fewer on every write).
+    /// write at a time, and numbers the row itself as the largest id plus one (`id` is its rowid,
+    /// `TaskCreatedEventSchema`). `task.created` is written by the trigger of that migration.
     static func appendTask(
         _ kind: ListEvent.Kind, _ task: TaskItem?, taskID: String, listID: String, fromListID: String? = nil, actor: String, at: Date,
         on sql: SQLConnection
@@ -25,8 +25,7 @@ struct EventLog: Sendable {
             """
         switch sql.dialect {
         case .sqlite:
-            try await sql.execute(
-                "INSERT INTO events (id, list_id, type, at, actor_id, from_list_id, data) SELECT COALESCE(MAX(id), 0) + 1, \(values) FROM events")
+            try await sql.execute("INSERT INTO events (list_id, type, at, actor_id, from_list_id, data) VALUES (\(values))")
         case .postgres:
             try await sql.execute(
                 """
@@ -53,10 +52,7 @@ struct EventLog: Sendable {
         switch sql.dialect {
         case .sqlite:
             id = try await sql.first(
-                """
-                INSERT INTO events (id, list_id, type, at, actor_id, recipient_id, data) SELECT COALESCE(MAX(id), 0) + 1, \(values) FROM events
-                RETURNING id
-                """, { try $0.int64(0) })
+                "INSERT INTO events (list_id, type, at, actor_id, recipient_id, data) VALUES (\(values)) RETURNING id", { try $0.int64(0) })
         case .postgres:
             id = try await sql.first(
                 """
@@ -115,8 +111,8 @@ struct EventLog: Sendable {
         }
     }
 
-    /// Removes the events older than `retention`, but never the newest (SQLite's next id is the
-    /// largest plus one), and records the largest id removed. Returns how many went.
+    /// Removes the events older than `retention`, but never the newest (SQLite numbers the next
+    /// as the largest plus one), and records the largest id removed. Returns how many went.
     func purge(now: Date) async throws -> Int {
         let cutoff = Microseconds.from(now.addingTimeInterval(-Self.retention))
         return try await database.write { sql in
