@@ -184,6 +184,17 @@ class App:
         check("code=" not in self.driver.current_url, "the code is gone from the address")
 
     def add_task(self, title, priority="normal", due=None):
+        # The screen may be drawn again under the test's hands (a stream that comes back after
+        # its token's end reloads it): then the form is found again and filled from the start.
+        for attempt in range(3):
+            try:
+                return self.add_task_once(title, priority, due)
+            except StaleElementReferenceException:
+                if attempt == 2:
+                    raise
+                time.sleep(0.5)
+
+    def add_task_once(self, title, priority, due):
         form = self.find("#new-task")
         before = len(self.titles())
         form.find_element(By.NAME, "title").send_keys(title)
