@@ -102,6 +102,7 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     let router = Router(context: AppRequestContext.self)
     // Before every route, in the order a request meets them.
     router.addMiddleware {
+        StreamHandlingMiddleware()
         RequestLogMiddleware(
             clientAddress: ClientAddressResolver(trustedProxies: dependencies.settings.trustedProxies),
             requests: dependencies.requests, logger: logger)

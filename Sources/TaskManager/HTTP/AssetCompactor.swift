@@ -30,9 +30,19 @@ enum AssetCompactor {
         return output
     }
 
+    /// Whether the comment that opens the line is the whole line: its first `*/` ends it.
     private static func endsWithClose(_ text: ArraySlice<UInt8>) -> Bool {
-        let trimmed = text.reversed().drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
-        return trimmed.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "*")])
+        let bytes = Array(text)
+        var end = bytes.count
+        while end > 0, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r")].contains(bytes[end - 1]) { end -= 1 }
+        guard end >= 4, bytes[end - 2] == UInt8(ascii: "*"), bytes[end - 1] == UInt8(ascii: "/") else { return false }
+        // The first close after the opening `/*` is the last one.
+        var index = 2
+        while index + 1 < end {
+            if bytes[index] == UInt8(ascii: "*"), bytes[index + 1] == UInt8(ascii: "/") { return index + 2 == end }
+            index += 1
+        }
+        return false
     }
 
     private static func contains(_ text: ArraySlice<UInt8>, _ needle: String) -> Bool {

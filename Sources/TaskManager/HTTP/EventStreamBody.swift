@@ -65,14 +65,10 @@ struct EventStreamBody: AsyncSequence, Sendable {
 
         /// The reader's next events after `cursor`, as frames; moves `cursor` past them.
         private mutating func read() async throws -> String {
-            let found = try await body.events.events(for: body.userID, after: cursor, limit: EventStreamBody.batch)
+            let (found, next) = try await body.events.events(for: body.userID, after: cursor, limit: EventStreamBody.batch)
             backlog = found.count == EventStreamBody.batch
-            var text = ""
-            for event in found {
-                text += EventFrame.text(event)
-                cursor = event.id
-            }
-            return text
+            cursor = next
+            return found.map(EventFrame.text).joined()
         }
     }
 }

@@ -16,10 +16,10 @@ final class EventBell: Sendable {
     }
 
     func ring() {
-        if listened.load(ordering: .acquiring) { continuation.yield() }
+        if listened.load(ordering: .sequentiallyConsistent) { continuation.yield() }
     }
 
-    func setListened(_ value: Bool) { listened.store(value, ordering: .releasing) }
+    func setListened(_ value: Bool) { listened.store(value, ordering: .sequentiallyConsistent) }
 }
 
 /// Whether SQLite's current write appended an event: set by `EventLog`, taken by the engine when

@@ -129,15 +129,18 @@ struct InvitationRepository: Sendable {
                     RETURNING list_id, role
                     """, { (try $0.string(0), try $0.int(1)) })
             else { return .noSuchInvitation }
-            // The membership's events begin with the one that makes it.
+            try await sql.execute(
+                """
+                INSERT INTO list_members (list_id, user_id, role, added_at)
+                VALUES (\(bind: listID), \(bind: caller), \(bind: roleNumber), \(bind: Microseconds.from(now)))
+                """)
+            // The membership's events begin with the one that makes it. The event after the rows,
+            // as in every write: the counter's row lock comes last (no deadlock).
             let username = try await sql.first("SELECT username FROM users WHERE id = \(bind: caller)", { try $0.string(0) }) ?? ""
             let member = ListMember(userID: caller, username: username, role: ListRole(rawValue: roleNumber) ?? .viewer, addedAt: now)
             let since = try await EventLog.append(.memberAdded, .member(member), listID: listID, actor: caller, at: now, on: sql)
             try await sql.execute(
-                """
-                INSERT INTO list_members (list_id, user_id, role, added_at, since_event)
-                VALUES (\(bind: listID), \(bind: caller), \(bind: roleNumber), \(bind: Microseconds.from(now)), \(bind: since))
-                """)
+                "UPDATE list_members SET since_event = \(bind: since) WHERE list_id = \(bind: listID) AND user_id = \(bind: caller)")
             return .joined(listID: listID)
         }
     }

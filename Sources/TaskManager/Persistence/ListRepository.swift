@@ -58,11 +58,12 @@ struct ListRepository: Sendable {
             if try await Self.ownedListIsDefault(id, caller: caller, on: sql) { return false }
             let name = try await sql.first("SELECT name FROM lists WHERE id = \(bind: id)", { try $0.string(0) }) ?? ""
             let members = try await sql.all("SELECT user_id FROM list_members WHERE list_id = \(bind: id)", { try $0.string(0) })
+            try await sql.execute("DELETE FROM lists WHERE id = \(bind: id)")
+            // The events last, as in every write: the counter's row lock comes after the rows' (no deadlock).
             for member in members {
                 try await EventLog.append(
                     .listDeleted, .deletedList(id: id, name: name), listID: id, recipient: member, actor: caller, at: now, on: sql)
             }
-            try await sql.execute("DELETE FROM lists WHERE id = \(bind: id)")
             return true
         }
     }

@@ -36,6 +36,15 @@ enum SQLDialect: Sendable {
         }
     }
 
+    /// What a `SELECT` inside a write transaction ends with to lock the rows it reads until the
+    /// transaction ends: PostgreSQL's `FOR UPDATE`; SQLite's writes are one at a time already.
+    var lockingRead: String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " FOR UPDATE"
+        }
+    }
+
     /// The advisory-lock key of TaskManager's exclusive writes (migrations, the first signing key,
     /// the last-admin checks): an arbitrary constant, "TaskMgr1" in ASCII.
     static let exclusiveLockKey: Int64 = 0x5461_736B_4D67_7231

@@ -183,10 +183,13 @@ struct TaskRepository: Sendable {
             RETURNING \(unsafeRaw: Self.columns)
             """
         return try await database.write { sql in
-            // Where it was, for a move's event: read in the transaction that moves it.
+            // Where it was, for a move's event: read and locked in the transaction that moves it,
+            // so that a move committed meanwhile by another cannot make it stale.
             let before =
                 change.listID == nil
-                ? nil : try await sql.first("SELECT list_id FROM tasks WHERE id = \(bind: id)", { try $0.string(0) })
+                ? nil
+                : try await sql.first(
+                    "SELECT list_id FROM tasks WHERE id = \(bind: id)\(unsafeRaw: sql.dialect.lockingRead)", { try $0.string(0) })
             if let task = try await Self.foreignKeyMeansGone(try await sql.first(statement, Self.decode)) {
                 let moved = before.map { $0 != task.listID } ?? false
                 try await EventLog.appendTask(

@@ -91,13 +91,34 @@ extension UserRepository {
 
     /// Deletes the user with its sessions, refresh tokens, the lists it owns with their tasks, its
     /// memberships and invitations (foreign keys cascade), in one transaction, unless it is the last
-    /// active admin. Tasks it made in other people's lists stay, with `created_by` NULL.
-    func delete(id: String) async throws -> ChangeOutcome {
+    /// active admin. Tasks it made in other people's lists stay, with `created_by` NULL. The other
+    /// members are told: `list.deleted` for each list it owned, `member.removed` where it was a
+    /// member (their actor is the account, so `null` once read).
+    func delete(id: String, at now: Date) async throws -> ChangeOutcome {
         // Exclusive: two admins removing each other at once must not leave none.
         let outcome = try await database.exclusiveWrite { sql -> ChangeOutcome in
             guard let user = try await Self.find(id: id, on: sql) else { return .notFound }
             if user.isAdmin, user.isActive, try await Self.activeAdminCount(on: sql) <= 1 { return .lastActiveAdmin }
+            let owner = ListRole.owner.rawValue
+            let owned = try await sql.all(
+                """
+                SELECT l.id, l.name, o.user_id FROM lists l JOIN list_members o ON o.list_id = l.id AND o.user_id <> \(bind: id)
+                WHERE l.owner_id = \(bind: id)
+                """, { (list: try $0.string(0), name: try $0.string(1), member: try $0.string(2)) })
+            let memberships = try await sql.all(
+                "SELECT list_id, role, added_at FROM list_members WHERE user_id = \(bind: id) AND role <> \(bind: owner)",
+                { (list: try $0.string(0), role: ListRole(rawValue: try $0.int(1)) ?? .viewer, addedAt: Microseconds.date(try $0.int64(2))) })
             try await sql.execute("DELETE FROM users WHERE id = \(bind: id)")
+            // The events after the rows, as in every write (the counter's lock comes last).
+            for row in owned {
+                try await EventLog.append(
+                    .listDeleted, .deletedList(id: row.list, name: row.name), listID: row.list, recipient: row.member, actor: id, at: now,
+                    on: sql)
+            }
+            for row in memberships {
+                let member = ListMember(userID: id, username: user.username, role: row.role, addedAt: row.addedAt)
+                try await EventLog.append(.memberRemoved, .member(member), listID: row.list, actor: id, at: now, on: sql)
+            }
             return .deleted
         }
         database.sessionCache.evict(userID: id)

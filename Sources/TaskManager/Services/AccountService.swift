@@ -82,7 +82,7 @@ extension AccountService {
 
     /// Deletes an account with its sessions and tasks; never the last active admin.
     func delete(userID: String) async throws {
-        switch try await users.delete(id: userID) {
+        switch try await users.delete(id: userID, at: clock.now()) {
         case .deleted, .changed: return
         case .notFound: throw APIError.notFound(Self.userNotFound)
         case .lastActiveAdmin: throw APIError.conflict(Self.lastAdmin)

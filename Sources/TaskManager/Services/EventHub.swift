@@ -30,6 +30,8 @@ final class EventHub: Service, Sendable {
     static let perUserLimit = 20
     /// The contract's 15 seconds, less the second between two checks and a margin.
     static let keepAliveInterval: TimeInterval = 13
+    /// Seconds between the hub's own rings while streams are open.
+    static let safetyRing = 5
 
     private struct OpenStream {
         var userID: String
@@ -83,7 +85,9 @@ final class EventHub: Service, Sendable {
 
     /// A stream starts after `cursor`: the hub wakes for every later event.
     func opened(at cursor: Int64) {
-        state.withLock { $0.woken = min($0.woken ?? cursor, cursor) }
+        // Not lowered by a stream that starts further back: it reads what came before by itself,
+        // and the hub then need not find the readers of days of the log.
+        state.withLock { $0.woken = $0.woken ?? cursor }
     }
 
     /// Ends the stream `id` now (the server is stopping).
@@ -101,7 +105,10 @@ final class EventHub: Service, Sendable {
         state.withLock { state in
             state.streams.removeValue(forKey: id)
             // Under the lock, so that a stream opening meanwhile is not counted out.
-            if state.streams.isEmpty { bell.setListened(false) }
+            if state.streams.isEmpty {
+                bell.setListened(false)
+                state.woken = nil
+            }
         }
     }
 
@@ -182,9 +189,14 @@ final class EventHub: Service, Sendable {
     }
 
     private func tick() async {
+        var seconds = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             await checkStreams()
+            // Now and then a ring of its own: a wake that failed, or a notification lost with a
+            // half-open connection, delays an event by seconds, not until the next commit.
+            seconds += 1
+            if seconds.isMultiple(of: Self.safetyRing), openCount > 0 { database.eventBell.ring() }
         }
     }
 
@@ -198,14 +210,15 @@ final class EventHub: Service, Sendable {
             return (state.streams, due)
         }
         guard !open.isEmpty else { return }
+        // Before the query, which may wait for a connection: the 15 seconds hold.
+        if keepAlive {
+            for stream in open.values { stream.continuation.yield(.keepAlive) }
+        }
         var ended = Set(open.filter { $0.value.expiresAt <= now }.keys)
         let sessionIDs = Array(Set(open.values.map(\.sessionID)))
         if let live = try? await sessions.liveTokenSessions(among: sessionIDs, at: now) {
             ended.formUnion(open.filter { !live.contains($0.value.sessionID) }.keys)
         }
         for id in ended { end(id) }
-        if keepAlive {
-            for (id, stream) in open where !ended.contains(id) { stream.continuation.yield(.keepAlive) }
-        }
     }
 }

@@ -68,9 +68,15 @@ struct EventService: Sendable {
         return StreamStart(cursor: asked, reset: false)
     }
 
-    /// The caller's events after `cursor`, at most `limit`, each as they may see it now.
-    func events(for caller: String, after cursor: Int64, limit: Int) async throws -> [ListEvent] {
-        try await log.events(for: caller, after: cursor, limit: limit)
+    /// The caller's events after `cursor`, at most `limit`, each as they may see it now, and the
+    /// cursor to read on from: past the events of others too when fewer came, so that a quiet
+    /// reader does not read everyone's again (ids commit in order, and an event the reader may
+    /// not see does not become theirs later).
+    func events(for caller: String, after cursor: Int64, limit: Int) async throws -> (events: [ListEvent], cursor: Int64) {
+        let last = try await log.bounds().last
+        let found = try await log.events(for: caller, after: cursor, limit: limit)
+        guard found.count < limit else { return (found, found.last?.id ?? cursor) }
+        return (found, max(cursor, last, found.last?.id ?? cursor))
     }
 
     /// The list's history, newest first, for any member.

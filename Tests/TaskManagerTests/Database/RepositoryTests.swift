@@ -159,7 +159,7 @@ import Testing
             let created = try await tasks.create(makeTask(by: user.id, title: "home", at: 1), inHome: home)
             #expect(created.listID == home)
             #expect(try await tasks.list(caller: user.id, listID: nil, filter: .init(), after: nil, limit: 10).items.map(\.id) == [created.id])
-            #expect(try await UserRepository(database: db).delete(id: user.id) == .deleted)
+            #expect(try await UserRepository(database: db).delete(id: user.id, at: Date()) == .deleted)
             await #expect(throws: ListAccess.Refusal.notFound(.list)) {
                 try await tasks.create(makeTask(by: user.id, title: "too late", at: 2), inHome: home)
             }

@@ -120,11 +120,11 @@ import Testing
             _ = try await lists.transfer(listID: shared.id, to: bob.id, caller: alice.id, at: Date())
             try await expectFeedMatchesMemberships("the list given away")
             try await join(other.id, cat, as: .editor)
-            #expect(try await UserRepository(database: db).delete(id: cat.id) == .deleted)
+            #expect(try await UserRepository(database: db).delete(id: cat.id, at: Date()) == .deleted)
             try await expectFeedMatchesMemberships("a member's account deleted")
             _ = try await lists.delete(id: other.id, caller: alice.id, at: Date())
             try await expectFeedMatchesMemberships("a list deleted with its tasks and members")
-            #expect(try await UserRepository(database: db).delete(id: bob.id) == .deleted)
+            #expect(try await UserRepository(database: db).delete(id: bob.id, at: Date()) == .deleted)
             try await expectFeedMatchesMemberships("an owner's account deleted, with the list it owned")
             // What is left: alice's task in her default list, in her feed alone.
             #expect(try await rows("SELECT user_id, created_at, task_id FROM task_feed").count == 1)

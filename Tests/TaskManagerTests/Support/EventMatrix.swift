@@ -133,6 +133,27 @@ enum EventMatrix {
         let deleted = try await events(w, w.token(.viewer), after: beforeDelete).first?["list"] as? [String: Any]
         check(deleted?["id"] as? String == doomed && deleted?["name"] as? String == "Fresh", "list.deleted: \(String(describing: deleted))")
 
+        // An account deleted: the members of a list it owned get list.deleted, those of a list it
+        // was in member.removed, whose actor is gone (null).
+        let gina = try await w.newcomer("gina")
+        let ginas = try #require(try await w.speak("POST", "/lists", gina.token, #"{"name": "Gina's"}"#).string("id"))
+        let toBob = try #require(
+            try await w.speak("POST", "/lists/\(ginas)/invitations", gina.token, jsonBody(["username": "\(w.prefix)-bob", "role": "viewer"]))
+                .string("id"))
+        check(try await w.speak("POST", "/me/invitations/\(toBob)/accept", w.token(.editor)).status == 200, "bob joins gina's list")
+        try await w.join(username: gina.name, token: gina.token, w.shared, as: "viewer")
+        let beforeGone = try await lastID(w)
+        check(try await w.speak("DELETE", "/me", gina.token).status == 204, "gina deletes her account")
+        let bobAfterGina = try await events(w, w.token(.editor), after: beforeGone)
+        check(types(bobAfterGina).sorted() == ["list.deleted", "member.removed"], "bob after gina left: \(types(bobAfterGina))")
+        let ginaRemoved = bobAfterGina.first { $0["type"] as? String == "member.removed" }
+        check(
+            ginaRemoved?["list_id"] as? String == w.shared && (ginaRemoved?["member"] as? [String: Any])?["user_id"] as? String == gina.id
+                && ginaRemoved?["actor"] is NSNull, "gina's member.removed: \(String(describing: ginaRemoved))")
+        check(
+            bobAfterGina.first { $0["type"] as? String == "list.deleted" }?["list_id"] as? String == ginas, "gina's list.deleted")
+        check(types(try await events(w, w.token(.stranger), after: beforeGone)).isEmpty, "erin sees nothing of gina")
+
         // A task deleted names its id alone.
         let gone = try await w.freshTask()
         let beforeTaskDelete = try await lastID(w)

@@ -15,6 +15,7 @@ import Testing
                 /* one line */
                 const b = a * 2; // kept: after code
                 /* before */ const c = "// not a comment";
+                /* a */ c.trim(); /* b */
                 return b + c;
             }
 
@@ -26,6 +27,7 @@ import Testing
                 export function f(a) {
                 const b = a * 2; // kept: after code
                 /* before */ const c = "// not a comment";
+                /* a */ c.trim(); /* b */
                 return b + c;
                 }
                 .x { color: red; } /* after */
