@@ -192,7 +192,18 @@ class App:
             except StaleElementReferenceException:
                 if attempt == 2:
                     raise
-                time.sleep(0.5)
+                time.sleep(1)
+                # Sent before the screen changed: it is there, and must not be sent twice.
+                if title in self.settled_titles():
+                    return
+
+    def settled_titles(self):
+        for _ in range(10):
+            try:
+                return self.titles()
+            except StaleElementReferenceException:
+                time.sleep(0.3)
+        return self.titles()
 
     def add_task_once(self, title, priority, due):
         form = self.find("#new-task")
