@@ -33,8 +33,11 @@ struct EventStreamBody: AsyncSequence, Sendable {
         mutating func next() async throws -> ArraySlice<UInt8>? {
             if !opened {
                 opened = true
-                var text = ": connected\n\n"
-                if body.start.reset { text += "id: \(cursor)\nevent: reset\ndata: {}\n\n" }
+                // The start's position as the first id (a frame without data moves a client's
+                // Last-Event-ID and dispatches nothing): a client that has had no event yet can
+                // resume from it, and need not reload what it shows.
+                var text =
+                    body.start.reset ? ": connected\n\nid: \(cursor)\nevent: reset\ndata: {}\n\n" : ": connected\nid: \(cursor)\n\n"
                 text += try await read()
                 return ArraySlice(text.utf8)
             }
