@@ -927,7 +927,9 @@ def refresh_before_expiry():
         app.wait_for(lambda: app.live() == "retrying", "the app notices that it cannot follow the changes")
         check(app.find("#live-state").text == "Connection lost: reconnecting…", f"and says so: {app.find('#live-state').text!r}")
         check(call("POST", "/tasks", token("carol", "carols password"), {"title": "Made while offline"})[0] == 201, "api: POST /tasks")
-        time.sleep(2)
+        # Long enough offline that the app's access token expires with its refresh failed: back
+        # online, it must renew the token before using it again (no 401).
+        time.sleep(6)
         check("Made while offline" not in app.titles(), "nothing comes while offline")
         app.shot("live-offline", 360)
         offline(driver, False)

@@ -11,7 +11,7 @@ struct EventStreamBody: AsyncSequence, Sendable {
     typealias Element = ArraySlice<UInt8>
 
     /// Events read at once; a full batch is followed by the next without waiting.
-    static let batch = 100
+    static let batch = EventService.replayLimit
 
     let events: EventService
     let hub: EventHub
@@ -20,7 +20,9 @@ struct EventStreamBody: AsyncSequence, Sendable {
     let start: EventService.StreamStart
 
     func makeAsyncIterator() -> Iterator {
-        Iterator(body: self, cursor: start.cursor, signals: subscription.signals.makeAsyncIterator())
+        Iterator(
+            body: self, cursor: start.readOn ?? start.cursor, signals: subscription.signals.makeAsyncIterator(),
+            backlog: start.replay.count == Self.batch)
     }
 
     struct Iterator: AsyncIteratorProtocol {
@@ -28,7 +30,7 @@ struct EventStreamBody: AsyncSequence, Sendable {
         var cursor: Int64
         var signals: AsyncStream<EventHub.Signal>.AsyncIterator
         var opened = false
-        var backlog = false
+        var backlog: Bool
 
         mutating func next() async throws -> ArraySlice<UInt8>? {
             if !opened {
@@ -36,10 +38,10 @@ struct EventStreamBody: AsyncSequence, Sendable {
                 // The start's position as the first id (a frame without data moves a client's
                 // Last-Event-ID and dispatches nothing): a client that has had no event yet can
                 // resume from it, and need not reload what it shows.
-                var text =
-                    body.start.reset ? ": connected\n\nid: \(cursor)\nevent: reset\ndata: {}\n\n" : ": connected\nid: \(cursor)\n\n"
-                text += try await read()
-                return ArraySlice(text.utf8)
+                // What it missed was read with the start (`EventService.openStream`).
+                let start = body.start
+                let head = start.reset ? ": connected\n\nid: \(start.cursor)\nevent: reset\ndata: {}\n\n" : ": connected\nid: \(start.cursor)\n\n"
+                return ArraySlice((head + start.replay.map(EventFrame.text).joined()).utf8)
             }
             if backlog {
                 let text = try await read()
@@ -68,7 +70,11 @@ struct EventStreamBody: AsyncSequence, Sendable {
 
         /// The reader's next events after `cursor`, as frames; moves `cursor` past them.
         private mutating func read() async throws -> String {
-            let (found, next) = try await body.events.events(for: body.userID, after: cursor, limit: EventStreamBody.batch)
+            // In a child task, for the reason `StreamHandlingMiddleware` gives: the query's frames
+            // are not left in the memory of the connection's long-lived task.
+            let (events, userID, after) = (body.events, body.userID, cursor)
+            async let page = events.events(for: userID, after: after, limit: EventStreamBody.batch)
+            let (found, next) = try await page
             backlog = found.count == EventStreamBody.batch
             cursor = next
             return found.map(EventFrame.text).joined()

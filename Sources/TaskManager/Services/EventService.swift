@@ -11,7 +11,16 @@ struct EventService: Sendable {
     struct StreamStart: Sendable, Equatable {
         var cursor: Int64
         var reset: Bool
+        /// Whether the log has events after `cursor` (the reader asked to resume from before its end).
+        var behind: Bool
+        /// The first events to send, already read (at most `replayLimit`), and where reading goes
+        /// on after them.
+        var replay: [ListEvent] = []
+        var readOn: Int64? = nil
     }
+
+    /// Events a stream's start reads at once; a full batch is followed by the next without waiting.
+    static let replayLimit = 100
 
     /// An event id as `after`, `cursor` and `Last-Event-ID` carry it: decimal digits.
     static func eventID(_ text: String) -> Int64? {
@@ -50,8 +59,14 @@ struct EventService: Sendable {
             throw APIError.tooManyStreams
         }
         do {
-            let start = try await start(after: afterID, lastEventID: lastEventID)
+            var start = try await start(after: afterID, lastEventID: lastEventID)
             hub.opened(at: start.cursor)
+            // What the reader missed is read here, in the request's task, not by the body: a
+            // stream's connection task keeps the memory of its deepest call for as long as it
+            // lives (see `StreamHandlingMiddleware`), and a query is the deepest there is.
+            if start.behind {
+                (start.replay, start.readOn) = try await events(for: principal.user.id, after: start.cursor, limit: Self.replayLimit)
+            }
             return (subscription, start)
         } catch {
             hub.end(subscription.id)
@@ -62,10 +77,10 @@ struct EventService: Sendable {
     private func start(after afterID: Int64?, lastEventID: String?) async throws -> StreamStart {
         let bounds = try await log.bounds()
         let asked = afterID ?? lastEventID.map { Self.eventID($0) ?? -1 }
-        guard let asked else { return StreamStart(cursor: bounds.last, reset: false) }
+        guard let asked else { return StreamStart(cursor: bounds.last, reset: false, behind: false) }
         if afterID != nil, asked > bounds.last { throw APIError.invalid(["query", "after"], "Not an event id") }
-        guard asked >= bounds.purgedThrough, asked <= bounds.last else { return StreamStart(cursor: bounds.last, reset: true) }
-        return StreamStart(cursor: asked, reset: false)
+        guard asked >= bounds.purgedThrough, asked <= bounds.last else { return StreamStart(cursor: bounds.last, reset: true, behind: false) }
+        return StreamStart(cursor: asked, reset: false, behind: asked < bounds.last)
     }
 
     /// The caller's events after `cursor`, at most `limit`, each as they may see it now, and the

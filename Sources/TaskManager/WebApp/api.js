@@ -1,7 +1,7 @@
 // The API as the app calls it: JSON in and out, the bearer token added, a 401 answered by one
 // refresh and then by signing in again (coming back to where the user was), and every error turned
 // into words.
-import { currentAccessToken, refresh, signIn } from "./auth.js";
+import { accessTokenExpired, currentAccessToken, refresh, signIn } from "./auth.js";
 
 export class APIError extends Error {
   /** `fields` maps a body field (the last part of a validation error's `loc`) to its message. */
@@ -40,6 +40,9 @@ async function errorFrom(response) {
 }
 
 async function send(method, path, body) {
+  // A token that expired while its refresh could not be made is renewed first; if that fails,
+  // the request goes as it is and its answer (401 or no connection) says what to do.
+  if (accessTokenExpired()) await refresh().catch(() => {});
   const headers = {};
   const token = currentAccessToken();
   if (token) headers.Authorization = "Bearer " + token;

@@ -21,6 +21,8 @@ export const issuer = document.querySelector('meta[name="taskmanager-public-url"
 const redirectURI = issuer + "/app/callback";
 
 let accessToken = null;
+/** When the access token expires, by this browser's clock (from `expires_in`). */
+let expiresAt = Infinity;
 let refreshTimer = null;
 let refreshing = null;
 
@@ -97,6 +99,7 @@ async function tokenRequest(fields) {
     throw new SignInError(body.error_description || (typeof body.detail === "string" ? body.detail : `Sign-in failed (${response.status}).`));
   }
   accessToken = body.access_token;
+  expiresAt = body.expires_in ? Date.now() + body.expires_in * 1000 : Infinity;
   if (body.refresh_token) sessionStorage.setItem(REFRESH, body.refresh_token);
   if (body.id_token) sessionStorage.setItem(ID_TOKEN, body.id_token);
   scheduleRefresh(body.expires_in);
@@ -121,6 +124,12 @@ export function refresh() {
 
 export function currentAccessToken() {
   return accessToken;
+}
+
+/** Whether the access token has expired (or is about to): its planned refresh failed, say while
+ *  the browser was offline. Sending it would only earn a 401. */
+export function accessTokenExpired() {
+  return accessToken !== null && Date.now() >= expiresAt - 1000;
 }
 
 export function hasSession() {

@@ -11,7 +11,7 @@
 // The shown screen takes the events through `watchFromNow`; `event: reset` (a position the server
 // no longer knows) and a reconnection without a position reload what the screen shows.
 import { api } from "./api.js";
-import { currentAccessToken, hasSession, refresh, signIn } from "./auth.js";
+import { accessTokenExpired, currentAccessToken, hasSession, refresh, signIn } from "./auth.js";
 import { frames } from "./sse.js";
 
 /** No byte for this long (the server writes a comment every 15 s): the connection is dead. */
@@ -101,6 +101,8 @@ async function follow(run) {
     if (wait) await pause(wait, signal);
     wait = 0;
     if (signal.aborted) return;
+    // A token that expired while no stream was open (its refresh failed offline) is spent too.
+    if (spent === null && accessTokenExpired()) spent = currentAccessToken();
     if (spent !== null && spent === currentAccessToken()) {
       const renewal = await renewed(run);
       if (renewal === "over") return;

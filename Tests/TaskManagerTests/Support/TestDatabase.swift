@@ -66,7 +66,9 @@ enum TestPostgres {
     static func withDatabase(_ body: (DatabaseURL) async throws -> Void) async throws {
         let admin = try #require(target, "\(skipped)")
         let name = "tm_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await AppDatabase.withRunning(.postgres(admin), pool: ConnectionPoolSettings(size: 1, timeout: .seconds(10)), logger: Logger(label: "test")) { server in
+        // The wait as long as the tests' own (`pool`): under a full parallel run a new connection
+        // to the server has taken over 10 s to open.
+        try await AppDatabase.withRunning(.postgres(admin), pool: ConnectionPoolSettings(size: 1, timeout: pool.timeout), logger: Logger(label: "test")) { server in
             try await server.read { try await $0.execute("CREATE DATABASE \(unsafeRaw: name)") }
             var target = admin
             target.database = name
