@@ -41,6 +41,8 @@ let package = Package(
         // The client's transport (TaskManagerClient), and the live tests' HTTP client.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
+        // The Model Context Protocol at /mcp (its JSON-RPC, tools and HTTP server transport).
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
     ],
     targets: [
         // The OpenAPI document and the code generated from it: the source of truth for every route.
@@ -75,6 +77,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MCP", package: "swift-sdk"),
             ],
             resources: [
                 .embedInCode("Pages/sign-in.mustache"), .embedInCode("Pages/sign-in.css"),

@@ -5,6 +5,7 @@ import NIOCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
 import ServiceLifecycle
+import TaskManagerAPI
 
 /// The request context: Hummingbird's core storage plus the TCP peer, for login throttling.
 struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
@@ -109,6 +110,7 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
         RequestMetricsMiddleware(metrics: dependencies.metrics)
         CORSMiddleware(policy: CORSPolicy(origins: Set(dependencies.settings.corsOrigins)), routes: routes)
         ResponseHeadersMiddleware()
+        ResourceMetadataChallengeMiddleware(publicURL: dependencies.settings.publicURL)
         ErrorMiddleware(routes: routes)
         BodyLimitMiddleware()
         IgnoreAcceptMiddleware()
@@ -132,12 +134,20 @@ func buildRouter(_ dependencies: Dependencies, logger: Logger = Logger(label: "t
     let authenticator = BearerAuthenticator(
         operations: document.operations, tokens: dependencies.tokens,
         sessions: SessionRepository(database: dependencies.database), clock: dependencies.clock)
+    var mcpAuthenticator = authenticator
+    mcpAuthenticator.resource = .mcp
+    MCPRoutes(
+        endpoint: MCPEndpoint(tools: MCPTools(services: services, logger: logger), version: "4", logger: logger),
+        authenticator: mcpAuthenticator
+    ).addRoutes(to: router)
     try api.registerHandlers(
         on: GeneratedRoutes(router: router, servedAhead: ProbeRoutes.operations),
         configuration: .taskManager,
         middlewares: [
             authenticator, TokenFormMiddleware(), ExplicitNulls.Middleware(operations: document.operations),
-            BodyIssuesMiddleware(shapes: document.operations.compactMapValues(\.bodyShape)), DirectJSONMiddleware(),
+            // RFC 7591 answers a registration it cannot read with its own 400, not the API's 422.
+            BodyIssuesMiddleware(shapes: document.operations.compactMapValues(\.bodyShape).filter { $0.key != Operations.RegisterClient.id }),
+            DirectJSONMiddleware(),
         ])
     routes.set(from: router)
     return router

@@ -94,6 +94,8 @@ struct Sessions: AsyncParsableCommand {
             Output.table(["ID", "", "LAST USED", "CLIENT"], widths: [36, 1, 16], sessions.items.map { session in
                 var client = session.kind == .browser ? "browser sign-in" : "password"
                 if case .case1(let id) = session.clientId { client = id }
+                if case .case1(let name) = session.clientName { client = name }
+                if case .case1("mcp") = session.resource { client += " (assistant)" }
                 return [session.id, session.current ? "*" : " ", Output.date(session.lastUsedAt), client]
             })
         }

@@ -37,10 +37,13 @@ extension APIImplementation {
     func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
         let principal = try Principal.required()
         let live = try await services.sessions.live(of: principal)
-        let items = live.map { session in
-            Components.Schemas.Session(
-                id: session.id, kind: session.kind == .browser ? .browser : .token, clientId: .init(session.clientID), createdAt: session.createdAt,
-                lastUsedAt: session.lastUsedAt, userAgent: .init(session.userAgent), current: session.id == principal.sessionID)
+        let items = live.map { listed in
+            let session = listed.session
+            return Components.Schemas.Session(
+                id: session.id, kind: session.kind == .browser ? .browser : .token, clientId: .init(session.clientID),
+                clientName: .init(listed.clientName), resource: session.kind == .token ? .init(session.resource.rawValue) : .init(nil),
+                createdAt: session.createdAt, lastUsedAt: session.lastUsedAt, userAgent: .init(session.userAgent),
+                current: session.id == principal.sessionID)
         }
         return .ok(.init(headers: .init(cacheControl: .noStore), body: .json(.init(items: items))))
     }

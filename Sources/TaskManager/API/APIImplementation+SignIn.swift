@@ -13,6 +13,7 @@ extension APIImplementation {
                         revocationEndpoint: issuer + "/token/revoke", deviceAuthorizationEndpoint: issuer + "/device_authorization",
                         jwksUri: issuer + "/.well-known/jwks.json", userinfoEndpoint: issuer + "/userinfo",
                         endSessionEndpoint: issuer + "/logout", introspectionEndpoint: issuer + "/token/introspect",
+                        registrationEndpoint: registrationEndpoint,
                         introspectionEndpointAuthMethodsSupported: Self.introspectionAuthMethods,
                         scopesSupported: Scope.allCases.map(\.rawValue),
                         responseTypesSupported: ["code"], grantTypesSupported: Self.grantTypes,
@@ -37,7 +38,7 @@ extension APIImplementation {
                         userinfoEndpoint: issuer + "/userinfo", jwksUri: issuer + "/.well-known/jwks.json",
                         revocationEndpoint: issuer + "/token/revoke", deviceAuthorizationEndpoint: issuer + "/device_authorization",
                         endSessionEndpoint: issuer + "/logout", promptValuesSupported: AuthorizationPrompt.allCases.map(\.rawValue),
-                        introspectionEndpoint: issuer + "/token/introspect",
+                        introspectionEndpoint: issuer + "/token/introspect", registrationEndpoint: registrationEndpoint,
                         introspectionEndpointAuthMethodsSupported: Self.introspectionAuthMethods,
                         scopesSupported: Scope.allCases.map(\.rawValue), responseTypesSupported: ["code"], responseModesSupported: ["query"],
                         grantTypesSupported: Self.grantTypes, subjectTypesSupported: ["public"],
@@ -67,5 +68,30 @@ extension APIImplementation {
                 x: key.x, y: key.y)
         }
         return .ok(.init(headers: .init(cacheControl: "public, max-age=60"), body: .json(.init(keys: keys))))
+    }
+
+    /// RFC 7591's endpoint while anyone may register.
+    private var registrationEndpoint: String? {
+        services.clients.openRegistration ? services.server.issuer + "/register" : nil
+    }
+
+    /// RFC 9728: the API's protected-resource metadata.
+    func getResourceMetadata(_ input: Operations.GetResourceMetadata.Input) async throws -> Operations.GetResourceMetadata.Output {
+        .ok(.init(body: .json(resourceMetadata(.api))))
+    }
+
+    /// RFC 9728: the MCP endpoint's.
+    func getMCPResourceMetadata(_ input: Operations.GetMCPResourceMetadata.Input) async throws
+        -> Operations.GetMCPResourceMetadata.Output
+    {
+        .ok(.init(body: .json(resourceMetadata(.mcp))))
+    }
+
+    private func resourceMetadata(_ resource: ProtectedResource) -> Components.Schemas.ResourceMetadata {
+        let issuer = services.server.issuer
+        return .init(
+            resource: resource.identifier(publicURL: issuer), authorizationServers: [issuer],
+            scopesSupported: OAuthClient.defaultScopes.map(\.rawValue), bearerMethodsSupported: [.header],
+            resourceName: resource == .mcp ? "TaskManager (MCP)" : "TaskManager API")
     }
 }

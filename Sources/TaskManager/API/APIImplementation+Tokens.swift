@@ -11,25 +11,25 @@ extension APIImplementation {
         switch form.grantType ?? "password" {
         case "password", "":
             grant = try await services.login.passwordGrant(
-                username: form.username, password: form.password, scope: form.scope, clientID: form.clientId,
+                username: form.username, password: form.password, scope: form.scope, clientID: form.clientId, resource: form.resource,
                 userAgent: request.userAgent, address: request.clientAddress)
         case TokenEndpoint.mfaOTPGrant, TokenEndpoint.mfaRecoveryCodeGrant:
             let code = form.grantType == TokenEndpoint.mfaOTPGrant
                 ? form.otp.map(SecondFactorCode.totp) : form.recoveryCode.map(SecondFactorCode.recovery)
             grant = try await services.login.mfaGrant(
-                mfaToken: form.mfaToken, code: code, scope: form.scope, clientID: form.clientId,
+                mfaToken: form.mfaToken, code: code, scope: form.scope, clientID: form.clientId, resource: form.resource,
                 userAgent: request.userAgent, address: request.clientAddress)
         case "refresh_token":
             grant = try await services.grants.refreshGrant(
-                refreshToken: form.refreshToken, scope: form.scope, userAgent: request.userAgent,
+                refreshToken: form.refreshToken, scope: form.scope, resource: form.resource, userAgent: request.userAgent,
                 credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret))
         case DeviceGrant.grantType:
             grant = try await services.devices.token(
-                deviceCode: form.deviceCode, credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret),
+                deviceCode: form.deviceCode, resource: form.resource, credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret),
                 userAgent: request.userAgent)
         case "authorization_code":
             grant = try await services.grants.authorizationCodeGrant(
-                code: form.code, redirectURI: form.redirectUri, verifier: form.codeVerifier,
+                code: form.code, redirectURI: form.redirectUri, verifier: form.codeVerifier, resource: form.resource,
                 credentials: try ClientCredentials.resolve(formID: form.clientId, formSecret: form.clientSecret),
                 userAgent: request.userAgent)
         case let other:

@@ -11,6 +11,8 @@ struct BearerAuthenticator: ServerMiddleware {
     let tokens: TokenService
     let sessions: SessionRepository
     let clock: AppClock
+    /// The resource whose tokens it accepts: a token made for another is refused (RFC 8707).
+    var resource = ProtectedResource.api
 
     /// `last_used_at` is written at most this often per session: coalesced, not one write per request.
     static let touchInterval: TimeInterval = 60
@@ -48,7 +50,7 @@ struct BearerAuthenticator: ServerMiddleware {
         guard let token = Self.bearerToken(in: authorization) else { throw APIError.notAuthenticated }
         let claims: AccessClaims
         do {
-            claims = try await tokens.verify(token)
+            claims = try await tokens.verify(token, for: resource)
         } catch {
             throw APIError.invalidToken
         }

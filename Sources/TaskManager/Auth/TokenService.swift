@@ -134,6 +134,8 @@ final class TokenService: Sendable {
         var clientID: String? = nil
         /// When the person last entered their password (the session's start); `nil`: now.
         var authTime: Date? = nil
+        /// What the token is for: its `aud`.
+        var resource = ProtectedResource.api
     }
 
     /// The `client_id` (and ID-token audience) of tokens obtained without a client (the password grant).
@@ -150,7 +152,7 @@ final class TokenService: Sendable {
             sid: grant.sessionID,
             scope: Scope.joined(grant.scopes),
             iss: IssuerClaim(value: issuer),
-            aud: AudienceClaim(value: issuer),
+            aud: AudienceClaim(value: grant.resource.identifier(publicURL: issuer)),
             iat: IssuedAtClaim(value: now),
             exp: ExpirationClaim(value: now.addingTimeInterval(Double(accessTokenTTL))),
             jti: IDClaim(value: UUID().uuidString.lowercased()),
@@ -184,6 +186,25 @@ final class TokenService: Sendable {
 
     private static func wholeSeconds(_ date: Date) -> Date { Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)) }
 
+    /// A live access token of ours, made for `resource` (`nil`: for any of ours, as revocation and
+    /// introspection take them).
+    func verify(_ token: String, for resource: ProtectedResource?) async throws(TokenRejection) -> AccessClaims {
+        let claims = try await verify(token)
+        guard let resource else { return claims }
+        let legacy = claims.iss.value == Self.legacyIssuer
+        guard legacy ? resource == .api : claims.aud.value.contains(resource.identifier(publicURL: issuer)) else {
+            throw .wrongAudience
+        }
+        return claims
+    }
+
+    /// The resource a token's claims make it for; `nil` for none of ours.
+    func resource(of claims: AccessClaims) -> ProtectedResource? {
+        if claims.iss.value == Self.legacyIssuer { return .api }
+        return ProtectedResource.allCases.first { claims.aud.value.contains($0.identifier(publicURL: issuer)) }
+    }
+
+    /// A live access token of ours, for any resource.
     func verify(_ token: String) async throws(TokenRejection) -> AccessClaims {
         let now = clock.now()
         // A token verified before, whose key is still in the ring (a retired key's tokens take the
@@ -214,7 +235,7 @@ final class TokenService: Sendable {
         } catch {
             throw .malformed
         }
-        let current = claims.iss.value == issuer && claims.aud.value.contains(issuer)
+        let current = claims.iss.value == issuer && resource(of: claims) != nil
         let legacy = algorithm == .hs256 && claims.iss.value == Self.legacyIssuer && claims.aud.value.contains(Self.legacyAudience)
         guard current || legacy else { throw claims.iss.value == issuer ? .wrongAudience : .wrongIssuer }
         guard claims.exp.value > now else { throw .expired }

@@ -16,6 +16,8 @@ struct AuthorizationRequest: Sendable, Equatable {
     /// Not kept with the page: once a page is shown, its answer is the person's.
     var prompt: Set<AuthorizationPrompt> = []
     var maxAge: Int? = nil
+    /// RFC 8707: what the tokens of the code's session are for.
+    var resource = ProtectedResource.api
 }
 
 /// OpenID Connect Core §3.1.2.1 `prompt` values this server honours.

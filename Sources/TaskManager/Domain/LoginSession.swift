@@ -20,6 +20,8 @@ struct LoginSession: Sendable, Equatable {
     var kind = SessionKind.token
     /// When the person last entered their password; `nil`: when the session began.
     var authTime: Date? = nil
+    /// What its tokens are for (RFC 8707): their audience, kept by every refresh.
+    var resource = ProtectedResource.api
 
     /// When the person last entered their password (OpenID Connect's `auth_time`).
     var signedInAt: Date { authTime ?? createdAt }

@@ -16,6 +16,12 @@ struct OAuthClient: Sendable, Equatable {
     var createdAt: Date
     /// Where `/logout` may send the browser afterwards (RP-Initiated Logout 1.0): exactly these.
     var postLogoutRedirectURIs: [String] = []
+    /// The address that registered it at `POST /register` (RFC 7591); `nil` for a client an admin
+    /// made. Such a client is shown as not verified by TaskManager.
+    var registeredFrom: String? = nil
+
+    /// Made by an admin (or built in), not by anyone at `POST /register`.
+    var isVerified: Bool { registeredFrom == nil }
 
     /// Built-in clients are not in the table: their redirect URIs follow `--public-url`.
     var isBuiltIn: Bool { Self.builtInIDs.contains(id) }
@@ -29,7 +35,8 @@ struct OAuthClient: Sendable, Equatable {
 
     /// Whether it may sign in with the device grant: `tm` and registered clients; not the browser
     /// apps, which have a redirect for that.
-    var usesDeviceGrant: Bool { id == Self.commandLine || !isBuiltIn }
+    /// A client anyone registered has the code grant alone (RFC 7591 `grant_types`).
+    var usesDeviceGrant: Bool { id == Self.commandLine || (!isBuiltIn && isVerified) }
 
     /// The public clients every server has (API.md): Swagger UI's Authorize dialog, the web app, and
     /// `tm`, which signs in with the device grant only (no redirect URI: `/authorize` refuses it).

@@ -25,6 +25,10 @@ enum APIError: Error, Equatable {
     case throttled(retryAfter: Int)
     /// The user has as many open event streams as one may: 429 with `Retry-After`.
     case tooManyStreams
+    /// RFC 7591 §3.2.2: 400 with the registration's `error`.
+    case registration(RegistrationErrorCode, String)
+    /// The address registered as many clients as one may in an hour: 429 with `Retry-After`.
+    case tooManyRegistrations(retryAfter: Int)
     case serviceUnavailable
     /// More password hashes are waiting than the bcrypt pool's queue allows: 503, try again soon.
     case overloaded
@@ -48,6 +52,14 @@ enum OAuthErrorCode: String, Sendable, CaseIterable {
     case slowDown = "slow_down"
     case accessDenied = "access_denied"
     case expiredToken = "expired_token"
+    /// RFC 8707 §2: a `resource` this server does not serve, or not the one the grant was for.
+    case invalidTarget = "invalid_target"
+}
+
+/// RFC 7591 §3.2.2 error codes of `POST /register`.
+enum RegistrationErrorCode: String, Sendable, CaseIterable {
+    case invalidRedirectURI = "invalid_redirect_uri"
+    case invalidClientMetadata = "invalid_client_metadata"
 }
 
 /// One entry of a 422 body, in FastAPI's shape: `{"loc": ["body", "title"], "msg": "...", "type": "..."}`.

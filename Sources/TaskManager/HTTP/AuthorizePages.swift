@@ -153,7 +153,7 @@ struct AuthorizePages: Sendable {
 
     static func render(page: SignInSteps.Page) -> String {
         var form: [String: Any] = [
-            "clientName": page.client.name, "scopes": page.purpose.scopes.map(\.inWords), "formID": page.formID,
+            "clientName": page.client.name, "unverified": !page.client.isVerified, "scopes": page.purpose.scopes.map(\.inWords), "formID": page.formID,
             "username": page.username ?? "",
         ]
         switch page.purpose {

@@ -63,6 +63,10 @@ enum ErrorResponse {
         if requestUnreadable, TokenEndpoint.operationIDs.contains(error.operationID) {
             return .oauth(.invalidRequest, TokenEndpoint.formExpected)
         }
+        // RFC 7591 answers a registration it cannot read in its own terms.
+        if requestUnreadable, error.operationID == Operations.RegisterClient.id, error.httpStatus != .unsupportedMediaType {
+            return .registration(.invalidClientMetadata, "The body must be a JSON object of client metadata (RFC 7591), with each member of its type")
+        }
         if let decoding = underlying as? DecodingError {
             // Query items are decoded without a coding path; the document says which one is wrong.
             if let query = error.request.path?.split(separator: "?", maxSplits: 1).dropFirst().first,
@@ -92,6 +96,12 @@ enum ErrorResponse {
     }
 
     static func render(_ error: APIError) -> Response {
+        let (status, headers, data) = rendered(error)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The status, headers and JSON body of `error`'s answer (also an MCP tool's refusal's text).
+    static func rendered(_ error: APIError) -> (status: HTTPResponse.Status, headers: HTTPFields, body: Data) {
         var headers: HTTPFields = [.contentType: "application/json"]
         let status: HTTPResponse.Status
         var body: any Encodable = Components.Schemas._Error(detail: "")
@@ -166,6 +176,14 @@ enum ErrorResponse {
             // A closed stream stops counting at its next keep-alive at the latest.
             headers[.retryAfter] = String(Int(EventHub.keepAliveInterval) + 2)
             body = Components.Schemas._Error(detail: "Too many open event streams; close one and try again")
+        case .registration(let code, let description):
+            status = .badRequest
+            headers[.cacheControl] = "no-store"
+            body = Components.Schemas.RegistrationError(error: .init(code), errorDescription: description, detail: description)
+        case .tooManyRegistrations(let seconds):
+            status = .tooManyRequests
+            headers[.retryAfter] = String(seconds)
+            body = Components.Schemas._Error(detail: "Too many client registrations from this address; try again in \(seconds) seconds")
         case .overloaded:
             status = .serviceUnavailable
             headers[.retryAfter] = "1"
@@ -179,7 +197,7 @@ enum ErrorResponse {
             body = Components.Schemas._Error(detail: "Service unavailable")
         }
         let data = (try? encoder.encode(body)) ?? Data(#"{"detail":"Internal server error"}"#.utf8)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return (status, headers, data)
     }
 
     private static let encoder: JSONEncoder = {
@@ -205,5 +223,12 @@ extension Components.Schemas.TokenError._ErrorPayload {
     /// The document's code for `code`: every one of ours is one of its (`ErrorResponseTests`).
     init(_ code: OAuthErrorCode) {
         self = Self(rawValue: code.rawValue) ?? .invalidRequest
+    }
+}
+
+extension Components.Schemas.RegistrationError._ErrorPayload {
+    /// The document's code for `code`: every one of ours is one of its (`ErrorResponseTests`).
+    init(_ code: RegistrationErrorCode) {
+        self = Self(rawValue: code.rawValue) ?? .invalidClientMetadata
     }
 }

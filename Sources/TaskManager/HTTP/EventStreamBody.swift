@@ -85,19 +85,9 @@ struct EventStreamBody: AsyncSequence, Sendable {
 /// One event as a server-sent event: its id, its type, and the event as one line of JSON,
 /// written as the generated serializer writes it in `GET /events` and `/activity` pages.
 enum EventFrame {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(MillisecondDateTranscoder.format(date))
-        }
-        return encoder
-    }()
-
     static func text(_ event: ListEvent) -> String {
         // Strings, numbers and dates only: encoding cannot fail.
-        let data = (try? encoder.encode(Components.Schemas.Event(event))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let data = (try? APIJSON.encoder.encode(Components.Schemas.Event(event))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return "id: \(event.id)\nevent: \(event.kind.rawValue)\ndata: \(data)\n\n"
     }
 }

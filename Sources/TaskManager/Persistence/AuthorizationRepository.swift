@@ -38,11 +38,12 @@ struct AuthorizationRepository: Sendable {
                 """
                 INSERT INTO authorize_requests (id_hash, browser_hash, client_id, redirect_uri, redirect_given, scope, state,
                                                 code_challenge, expires_at, user_id, failures, device_code_hash, nonce,
-                                                browser_session_id)
+                                                browser_session_id, resource)
                 VALUES (\(bind: idHash), \(bind: page.browserHash), \(bind: request.clientID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.state),
                         \(bind: request.codeChallenge), \(bind: Microseconds.from(page.expiresAt)), \(bind: page.pendingUserID),
-                        \(bind: page.failures), \(bind: deviceCodeHash), \(bind: request.nonce), \(bind: page.browserSessionID))
+                        \(bind: page.failures), \(bind: deviceCodeHash), \(bind: request.nonce), \(bind: page.browserSessionID),
+                        \(bind: request.resource.stored))
                 """)
         }
     }
@@ -54,11 +55,12 @@ struct AuthorizationRepository: Sendable {
                 """
                 DELETE FROM authorize_requests WHERE id_hash = \(bind: idHash)
                 RETURNING client_id, redirect_uri, redirect_given, scope, state, code_challenge, browser_hash, expires_at,
-                          user_id, failures, device_code_hash, nonce, browser_session_id
+                          user_id, failures, device_code_hash, nonce, browser_session_id, resource
                 """
             ) { row in
                 var request = try Self.decodeRequest(row)
                 request.nonce = try row.optionalString(11)
+                request.resource = ProtectedResource(stored: try row.optionalString(13))
                 let purpose: SignInPurpose =
                     if let deviceCodeHash = try row.optionalString(10) {
                         .device(DeviceApprovalRequest(clientID: request.clientID, scopes: request.scopes, deviceCodeHash: deviceCodeHash))
@@ -79,11 +81,11 @@ struct AuthorizationRepository: Sendable {
             try await sql.execute(
                 """
                 INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, redirect_given, scope, code_challenge,
-                                                 expires_at, amr, nonce, auth_time)
+                                                 expires_at, amr, nonce, auth_time, resource)
                 VALUES (\(bind: hash), \(bind: request.clientID), \(bind: code.userID), \(bind: request.redirectURI),
                         \(bind: request.redirectGiven), \(bind: Scope.joined(request.scopes)), \(bind: request.codeChallenge),
                         \(bind: Microseconds.from(code.expiresAt)), \(bind: AuthMethod.joined(code.amr)), \(bind: request.nonce),
-                        \(bind: code.authTime.map(Microseconds.from)))
+                        \(bind: code.authTime.map(Microseconds.from)), \(bind: request.resource.stored))
                 """)
         }
     }
@@ -110,11 +112,13 @@ struct AuthorizationRepository: Sendable {
                 """
                 UPDATE authorization_codes SET used_at = \(bind: nowValue)
                 WHERE code_hash = \(bind: hash) AND used_at IS NULL
-                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at, amr, nonce, auth_time
+                RETURNING client_id, redirect_uri, redirect_given, scope, code_challenge, user_id, expires_at, amr, nonce, auth_time,
+                          resource
                 """
             ) { row in
                 var request = try Self.decodeRequest(row, state: false)
                 request.nonce = try row.optionalString(8)
+                request.resource = ProtectedResource(stored: try row.optionalString(10))
                 return AuthorizationCode(
                     request: request, userID: try row.string(5), expiresAt: Microseconds.date(try row.int64(6)),
                     amr: AuthMethod.parseList(try row.optionalString(7)), authTime: try row.optionalInt64(9).map(Microseconds.date))

@@ -244,6 +244,7 @@ enum Migrations {
         EventLogSchema.migration,
         LiveEventsSchema.migration,
         TaskCreatedEventSchema.migration,
+        AgentsSchema.migration,
     ]
 
     /// Applies every migration the database lacks, each in its own transaction, and returns the

@@ -47,12 +47,13 @@ struct SessionRepository: Sendable {
             clientID: try row.optionalString(start + 8),
             amr: AuthMethod.parseList(try row.optionalString(start + 9)),
             kind: SessionKind(rawValue: try row.string(start + 10)) ?? .token,
-            authTime: try row.optionalInt64(start + 11).map(Microseconds.date))
+            authTime: try row.optionalInt64(start + 11).map(Microseconds.date),
+            resource: ProtectedResource(stored: try row.optionalString(start + 12)))
     }
 
     static let sessionColumns =
-        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at, s.client_id, s.amr, s.kind, s.auth_time"
-    static let sessionColumnCount = 12
+        "s.id, s.user_id, s.scope, s.created_at, s.last_used_at, s.expires_at, s.user_agent, s.revoked_at, s.client_id, s.amr, s.kind, s.auth_time, s.resource"
+    static let sessionColumnCount = 13
 }
 
 extension SessionRepository {
@@ -208,13 +209,13 @@ extension SessionRepository {
         try await sql.execute(
             """
             INSERT INTO sessions (id, user_id, scope, created_at, last_used_at, expires_at, user_agent, revoked_at, client_id, amr,
-                                  kind, auth_time, cookie_hash)
+                                  kind, auth_time, cookie_hash, resource)
             VALUES (\(bind: session.id), \(bind: session.userID), \(bind: Scope.joined(session.scopes)),
                     \(bind: Microseconds.from(session.createdAt)), \(bind: Microseconds.from(session.lastUsedAt)),
                     \(bind: Microseconds.from(session.expiresAt)), \(bind: session.userAgent),
                     \(bind: session.revokedAt.map(Microseconds.from)), \(bind: session.clientID),
                     \(bind: AuthMethod.joined(session.amr)), \(bind: session.kind.rawValue),
-                    \(bind: session.authTime.map(Microseconds.from)), \(bind: cookieHash))
+                    \(bind: session.authTime.map(Microseconds.from)), \(bind: cookieHash), \(bind: session.resource.stored))
             """)
     }
 }

@@ -45,7 +45,7 @@ final class AppServices: Sendable {
             metrics: dependencies.metrics)
         self.accounts = AccountService(
             users: users, hasher: dependencies.hasher, clock: clock, openRegistration: settings.openRegistration)
-        self.clients = ClientService(clients: clients, clock: clock)
+        self.clients = ClientService(clients: clients, clock: clock, openRegistration: settings.openClientRegistration)
         self.login = login
         self.grants = grants
         self.introspection = IntrospectionService(clients: authenticator, sessions: sessions, tokens: dependencies.tokens, clock: clock)
@@ -64,7 +64,7 @@ final class AppServices: Sendable {
         self.devices = DeviceGrantService(
             devices: deviceGrants, clients: authenticator, users: users, grants: grants, issuer: settings.publicURL, clock: clock)
         self.secondFactor = secondFactor
-        self.sessions = SessionService(sessions: sessions, clock: clock)
+        self.sessions = SessionService(sessions: sessions, clients: authenticator, clock: clock)
         self.consents = ConsentService(consents: consents, clients: authenticator)
         self.tasks = TaskService(tasks: TaskRepository(database: database), clock: clock)
         self.events = EventService(log: EventLog(database: database), hub: dependencies.events)

@@ -13,7 +13,8 @@ enum AuthorizationRequestCheck {
     static let maximumStateLength = 1_024
     static let maximumNonceLength = 255
 
-    static func check(_ fields: ParameterList, client: OAuthClient) -> Outcome {
+    /// `publicURL`: the resources' identifiers start with it (`resource`, RFC 8707).
+    static func check(_ fields: ParameterList, client: OAuthClient, publicURL: String) -> Outcome {
         let redirectURI: String
         switch fields.values("redirect_uri").count {
         case 0:
@@ -31,7 +32,7 @@ enum AuthorizationRequestCheck {
         func rejected(_ error: String, _ description: String) -> Outcome {
             .rejected(redirectURI: redirectURI, state: state, error: error, description: description)
         }
-        for name in ["response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce", "prompt", "max_age"] where fields.values(name).count > 1 {
+        for name in ["response_type", "scope", "state", "code_challenge", "code_challenge_method", "nonce", "prompt", "max_age", "resource"] where fields.values(name).count > 1 {
             return rejected("invalid_request", "\(name) is given twice")
         }
         guard let responseType = fields.single("response_type") else { return rejected("invalid_request", "response_type is required") }
@@ -65,6 +66,13 @@ enum AuthorizationRequestCheck {
             }
             maxAge = seconds
         }
+        var resource = ProtectedResource.api
+        if let text = fields.single("resource") {
+            guard let named = ProtectedResource.named(text, publicURL: publicURL) else {
+                return rejected("invalid_target", "Unknown resource: this server's are \(publicURL) and \(publicURL)/mcp")
+            }
+            resource = named
+        }
         var scopes = client.scopes
         if let text = fields.single("scope"), !text.isEmpty {
             guard let asked = Scope.parseList(text) else { return rejected("invalid_scope", "Unknown scope requested") }
@@ -76,6 +84,6 @@ enum AuthorizationRequestCheck {
         return .accepted(
             AuthorizationRequest(
                 clientID: client.id, redirectURI: redirectURI, redirectGiven: fields.values("redirect_uri").count == 1, scopes: scopes,
-                state: state, codeChallenge: challenge, nonce: nonce, prompt: prompt, maxAge: maxAge))
+                state: state, codeChallenge: challenge, nonce: nonce, prompt: prompt, maxAge: maxAge, resource: resource))
     }
 }

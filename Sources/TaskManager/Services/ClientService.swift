@@ -5,6 +5,23 @@ import Foundation
 struct ClientService: Sendable {
     let clients: ClientRepository
     var clock = AppClock.system
+    /// `POST /register` open to anyone (`--open-client-registration`).
+    var openRegistration = true
+
+    /// RFC 7591 client metadata, as `POST /register` reads it (`nil`: not given).
+    struct OpenRegistration: Sendable {
+        var redirectURIs: [String]?
+        var name: String?
+        var grantTypes: [String]?
+        var responseTypes: [String]?
+        var scope: String?
+    }
+
+    /// Registrations one address may make in an hour, across processes.
+    static let registrationsPerHour = 10
+    static let registrationWindow: TimeInterval = 3600
+    static let registrableGrants = ["authorization_code", "refresh_token"]
+    static let unnamed = "Unnamed app"
 
     struct Registration: Sendable {
         var name: String
@@ -36,6 +53,44 @@ struct ClientService: Sendable {
             postLogoutRedirectURIs: registration.postLogoutRedirectURIs)
         try await clients.create(client)
         return (client, secret)
+    }
+
+    /// A public client registered by anyone (RFC 7591): the redirect URIs by the rules an admin's
+    /// follow, the code grant (and refreshes), any scope but `admin`; no secret, whatever
+    /// authentication method is asked. Marked with `address`, which may register 10 an hour.
+    func registerOpenly(_ metadata: OpenRegistration, address: String, now: Date? = nil) async throws -> OAuthClient {
+        guard openRegistration else { throw APIError.forbidden("Client registration is turned off on this server") }
+        let now = now ?? clock.now()
+        guard let uris = metadata.redirectURIs, !uris.isEmpty else {
+            throw APIError.registration(.invalidRedirectURI, "redirect_uris is required: at least one redirect URI")
+        }
+        if let problem = Self.redirectURIsProblem(uris) { throw APIError.registration(.invalidRedirectURI, problem) }
+        let name = metadata.name ?? Self.unnamed
+        if let problem = Self.nameProblem(name) { throw APIError.registration(.invalidClientMetadata, "client_name: \(problem)") }
+        let grants = metadata.grantTypes ?? Self.registrableGrants
+        guard grants.allSatisfy(Self.registrableGrants.contains), grants.contains("authorization_code") else {
+            throw APIError.registration(
+                .invalidClientMetadata, "grant_types must include authorization_code, and may add refresh_token, nothing else")
+        }
+        guard (metadata.responseTypes ?? ["code"]) == ["code"] else {
+            throw APIError.registration(.invalidClientMetadata, "response_types may only be [\"code\"]")
+        }
+        var scopes = OAuthClient.defaultScopes
+        if let text = metadata.scope, !text.isEmpty {
+            guard let asked = Scope.parseList(text) else { throw APIError.registration(.invalidClientMetadata, "scope: unknown scope") }
+            guard !asked.contains(.admin) else {
+                throw APIError.registration(.invalidClientMetadata, "scope: admin cannot be registered by anyone; ask an admin")
+            }
+            // OpenID Connect's scopes are any client's to ask for (`OAuthClient.mayAsk`).
+            scopes = asked.filter { !$0.isIdentity }
+        }
+        let client = OAuthClient(
+            id: UUID().uuidString.lowercased(), name: name, redirectURIs: uris, confidential: false, secretHash: nil,
+            scopes: scopes.sorted(), createdAt: now, registeredFrom: address)
+        if let until = try await clients.createOpenly(client, limit: Self.registrationsPerHour, window: Self.registrationWindow) {
+            throw APIError.tooManyRegistrations(retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
+        }
+        return client
     }
 
     /// Registered clients, oldest first (the built-in ones are not listed: they are always there).

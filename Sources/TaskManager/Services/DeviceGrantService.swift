@@ -52,8 +52,11 @@ struct DeviceGrantService: Sendable {
     }
 
     /// `POST /token` with the device-code grant.
-    func token(deviceCode: String?, credentials: ClientCredentials, userAgent: String?) async throws -> SessionGrantService.Grant {
+    func token(deviceCode: String?, resource: String? = nil, credentials: ClientCredentials, userAgent: String?) async throws
+        -> SessionGrantService.Grant
+    {
         guard let deviceCode, !deviceCode.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field device_code is required") }
+        let target = try grants.resource(named: resource) ?? .api
         let client = try await clients.authenticate(credentials)
         let now = clock.now()
         switch try await devices.poll(deviceCodeHash: OpaqueToken.hash(deviceCode), clientID: client.id, now: now) {
@@ -73,8 +76,7 @@ struct DeviceGrantService: Sendable {
             }
             return try await grants.openSession(
                 user: user, scopes: scopes.filter(Scope.allowed(isAdmin: user.isAdmin).contains), amr: amr, authTime: authTime,
-                clientID: client.id,
-                userAgent: userAgent, now: now)
+                clientID: client.id, resource: target, userAgent: userAgent, now: now)
         }
     }
 }

@@ -21,7 +21,8 @@ struct LoginService: Sendable {
     /// Every refusal is `APIError.oauth` (RFC 6749 §5.2) or `.throttled`; a user with the second
     /// factor on gets `.mfaRequired`, and finishes with `mfaGrant`.
     func passwordGrant(
-        username: String?, password: String?, scope: String?, clientID: String? = nil, userAgent: String?, address: String
+        username: String?, password: String?, scope: String?, clientID: String? = nil, resource: String? = nil, userAgent: String?,
+        address: String
     ) async throws -> SessionGrantService.Grant {
         guard let username, !username.isEmpty, let password, !password.isEmpty else {
             throw APIError.oauth(.invalidRequest, "Form fields username and password are required")
@@ -29,6 +30,7 @@ struct LoginService: Sendable {
         guard let requested = Scope.parseList(scope ?? "") else {
             throw APIError.oauth(.invalidScope, "Unknown scope requested")
         }
+        let target = try grants.resource(named: resource) ?? .api
         let user = try await authenticate(username: username, password: password, address: address)
         let allowed = Scope.allowed(isAdmin: user.isAdmin)
         guard requested.allSatisfy(allowed.contains) else {
@@ -44,14 +46,17 @@ struct LoginService: Sendable {
                 now: now)
             throw APIError.mfaRequired(mfaToken: token)
         }
-        return try await grants.openSession(user: user, scopes: granted, amr: [.password], userAgent: userAgent, now: now)
+        return try await grants.openSession(user: user, scopes: granted, amr: [.password], resource: target, userAgent: userAgent, now: now)
     }
 
     /// The Auth0 MFA grants (`mfa-otp`, `mfa-recovery-code`): the `mfa_token` of a password grant
     /// and a code finish the login, with the scope (and client) that grant asked for.
     func mfaGrant(
-        mfaToken: String?, code: SecondFactorCode?, scope: String?, clientID: String?, userAgent: String?, address: String
+        mfaToken: String?, code: SecondFactorCode?, scope: String?, clientID: String?, resource: String? = nil, userAgent: String?,
+        address: String
     ) async throws -> SessionGrantService.Grant {
+        // The session opens here: this request's `resource` is its audience.
+        let target = try grants.resource(named: resource) ?? .api
         guard let mfaToken, !mfaToken.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field mfa_token is required") }
         guard let code else { throw APIError.oauth(.invalidRequest, "The code is required: form field otp or recovery_code") }
         guard let requested = Scope.parseList(scope ?? "") else {
@@ -77,7 +82,7 @@ struct LoginService: Sendable {
         guard try await pendingLogins.finishPendingLogin(hash: hash, now: now, maximumFailures: Self.mfaMaximumFailures)
         else { throw expired }
         return try await grants.openSession(
-            user: user, scopes: requested.isEmpty ? pending.scopes : requested, amr: [.password, .oneTimePassword],
+            user: user, scopes: requested.isEmpty ? pending.scopes : requested, amr: [.password, .oneTimePassword], resource: target,
             userAgent: userAgent, now: now)
     }
 

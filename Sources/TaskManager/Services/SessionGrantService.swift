@@ -25,12 +25,15 @@ struct SessionGrantService: Sendable {
     /// to), with its first refresh token.
     /// `authTime`: when the person entered their password, when that was before this moment (a
     /// device approved on a page).
+    /// `resource`: what its tokens are for (the grant's `resource` field, `resource(named:)`).
     func openSession(
-        user: User, scopes: [Scope], amr: [AuthMethod], authTime: Date? = nil, clientID: String? = nil, userAgent: String?, now: Date
+        user: User, scopes: [Scope], amr: [AuthMethod], authTime: Date? = nil, clientID: String? = nil, resource: ProtectedResource = .api,
+        userAgent: String?, now: Date
     ) async throws -> Grant {
         var session = newSession(userID: user.id, scopes: scopes, clientID: clientID, userAgent: userAgent, now: now)
         session.amr = amr
         session.authTime = authTime
+        session.resource = resource
         let refresh = OpaqueToken.generate()
         try await sessions.create(session, refreshTokenHash: OpaqueToken.hash(refresh))
         return try await grant(session, user: user, scopes: scopes, refreshToken: refresh, now: now)
@@ -51,8 +54,9 @@ struct SessionGrantService: Sendable {
     /// (`credentials`, authenticated when confidential, as `ClientAuthenticator` does); a password-grant
     /// session's ignores it.
     func refreshGrant(
-        refreshToken: String?, scope: String?, userAgent: String?, credentials: ClientCredentials = ClientCredentials()
+        refreshToken: String?, scope: String?, resource: String? = nil, userAgent: String?, credentials: ClientCredentials = ClientCredentials()
     ) async throws -> Grant {
+        let named = try self.resource(named: resource)
         guard let refreshToken, !refreshToken.isEmpty else {
             throw APIError.oauth(.invalidRequest, "Form field refresh_token is required")
         }
@@ -75,6 +79,8 @@ struct SessionGrantService: Sendable {
             throw invalid
         }
         guard record.user.isActive else { throw APIError.oauth(.invalidGrant, "Inactive user") }
+        // A session has one audience: a refresh keeps it, or names it again (RFC 8707 §2.2).
+        if let named, named != record.session.resource { throw Self.otherResource }
         // The session keeps the scope it was granted; a refresh may narrow this access token only.
         let allowed = record.session.scopes.filter(Scope.allowed(isAdmin: record.user.isAdmin).contains)
         guard requested.allSatisfy(allowed.contains) else {
@@ -113,7 +119,7 @@ struct SessionGrantService: Sendable {
     {
         let access = TokenService.AccessGrant(
             userID: session.userID, sessionID: session.id, scopes: scopes, amr: session.amr, clientID: session.clientID,
-            authTime: session.signedInAt)
+            authTime: session.signedInAt, resource: session.resource)
         let token = try await tokens.issueAccessToken(access, now: now)
         var idToken: String?
         if scopes.contains(.openid) {
@@ -124,6 +130,17 @@ struct SessionGrantService: Sendable {
             accessToken: token, expiresIn: tokens.accessTokenTTL, refreshToken: refreshToken, scopes: scopes, idToken: idToken)
     }
 
+    /// The resource a token request's `resource` names (RFC 8707), compared exactly; `nil` for none.
+    func resource(named identifier: String?) throws -> ProtectedResource? {
+        guard let identifier else { return nil }
+        guard let resource = ProtectedResource.named(identifier, publicURL: tokens.issuer) else {
+            throw APIError.oauth(.invalidTarget, "Unknown resource: this server's are \(tokens.issuer) and \(tokens.issuer)/mcp")
+        }
+        return resource
+    }
+
+    static let otherResource = APIError.oauth(.invalidTarget, "The session's tokens are for another resource")
+
     /// What a session keeps of the client's `User-Agent`: 512 characters, without NULs (HTTP/1's
     /// parser refuses them already; PostgreSQL text could not hold one).
     static func storedUserAgent(_ header: String?) -> String? {
@@ -132,10 +149,11 @@ struct SessionGrantService: Sendable {
 
     /// The authorization-code grant: the code the sign-in page issued, for the client, redirect
     /// URI and PKCE verifier it was issued to, once; a second use ends the session it opened.
-    func authorizationCodeGrant(code: String?, redirectURI: String?, verifier: String?, credentials: ClientCredentials, userAgent: String?)
-        async throws -> Grant
-    {
+    func authorizationCodeGrant(
+        code: String?, redirectURI: String?, verifier: String?, resource: String? = nil, credentials: ClientCredentials, userAgent: String?
+    ) async throws -> Grant {
         guard let code, !code.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field code is required") }
+        let named = try self.resource(named: resource)
         let client = try await clients.authenticate(credentials)
         let now = clock.now()
         let refresh = OpaqueToken.generate()
@@ -145,7 +163,8 @@ struct SessionGrantService: Sendable {
                 let redirectMatches =
                     issued.request.redirectGiven
                     ? redirectURI == issued.request.redirectURI : (redirectURI ?? issued.request.redirectURI) == issued.request.redirectURI
-                return issued.request.clientID == client.id && redirectMatches
+                // The resource, when named again, is the one the code was asked for (RFC 8707 §2.2).
+                return issued.request.clientID == client.id && redirectMatches && (named ?? issued.request.resource) == issued.request.resource
                     && PKCE.verify(verifier ?? "", against: issued.request.codeChallenge)
             },
             makeSession: { issued, user in
@@ -153,6 +172,7 @@ struct SessionGrantService: Sendable {
                 var session = newSession(userID: user.id, scopes: scopes, clientID: client.id, userAgent: userAgent, now: now)
                 session.amr = issued.amr
                 session.authTime = issued.authTime
+                session.resource = issued.request.resource
                 return (session, OpaqueToken.hash(refresh))
             })
         switch redemption {

@@ -28,7 +28,7 @@ struct SignInService: Sendable {
         guard let client = try await clients.find(id: clientID) else {
             return Reply(answer: .refused("Unknown client: no application is registered as this client_id."))
         }
-        switch AuthorizationRequestCheck.check(fields, client: client) {
+        switch AuthorizationRequestCheck.check(fields, client: client, publicURL: issuer) {
         case .refused(let reason):
             return Reply(answer: .refused(reason))
         case .rejected(let redirectURI, let state, let error, let description):

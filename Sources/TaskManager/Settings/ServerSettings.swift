@@ -24,6 +24,8 @@ struct ServerSettings: Sendable {
     /// The nice value of those threads (0 to 19): how much they yield to request handling under load.
     var bcryptNice = PasswordHasher.defaultNice
     var openRegistration = true
+    /// `POST /register` (RFC 7591): anyone may register a public client.
+    var openClientRegistration = true
     var logLevel: Logger.Level = .info
     var logFormat = LogFormat.text
     /// `--public-url`: the address users reach the server at (behind a proxy, its https one); `nil`: `http://HOST:PORT`.

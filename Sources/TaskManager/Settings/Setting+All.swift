@@ -76,6 +76,16 @@ extension Setting {
             }
         },
         Setting(
+            name: "open-client-registration", summary: "true: anyone may register a public client at POST /register; false: 403",
+            defaultValue: "\(ServerSettings().openClientRegistration)", valueName: nil
+        ) { text, settings throws(Refusal) in
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": settings.openClientRegistration = true
+            case "false", "0", "no", "off": settings.openClientRegistration = false
+            default: throw Refusal(reason: " must be true or false, not '\(text)'")
+            }
+        },
+        Setting(
             name: "log-level", summary: "trace, debug, info, notice, warning, error or critical",
             defaultValue: ServerSettings().logLevel.rawValue, valueName: nil
         ) { text, settings throws(Refusal) in

@@ -20,6 +20,7 @@ struct ServerOptions: SettingFlags {
     @Option(help: Setting.help("bcrypt-threads")) var bcryptThreads: String?
     @Option(help: Setting.help("bcrypt-nice")) var bcryptNice: String?
     @Option(help: Setting.help("open-registration")) var openRegistration: String?
+    @Option(help: Setting.help("open-client-registration")) var openClientRegistration: String?
     @Option(help: Setting.help("log-level")) var logLevel: String?
     @Option(help: Setting.help("log-format")) var logFormat: String?
     @Option(help: Setting.help("cors-origins")) var corsOrigins: String?

@@ -96,7 +96,8 @@ async function loadSessions(section) {
     return h("li", { class: "session", "data-id": session.id },
       h("div", {},
         h("p", { class: "title" }, session.user_agent || "Unknown device",
-          session.kind === "browser" ? " · TaskManager sign-in" : session.client_id ? ` · ${session.client_id}` : ""),
+          session.kind === "browser" ? " · TaskManager sign-in" : session.client_id ? ` · ${session.client_name || session.client_id}` : "",
+          session.resource === "mcp" ? " (assistant)" : ""),
         h("p", { class: "meta" }, `Signed in ${formatDate(session.created_at)} · last used ${formatDate(session.last_used_at)}`)),
       end);
   }));

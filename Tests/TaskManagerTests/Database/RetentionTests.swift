@@ -62,4 +62,43 @@ import Testing
             #expect(left == ["live", "recent-revoked"])
         }
     }
+
+    /// A client anyone registered goes after 30 days unused with no live session; one used
+    /// lately, one with a live session and one an admin made stay.
+    @Test(arguments: TestEngine.available)
+    func unusedClientsRegisteredByAnyoneGo(_ engine: TestEngine) async throws {
+        try await engine.withDatabase { db in
+            let users = UserRepository(database: db)
+            let alice = makeUser("alice")
+            try await users.create(alice)
+            let clients = ClientRepository(database: db)
+            let now = Date()
+            let old = now.addingTimeInterval(-40 * 86_400)
+            func client(_ id: String, registeredFrom: String?) -> OAuthClient {
+                OAuthClient(
+                    id: id, name: id, redirectURIs: ["http://127.0.0.1/cb"], confidential: false, secretHash: nil, scopes: [.me],
+                    createdAt: old, registeredFrom: registeredFrom)
+            }
+            for (id, from) in [("unused", "10.0.0.1"), ("used-lately", "10.0.0.1"), ("live-session", "10.0.0.1"), ("by-an-admin", nil), ("new", "10.0.0.2")] as [(String, String?)] {
+                var made = client(id, registeredFrom: from)
+                if id == "new" { made.createdAt = now }
+                try await clients.create(made)
+            }
+            try await db.write { sql in
+                // used a day ago, its session ended since; a live session last used 35 days ago.
+                for (id, client, lastUsed, expires, revoked) in [
+                    ("s1", "used-lately", now.addingTimeInterval(-86_400), now.addingTimeInterval(86_400), now),
+                    ("s2", "live-session", now.addingTimeInterval(-35 * 86_400), now.addingTimeInterval(86_400), nil),
+                    ("s3", "unused", now.addingTimeInterval(-35 * 86_400), now.addingTimeInterval(-86_400), nil),
+                ] as [(String, String, Date, Date, Date?)] {
+                    try await SessionRepository.insert(
+                        LoginSession(
+                            id: id, userID: alice.id, scopes: [.me], createdAt: old, lastUsedAt: lastUsed, expiresAt: expires, userAgent: nil,
+                            revokedAt: revoked, clientID: client), on: sql)
+                }
+            }
+            #expect(try await clients.removeUnused(before: now.addingTimeInterval(-RetentionJob.unusedClientAge), now: now) == 1)
+            #expect(try await clients.all().map(\.id).sorted() == ["by-an-admin", "live-session", "new", "used-lately"])
+        }
+    }
 }

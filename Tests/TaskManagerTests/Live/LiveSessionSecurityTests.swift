@@ -32,7 +32,7 @@ import Testing
         #expect(revoke.status == 200)
         let refused = try await server.send(.GET, "/me", token: second.string("access_token"))
         #expect(refused.status == 401)
-        #expect(refused.header("WWW-Authenticate") == #"Bearer error="invalid_token""#)
+        #expect(refused.challenge == #"Bearer error="invalid_token""#)
     }
 
     @Test func aLockedAccountRefusesTheRightPassword() async throws {

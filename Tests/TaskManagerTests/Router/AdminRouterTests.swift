@@ -14,7 +14,7 @@ import Testing
             ] {
                 let reply = try await api.send(method, path, token: alice, json: method == .patch ? "{}" : nil)
                 #expect(reply.status == 403, "\(method) \(path)")
-                #expect(reply.header("WWW-Authenticate") == #"Bearer error="insufficient_scope", scope="admin""#)
+                #expect(reply.challenge == #"Bearer error="insufficient_scope", scope="admin""#)
             }
         }
     }

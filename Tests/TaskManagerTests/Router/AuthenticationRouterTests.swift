@@ -14,7 +14,7 @@ import Testing
                 let reply = try await api.send(.get, "/me", headers: header.map { [.authorization: $0] } ?? [:])
                 #expect(reply.status == 401, "\(header ?? "none")")
                 #expect(reply.body == #"{"detail":"Not authenticated"}"#)
-                #expect(reply.header("WWW-Authenticate") == "Bearer")
+                #expect(reply.challenge == "Bearer")
             }
         }
     }
@@ -67,7 +67,7 @@ import Testing
                 let reply = try await api.send(.get, "/me", token: token)
                 #expect(reply.status == 401, "\(name)")
                 #expect(reply.body == #"{"detail":"Could not validate credentials"}"#, "\(name)")
-                #expect(reply.header("WWW-Authenticate") == #"Bearer error="invalid_token""#, "\(name)")
+                #expect(reply.challenge == #"Bearer error="invalid_token""#, "\(name)")
             }
         }
     }
@@ -103,7 +103,7 @@ import Testing
                 let reply = try await api.send(.get, "/me", token: carol)
                 #expect(reply.status == 401)
                 #expect(reply.json["detail"] as? String == "Inactive user")
-                #expect(reply.header("WWW-Authenticate") == #"Bearer error="invalid_token""#)
+                #expect(reply.challenge == #"Bearer error="invalid_token""#)
                 let login = try await api.send(.post, "/token", form: formBody([("username", "carol"), ("password", "correct horse battery")]))
                 #expect(login.status == 400)
                 #expect(login.string("error") == "invalid_grant")
@@ -130,7 +130,7 @@ import Testing
                 let reply = try await api.send(method, path, token: token, json: method == .get ? nil : "{}")
                 #expect(reply.status == 403, "\(path) needs \(needed)")
                 #expect(reply.body == #"{"detail":"Not enough permissions"}"#)
-                #expect(reply.header("WWW-Authenticate") == #"Bearer error="insufficient_scope", scope="\#(needed)""#)
+                #expect(reply.challenge == #"Bearer error="insufficient_scope", scope="\#(needed)""#)
             }
             #expect(try await api.send(.get, "/tasks", token: readOnly).status == 200)
             #expect(try await api.createTask(writeOnly, ["title": "ok"]).status == 201)

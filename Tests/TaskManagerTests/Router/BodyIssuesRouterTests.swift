@@ -59,7 +59,8 @@ import Testing
         try await withAdminApp { api, token in
             let operations = OpenAPIDocument.compiled.operations.sorted { $0.key < $1.key }
             var checked = 0
-            for (id, operation) in operations {
+            // RFC 7591's registration names its problems in its own 400 (`AgentsRouterTests`).
+            for (id, operation) in operations where id != "registerClient" {
                 guard case .object(let properties, _, let closed, _)? = operation.bodyShape else { continue }
                 var body: [String: Any] = [:]
                 var expected: [String] = []

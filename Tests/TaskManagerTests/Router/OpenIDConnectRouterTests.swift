@@ -79,7 +79,7 @@ import Testing
 
                 let notOpenID = try await api.send(method, "/userinfo", token: try await api.login("alice"))
                 #expect(notOpenID.status == 403)
-                #expect(notOpenID.header("WWW-Authenticate")?.contains(#"error="insufficient_scope""#) == true)
+                #expect(notOpenID.challenge?.contains(#"error="insufficient_scope""#) == true)
                 #expect(try await api.send(method, "/userinfo").status == 401)
             }
         }

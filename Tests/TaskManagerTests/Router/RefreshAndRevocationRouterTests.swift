@@ -104,7 +104,7 @@ import Testing
             clock.advance(by: 2)
             let expired = try await api.send(.get, "/me", token: access)
             #expect(expired.status == 401)
-            #expect(expired.header("WWW-Authenticate") == #"Bearer error="invalid_token""#)
+            #expect(expired.challenge == #"Bearer error="invalid_token""#)
             let refreshed = try await api.refresh(try #require(login.string("refresh_token")))
             #expect(refreshed.status == 200)
             clock.advance(by: 3600)

@@ -21,7 +21,9 @@ import Testing
             #expect(items.count == 2)
             #expect(items.filter { $0["current"] as? Bool == true }.count == 1)
             #expect(items.contains { $0["user_agent"] as? String == "Laptop/1.0" })
-            #expect(Set(items.first!.keys) == ["id", "kind", "created_at", "last_used_at", "user_agent", "current", "client_id"])
+            #expect(
+                Set(items.first!.keys) == ["id", "kind", "created_at", "last_used_at", "user_agent", "current", "client_id", "client_name", "resource"])
+            #expect(items.allSatisfy { $0["resource"] as? String == "api" && $0["client_name"] is NSNull })
             #expect(items.allSatisfy { $0["kind"] as? String == "token" })
             let laptopSID = TokenServiceTests.json(laptop.string("access_token")!.split(separator: ".")[1])?["sid"] as? String
             #expect(items.contains { $0["id"] as? String == laptopSID && $0["current"] as? Bool == false })

@@ -364,7 +364,7 @@ import Testing
             let reply = try await api.send(
                 .post, "/lists/\(made[0])/invitations", token: narrow, json: #"{"username": "olga", "role": "viewer"}"#)
             #expect(reply.status == 403)
-            #expect(reply.header("WWW-Authenticate") == #"Bearer error="insufficient_scope", scope="lists:share""#)
+            #expect(reply.challenge == #"Bearer error="insufficient_scope", scope="lists:share""#)
         }
     }
 }

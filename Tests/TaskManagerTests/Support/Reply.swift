@@ -17,6 +17,13 @@ struct Reply: Sendable {
     func string(_ key: String) -> String? { json[key] as? String }
     func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
 
+    /// `WWW-Authenticate` without its `resource_metadata` (RFC 9728), which every `Bearer`
+    /// challenge carries and `ResourceMetadataTests` checks: what the challenge says beside it.
+    var challenge: String? {
+        guard let header = header("WWW-Authenticate") else { return nil }
+        return header.replacing(/,? ?resource_metadata="[^"]*"/, with: "")
+    }
+
     /// The `loc` of each entry of a 422's `detail`, joined by ".".
     var validationLocations: [String] {
         (json["detail"] as? [[String: Any]] ?? []).map { issue in

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @testable import TaskManager
@@ -7,17 +8,29 @@ import Testing
 /// The same tables of rules run through both.
 struct Speaker: Sendable {
     let send: @Sendable (_ method: String, _ path: String, _ token: String?, _ json: String?, _ form: String?) async throws -> Reply
+    /// A JSON request with headers of its own (`/mcp` needs its `Accept`).
+    let sendWithHeaders: @Sendable (_ method: String, _ path: String, _ token: String?, _ json: String, _ headers: [(String, String)]) async throws -> Reply
 
     static func router(_ api: RouterClient) -> Speaker {
-        Speaker { method, path, token, json, form in
-            try await api.send(.init(method)!, path, token: token, json: json, form: form)
-        }
+        Speaker(
+            send: { method, path, token, json, form in
+                try await api.send(.init(method)!, path, token: token, json: json, form: form)
+            },
+            sendWithHeaders: { method, path, token, json, headers in
+                var fields = HTTPFields()
+                for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+                return try await api.send(.init(method)!, path, token: token, json: json, headers: fields)
+            })
     }
 
     static func live(_ server: LiveServer) -> Speaker {
-        Speaker { method, path, token, json, form in
-            try await server.send(.init(rawValue: method), path, token: token, json: json, form: form)
-        }
+        Speaker(
+            send: { method, path, token, json, form in
+                try await server.send(.init(rawValue: method), path, token: token, json: json, form: form)
+            },
+            sendWithHeaders: { method, path, token, json, headers in
+                try await server.send(.init(rawValue: method), path, token: token, json: json, headers: headers)
+            })
     }
 
     static let password = "correct horse battery"
@@ -33,9 +46,11 @@ struct Speaker: Sendable {
         return (try #require(made.string("id")), try await token(name))
     }
 
-    func token(_ name: String, scope: String? = nil) async throws -> String {
+    /// `resource`: RFC 8707's, such as the MCP endpoint's (`/mcp` appended to the public URL).
+    func token(_ name: String, scope: String? = nil, resource: String? = nil) async throws -> String {
         var fields = [("username", name), ("password", Self.password)]
         if let scope { fields.append(("scope", scope)) }
+        if let resource { fields.append(("resource", resource)) }
         let reply = try await send("POST", "/token", nil, nil, formBody(fields))
         try #require(reply.status == 200, "login of \(name): \(reply.body)")
         return try #require(reply.string("access_token"))
@@ -140,6 +155,9 @@ struct SharingWorld: Sendable {
         let reply = try await speak("POST", "/tasks", token(.owner), jsonBody(["title": "Fresh", "list_id": shared]))
         return try #require(reply.string("id"))
     }
+
+    /// The name (after the world's prefix) of `caller`'s account; not the admin's.
+    static func name(of caller: Caller) -> String { names[caller]! }
 
     private static let names: [Caller: String] = [
         .owner: "alice", .editor: "bob", .viewer: "carol", .otherListMember: "dave", .stranger: "erin",

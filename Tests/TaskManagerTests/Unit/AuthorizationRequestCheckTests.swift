@@ -9,7 +9,7 @@ import Testing
     let challenge = String(repeating: "a", count: 43)
 
     func check(_ pairs: [(String, String)]) -> AuthorizationRequestCheck.Outcome {
-        AuthorizationRequestCheck.check(ParameterList(pairs), client: web)
+        AuthorizationRequestCheck.check(ParameterList(pairs), client: web, publicURL: "https://tasks.example.com")
     }
 
     var valid: [(String, String)] {

@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import MCP
+
+/// `POST /mcp` through the official SDK: for each HTTP request, a `Server` with the tools and a
+/// stateless Streamable HTTP transport (JSON answers, no server-held state), so that any process
+/// serves any request and no two callers ever share a server (the SDK matches answers to requests
+/// by JSON-RPC id alone). The caller was authenticated before (`MCPRoutes`); the tools' handlers
+/// capture who it is. No `import Hummingbird` here: both modules name `Request` and `Response`.
+struct MCPEndpoint: Sendable {
+    let tools: MCPTools
+    /// The server's version in `initialize`'s answer: the contract's (v4).
+    let version: String
+    let logger: Logger
+
+    /// What the route writes back.
+    struct Reply: Sendable {
+        var status: Int
+        var headers: [String: String]
+        var body: Data?
+    }
+
+    /// A request that the SDK has not answered in this long is given up on (a handler cancelled by
+    /// the client's `notifications/cancelled` is never answered).
+    static let answerTimeout: Duration = .seconds(30)
+
+    func handle(method: String, headers: [String: String], body: Data?, principal: Principal) async -> Reply {
+        // Host and Origin are the reverse proxy's and the browser's business here: the token is
+        // what authorizes, and it cannot ride along with a page's request the way a cookie does.
+        let transport = StatelessHTTPServerTransport(
+            validationPipeline: StandardValidationPipeline(validators: [
+                AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
+            ]),
+            logger: logger)
+        let server = Server(
+            name: "taskmanager", version: version, title: "TaskManager",
+            instructions: "Tasks and shared lists. Each tool acts as the signed-in person, under their roles in each list.",
+            capabilities: .init(tools: .init(listChanged: false)))
+        let tools = self.tools
+        await server.withMethodHandler(ListTools.self) { _ in
+            ListTools.Result(tools: MCPTools.catalog.map(\.tool))
+        }
+        await server.withMethodHandler(CallTool.self) { call in
+            guard MCPTools.scope(of: call.name) != nil else { throw MCPError.invalidParams("Unknown tool: \(call.name)") }
+            return await tools.call(call.name, arguments: call.arguments ?? [:], principal: principal)
+        }
+        do {
+            try await server.start(transport: transport)
+        } catch {
+            logger.error("mcp: the server did not start", metadata: ["error": "\(error)"])
+            return Reply(status: 503, headers: ["Content-Type": "application/json"], body: Data(#"{"detail":"Service unavailable"}"#.utf8))
+        }
+        let watchdog = Task {
+            try await Task.sleep(for: Self.answerTimeout)
+            await server.stop()
+        }
+        let response = await transport.handleRequest(HTTPRequest(method: method, headers: headers, body: body, path: "/mcp"))
+        watchdog.cancel()
+        await server.stop()
+        return Reply(status: response.statusCode, headers: response.headers, body: response.bodyData)
+    }
+}
