@@ -75,18 +75,19 @@ struct ClientService: Sendable {
         guard (metadata.responseTypes ?? ["code"]) == ["code"] else {
             throw APIError.registration(.invalidClientMetadata, "response_types may only be [\"code\"]")
         }
-        var scopes = OAuthClient.defaultScopes
         if let text = metadata.scope, !text.isEmpty {
             guard let asked = Scope.parseList(text) else { throw APIError.registration(.invalidClientMetadata, "scope: unknown scope") }
             guard !asked.contains(.admin) else {
                 throw APIError.registration(.invalidClientMetadata, "scope: admin cannot be registered by anyone; ask an admin")
             }
-            // OpenID Connect's scopes are any client's to ask for (`OAuthClient.mayAsk`).
-            scopes = asked.filter { !$0.isIdentity }
         }
+        // Every scope a person may grant, whatever narrower one was asked (RFC 7591 §2 lets the
+        // server replace it): an MCP client registers with the scope of its first request and
+        // later steps up (`insufficient_scope`) to more, which the person still allows, one sign-in
+        // page at a time.
         let client = OAuthClient(
             id: UUID().uuidString.lowercased(), name: name, redirectURIs: uris, confidential: false, secretHash: nil,
-            scopes: scopes.sorted(), createdAt: now, registeredFrom: address)
+            scopes: OAuthClient.defaultScopes.sorted(), createdAt: now, registeredFrom: address)
         if let until = try await clients.createOpenly(client, limit: Self.registrationsPerHour, window: Self.registrationWindow) {
             throw APIError.tooManyRegistrations(retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
         }

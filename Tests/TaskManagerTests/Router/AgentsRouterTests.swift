@@ -120,7 +120,8 @@ import Testing
             #expect(reply.string("token_endpoint_auth_method") == "none")
             #expect(reply.json["client_secret"] == nil)
             #expect(reply.string("client_name") == "Claude")
-            #expect(reply.string("scope") == "tasks:read tasks:write")
+            // Every scope a person may grant: a narrower one now would refuse the step-up later.
+            #expect(reply.string("scope") == "me tasks:read tasks:write lists:share")
             #expect(reply.json["redirect_uris"] as? [String] == ["http://127.0.0.1:33418/callback", "https://app.example.com/cb"])
             #expect(reply.json["client_id_issued_at"] as? Int != nil)
             let clientID = try #require(reply.string("client_id"))
