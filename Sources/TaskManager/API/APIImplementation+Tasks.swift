@@ -19,15 +19,9 @@ extension APIImplementation {
         let query = input.query
         var issues: [ValidationIssue] = []
         let page = PageQuery(limit: query.limit, cursor: query.cursor, issues: &issues)
-        if let q = query.q, let problem = FieldRules.searchText(q) {
-            issues.append(.init(loc: ["query", "q"], msg: problem, type: FieldRules.textIssueType(q)))
-        }
-        if let due = query.dueBefore, let problem = FieldRules.date(due) {
-            issues.append(.init(loc: ["query", "due_before"], msg: problem, type: "date_from_datetime_parsing"))
-        }
-        guard issues.isEmpty else { throw APIError.validation(issues) }
         let filter = TaskFilter(
-            done: query.done, titleContains: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore)
+            done: query.done, q: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore, issues: &issues)
+        guard issues.isEmpty else { throw APIError.validation(issues) }
         let found = try await services.tasks.page(
             caller: principal.user.id, listID: query.listId, filter: filter, after: page.cursor, limit: page.limit)
         let answer = Components.Schemas.TaskPage(items: found.items.map(Components.Schemas.Task.init), nextCursor: .init(found.next?.encoded))

@@ -127,14 +127,9 @@ struct MCPTools: Sendable {
             let query: TaskQuery = try decode(arguments)
             var issues: [ValidationIssue] = []
             let page = PageQuery(limit: query.limit, cursor: query.cursor, issues: &issues)
-            if let q = query.q, let problem = FieldRules.searchText(q) {
-                issues.append(.init(loc: ["query", "q"], msg: problem, type: FieldRules.textIssueType(q)))
-            }
-            if let due = query.dueBefore, let problem = FieldRules.date(due) {
-                issues.append(.init(loc: ["query", "due_before"], msg: problem, type: "date_from_datetime_parsing"))
-            }
+            let filter = TaskFilter(
+                done: query.done, q: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore, issues: &issues)
             guard issues.isEmpty else { throw APIError.validation(issues) }
-            let filter = TaskFilter(done: query.done, titleContains: query.q, priority: query.priority.map(Priority.init), dueBefore: query.dueBefore)
             let found = try await services.tasks.page(caller: caller, listID: query.listID, filter: filter, after: page.cursor, limit: page.limit)
             return Components.Schemas.TaskPage(items: found.items.map(Components.Schemas.Task.init), nextCursor: .init(found.next?.encoded))
         case "get_task":

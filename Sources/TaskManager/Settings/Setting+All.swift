@@ -65,26 +65,10 @@ extension Setting {
         .integer("bcrypt-cost", "bcrypt cost, 4 to 31", in: PasswordHasher.costRange, \.bcryptCost),
         .integer("bcrypt-threads", "Threads that hash passwords", in: 1...256, \.bcryptThreads, defaultValue: "one per core"),
         .integer("bcrypt-nice", "Nice value of the password-hashing threads, 0 to 19", in: 0...19, \.bcryptNice),
-        Setting(
-            name: "open-registration", summary: "true: anyone may register; false: POST /users needs an admin token",
-            defaultValue: "\(ServerSettings().openRegistration)", valueName: nil
-        ) { text, settings throws(Refusal) in
-            switch text.lowercased() {
-            case "true", "1", "yes", "on": settings.openRegistration = true
-            case "false", "0", "no", "off": settings.openRegistration = false
-            default: throw Refusal(reason: " must be true or false, not '\(text)'")
-            }
-        },
-        Setting(
-            name: "open-client-registration", summary: "true: anyone may register a public client at POST /register; false: 403",
-            defaultValue: "\(ServerSettings().openClientRegistration)", valueName: nil
-        ) { text, settings throws(Refusal) in
-            switch text.lowercased() {
-            case "true", "1", "yes", "on": settings.openClientRegistration = true
-            case "false", "0", "no", "off": settings.openClientRegistration = false
-            default: throw Refusal(reason: " must be true or false, not '\(text)'")
-            }
-        },
+        .boolean("open-registration", "true: anyone may register; false: POST /users needs an admin token", \.openRegistration),
+        .boolean(
+            "open-client-registration", "true: anyone may register a public client at POST /register; false: 403",
+            \.openClientRegistration),
         Setting(
             name: "log-level", summary: "trace, debug, info, notice, warning, error or critical",
             defaultValue: ServerSettings().logLevel.rawValue, valueName: nil

@@ -54,6 +54,18 @@ extension Setting {
         }
     }
 
+    /// A switch: `true`/`false` (or 1/0, yes/no, on/off).
+    static func boolean(_ name: String, _ summary: String, _ keyPath: WritableKeyPath<ServerSettings, Bool> & Sendable) -> Setting {
+        Setting(name: name, summary: summary, defaultValue: String(ServerSettings()[keyPath: keyPath]), valueName: nil) {
+            text, settings throws(Refusal) in
+            switch text.lowercased() {
+            case "true", "1", "yes", "on": settings[keyPath: keyPath] = true
+            case "false", "0", "no", "off": settings[keyPath: keyPath] = false
+            default: throw Refusal(reason: " must be true or false, not '\(text)'")
+            }
+        }
+    }
+
     static func wholeNumber(_ text: String, in range: ClosedRange<Int>) throws(Refusal) -> Int {
         guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
             throw Refusal(reason: " must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
