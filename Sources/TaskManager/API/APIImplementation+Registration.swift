@@ -16,7 +16,8 @@ extension APIImplementation {
                 body: .json(
                     .init(
                         clientId: client.id, clientIdIssuedAt: Int64(client.createdAt.timeIntervalSince1970), clientName: client.name,
-                        redirectUris: client.redirectURIs, grantTypes: body.grantTypes ?? ClientService.registrableGrants,
+                        // Both, whatever was asked: a refresh token comes with every code (RFC 7591 §2 lets the server say so).
+                        redirectUris: client.redirectURIs, grantTypes: ClientService.registrableGrants,
                         responseTypes: ["code"], tokenEndpointAuthMethod: ClientRegistration.none, scope: Scope.joined(client.scopes)))))
     }
 }

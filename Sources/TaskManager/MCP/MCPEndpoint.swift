@@ -24,12 +24,20 @@ struct MCPEndpoint: Sendable {
     /// the client's `notifications/cancelled` is never answered).
     static let answerTimeout: Duration = .seconds(30)
 
+    /// The contract's 503, as `ErrorResponse` writes it.
+    static let unavailable: Reply = {
+        let (status, headers, body) = ErrorResponse.rendered(.serviceUnavailable)
+        return Reply(
+            status: Int(status.code), headers: Dictionary(headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { _, last in last }),
+            body: body)
+    }()
+
     func handle(method: String, headers: [String: String], body: Data?, principal: Principal) async -> Reply {
         // Host and Origin are the reverse proxy's and the browser's business here: the token is
         // what authorizes, and it cannot ride along with a page's request the way a cookie does.
         let transport = StatelessHTTPServerTransport(
             validationPipeline: StandardValidationPipeline(validators: [
-                AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
+                AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(), MCPMessageCheck(),
             ]),
             logger: logger)
         let server = Server(
@@ -41,14 +49,17 @@ struct MCPEndpoint: Sendable {
             ListTools.Result(tools: MCPTools.catalog.map(\.tool))
         }
         await server.withMethodHandler(CallTool.self) { call in
-            guard MCPTools.scope(of: call.name) != nil else { throw MCPError.invalidParams("Unknown tool: \(call.name)") }
+            guard let scope = MCPTools.scope(of: call.name) else { throw MCPError.invalidParams("Unknown tool: \(call.name)") }
+            // `MCPRoutes` answered a missing scope with the 403 a client steps up from; checked
+            // again on the name the SDK decoded, which is the one that runs.
+            guard principal.scopes.contains(scope) else { return tools.refusal(APIError.insufficientScope(scope)) }
             return await tools.call(call.name, arguments: call.arguments ?? [:], principal: principal)
         }
         do {
             try await server.start(transport: transport)
         } catch {
             logger.error("mcp: the server did not start", metadata: ["error": "\(error)"])
-            return Reply(status: 503, headers: ["Content-Type": "application/json"], body: Data(#"{"detail":"Service unavailable"}"#.utf8))
+            return Self.unavailable
         }
         let watchdog = Task {
             try await Task.sleep(for: Self.answerTimeout)
@@ -57,6 +68,11 @@ struct MCPEndpoint: Sendable {
         let response = await transport.handleRequest(HTTPRequest(method: method, headers: headers, body: body, path: "/mcp"))
         watchdog.cancel()
         await server.stop()
+        guard response.statusCode < 500 else {
+            // Not answered in time (or the SDK failed): a 5xx other than 503 is the contract's bug.
+            logger.error("mcp: no answer", metadata: ["status": "\(response.statusCode)"])
+            return Self.unavailable
+        }
         return Reply(status: response.statusCode, headers: response.headers, body: response.bodyData)
     }
 }

@@ -94,7 +94,7 @@ struct MCPTools: Sendable {
     // MARK: Calls
 
     /// What `name` answers for `principal`: the API's JSON, or a refusal in the API's words
-    /// (`isError`). The scope was checked before (a missing one is the request's 403).
+    /// (`isError`). The scope was checked before (`MCPEndpoint`).
     func call(_ name: String, arguments: [String: Value], principal: Principal) async -> CallTool.Result {
         do {
             let answer = try await answer(name, arguments: arguments, principal: principal)
@@ -104,13 +104,17 @@ struct MCPTools: Sendable {
                 content: [.text(text: String(decoding: data, as: UTF8.self), annotations: nil, _meta: nil)],
                 structuredContent: structured, isError: false)
         } catch {
-            let refusal = ErrorResponse.apiError(for: error, logger: logger)
-            let body = ErrorResponse.rendered(refusal).body
-            let detail = (try? JSONDecoder().decode(Refusal.self, from: body))?.detail
-            let text = detail.map(\.text) ?? String(decoding: body, as: UTF8.self)
-            let structured: Value? = try? JSONDecoder().decode(Value.self, from: body)
-            return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: structured, isError: true)
+            return refusal(error)
         }
+    }
+
+    /// `error` as a tool's refusal: the API's `detail` as text, its body as `structuredContent`.
+    func refusal(_ error: any Error) -> CallTool.Result {
+        let body = ErrorResponse.rendered(ErrorResponse.apiError(for: error, logger: logger)).body
+        let detail = (try? JSONDecoder().decode(Refusal.self, from: body))?.detail
+        let text = detail.map(\.text) ?? String(decoding: body, as: UTF8.self)
+        let structured: Value? = try? JSONDecoder().decode(Value.self, from: body)
+        return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: structured, isError: true)
     }
 
     private func answer(_ name: String, arguments: [String: Value], principal: Principal) async throws -> any Encodable {

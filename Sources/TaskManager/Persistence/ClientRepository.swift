@@ -43,19 +43,19 @@ struct ClientRepository: Sendable {
     /// session used since then nor any live one (retention); returns how many.
     func removeUnused(before: Date, now: Date) async throws -> Int {
         let cutoff = Microseconds.from(before)
+        // One statement decides and deletes, so that a session opened meanwhile keeps its client
+        // (or, committed after it, finds no client at its next refresh, as after an admin's delete).
         let ended = try await database.write { sql -> [String] in
             let ids = try await sql.all(
                 """
-                SELECT c.id FROM clients c
-                WHERE c.registered_from IS NOT NULL AND c.created_at < \(bind: cutoff)
-                  AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = c.id
+                DELETE FROM clients
+                WHERE registered_from IS NOT NULL AND created_at < \(bind: cutoff)
+                  AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.client_id = clients.id
                                   AND (s.last_used_at >= \(bind: cutoff)
                                        OR (s.revoked_at IS NULL AND s.expires_at > \(bind: Microseconds.from(now)))))
+                RETURNING id
                 """, { try $0.string(0) })
-            for id in ids {
-                try await sql.execute("DELETE FROM consents WHERE client_id = \(bind: id)")
-                try await sql.execute("DELETE FROM clients WHERE id = \(bind: id)")
-            }
+            for id in ids { try await sql.execute("DELETE FROM consents WHERE client_id = \(bind: id)") }
             return ids
         }
         return ended.count

@@ -1,5 +1,5 @@
 /// Every service of the server, built once from its dependencies: the composition root's one
-/// place. The HTTP handlers, the sign-in and device pages (and the tools to come) take the
+/// place. The HTTP handlers, the sign-in and device pages (and the MCP tools) take the
 /// services they call from here; none builds a service or reaches into another's members.
 ///
 /// A class: the generated server copies `APIImplementation` into every request's closures, and a

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Registering, finding and removing OAuth clients: the admin API and `taskmanager client` both
 /// come here, so the rules are the same.
@@ -67,6 +70,10 @@ struct ClientService: Sendable {
         if let problem = Self.redirectURIsProblem(uris) { throw APIError.registration(.invalidRedirectURI, problem) }
         let name = metadata.name ?? Self.unnamed
         if let problem = Self.nameProblem(name) { throw APIError.registration(.invalidClientMetadata, "client_name: \(problem)") }
+        // A name the person reads on the sign-in page: no invisible characters to pass for another app's.
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .format }) {
+            throw APIError.registration(.invalidClientMetadata, "client_name: String should not contain invisible formatting characters")
+        }
         let grants = metadata.grantTypes ?? Self.registrableGrants
         guard grants.allSatisfy(Self.registrableGrants.contains), grants.contains("authorization_code") else {
             throw APIError.registration(
@@ -87,11 +94,19 @@ struct ClientService: Sendable {
         // page at a time.
         let client = OAuthClient(
             id: UUID().uuidString.lowercased(), name: name, redirectURIs: uris, confidential: false, secretHash: nil,
-            scopes: OAuthClient.defaultScopes.sorted(), createdAt: now, registeredFrom: address)
+            scopes: OAuthClient.defaultScopes.sorted(), createdAt: now, registeredFrom: Self.registrant(address))
         if let until = try await clients.createOpenly(client, limit: Self.registrationsPerHour, window: Self.registrationWindow) {
             throw APIError.tooManyRegistrations(retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
         }
         return client
+    }
+
+    /// Whom the hourly limit counts: an IPv4 address, or an IPv6 address's /64 (one host's usual
+    /// share, which it may fill with addresses of its own).
+    static func registrant(_ address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        return bytes.prefix(8).map { String(format: "%02x", $0) }.joined() + "::/64"
     }
 
     /// Registered clients, oldest first (the built-in ones are not listed: they are always there).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Opens, rotates and ends login sessions, and issues their tokens: every grant ends here. The
 /// refresh and authorization-code grants are its own; the password and MFA grants (`LoginService`)
@@ -139,7 +140,7 @@ struct SessionGrantService: Sendable {
         return resource
     }
 
-    static let otherResource = APIError.oauth(.invalidTarget, "The session's tokens are for another resource")
+    static let otherResource = APIError.oauth(.invalidTarget, "The grant is for another resource")
 
     /// What a session keeps of the client's `User-Agent`: 512 characters, without NULs (HTTP/1's
     /// parser refuses them already; PostgreSQL text could not hold one).
@@ -154,6 +155,7 @@ struct SessionGrantService: Sendable {
     ) async throws -> Grant {
         guard let code, !code.isEmpty else { throw APIError.oauth(.invalidRequest, "Form field code is required") }
         let named = try self.resource(named: resource)
+        let otherResource = Mutex(false)
         let client = try await clients.authenticate(credentials)
         let now = clock.now()
         let refresh = OpaqueToken.generate()
@@ -164,7 +166,11 @@ struct SessionGrantService: Sendable {
                     issued.request.redirectGiven
                     ? redirectURI == issued.request.redirectURI : (redirectURI ?? issued.request.redirectURI) == issued.request.redirectURI
                 // The resource, when named again, is the one the code was asked for (RFC 8707 §2.2).
-                return issued.request.clientID == client.id && redirectMatches && (named ?? issued.request.resource) == issued.request.resource
+                if let named, named != issued.request.resource {
+                    otherResource.withLock { $0 = true }
+                    return false
+                }
+                return issued.request.clientID == client.id && redirectMatches
                     && PKCE.verify(verifier ?? "", against: issued.request.codeChallenge)
             },
             makeSession: { issued, user in
@@ -179,6 +185,7 @@ struct SessionGrantService: Sendable {
         case .redeemed(let session, let user, let nonce):
             return try await grant(session, user: user, scopes: session.scopes, refreshToken: refresh, nonce: nonce, now: now)
         case .refused:
+            if otherResource.withLock({ $0 }) { throw Self.otherResource }
             throw APIError.oauth(.invalidGrant, "Invalid authorization code, or not issued to this client, redirect URI and code_verifier")
         case .reused:
             throw APIError.oauth(.invalidGrant, "The authorization code was used already; the session it opened is ended")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Tasks, as every front door asks for them (the HTTP handlers, and the tools to come): the rules
+/// Tasks, as every front door asks for them (the HTTP handlers, and the MCP tools): the rules
 /// of a task's fields and the contract's words for a refusal live here; who may touch which task
 /// is `ListAccess`'s, inside the repository's statements.
 struct TaskService: Sendable {

@@ -96,6 +96,12 @@ import Testing
             let claims = try accessClaims(try #require(tokens.string("access_token")))
             #expect(claims.aud.value == [Self.publicURL + "/mcp"])
             #expect(claims.clientID == clientID)
+            // A code exchanged naming another resource than its request's: invalid_target.
+            answer = try await Flow.signIn(
+                Flow.Browser(api),
+                Flow.authorizeURI(client: clientID, redirect: "http://127.0.0.1:9000/callback", challenge: challenge, extra: "&resource=\(resource)"))
+            let mismatched = try await exchange(try #require(answer["code"]), Self.publicURL)
+            #expect(mismatched.string("error") == "invalid_target", "\(mismatched.body)")
             // An unknown resource at /authorize goes back to the client as invalid_target.
             answer = Flow.query(
                 try await Flow.Browser(api).get(
@@ -150,6 +156,9 @@ import Testing
                 (#"{"redirect_uris": ["https://a.example/cb"], "grant_types": ["client_credentials"]}"#, "invalid_client_metadata"),
                 (#"{"redirect_uris": ["https://a.example/cb"], "response_types": ["token"]}"#, "invalid_client_metadata"),
                 (#"{"redirect_uris": ["https://a.example/cb"], "client_name": ""}"#, "invalid_client_metadata"),
+                (#"{"redirect_uris": ["https://a.example/cb"], "client_name": "Claude\u202e"}"#, "invalid_client_metadata"),
+                (#"{"redirect_uris": ["javascript:alert(1)"]}"#, "invalid_redirect_uri"),
+                (#"{"redirect_uris": ["com.example.app:/cb"]}"#, "invalid_redirect_uri"),
                 (#"{"redirect_uris": "https://a.example/cb"}"#, "invalid_client_metadata"),
                 (#"["https://a.example/cb"]"#, "invalid_client_metadata"),
                 (#"null"#, "invalid_client_metadata"),
@@ -178,6 +187,14 @@ import Testing
             clock.advance(by: 3001)
             #expect(try await api.send(.post, "/register", json: body).status == 201)
         }
+    }
+
+    /// The hourly limit counts an IPv6 host by its /64, which it may fill with addresses.
+    @Test func aRegistrantIsAnIPv4AddressOrAnIPv6Slash64() {
+        #expect(ClientService.registrant("203.0.113.7") == "203.0.113.7")
+        #expect(ClientService.registrant("2001:db8:1:2::1") == "20010db800010002::/64")
+        #expect(ClientService.registrant("2001:db8:1:2:ffff:ffff:ffff:ffff") == "20010db800010002::/64")
+        #expect(ClientService.registrant("unknown") == "unknown")
     }
 
     @Test func registrationCanBeTurnedOff() async throws {

@@ -121,6 +121,17 @@ import Testing
                 #expect((400..<500).contains(reply.status) || reply.json["error"] != nil, "\(body.prefix(40)): \(reply.status) \(reply.body)")
                 #expect(reply.status < 500, "\(body.prefix(40)): \(reply.status)")
             }
+            // Messages the SDK's two parsers would read differently, answered at once (the SDK
+            // would wait for an answer to the other id until its timeout).
+            for body in [#"{"jsonrpc": "2.0", "id": 1, "id": 2, "method": "ping"}"#, #"{"jsonrpc": "2.0", "id": true, "method": "ping"}"#,
+                #"{"jsonrpc": "2.0", "id": 1.5, "method": "ping"}"#, #"{"jsonrpc": "2.0", "id": 1, "method": "ping", "result": {}}"#]
+            {
+                let started = ContinuousClock.now
+                let reply = try await mcp.rpc("", token: token, body: body)
+                #expect(reply.status == 400, "\(body): \(reply.status) \(reply.body)")
+                #expect((reply.json["error"] as? [String: Any])?["code"] as? Int == -32600, "\(body): \(reply.body)")
+                #expect(ContinuousClock.now - started < .seconds(10), "\(body)")
+            }
             // Without the Accept the protocol prescribes: 406, in JSON-RPC's shape.
             let noAccept = try await api.send(.post, "/mcp", token: token, json: #"{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}"#)
             #expect(noAccept.status == 406, "\(noAccept.body)")
@@ -128,6 +139,7 @@ import Testing
             for method in ["GET", "DELETE"] {
                 let reply = try await api.send(.init(method)!, "/mcp", token: token)
                 #expect(reply.status == 405, "\(method): \(reply.status) \(reply.body)")
+                #expect(reply.header("Allow") == "POST")
             }
         }
     }
@@ -157,6 +169,13 @@ import Testing
 
             let reader = try await mcp.token("alice", scope: "tasks:read")
             #expect(try await mcp.call("list_tasks", [:], token: reader).result?.isError == false)
+            // A tool named twice is refused, whichever of the two names a parser would keep.
+            for names in [("delete_task", "list_lists"), ("list_lists", "delete_task")] {
+                let body = #"{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "\#(names.0)", "arguments": {"task_id": "x"}, "name": "\#(names.1)"}}"#
+                let sneaked = try await mcp.rpc("", token: reader, body: body)
+                #expect(sneaked.status == 400 || sneaked.status == 403, "\(names): \(sneaked.status) \(sneaked.body)")
+                #expect(sneaked.json["result"] == nil, "\(names): \(sneaked.body)")
+            }
             reply = try await mcp.call("create_task", ["title": "No"], token: reader).reply
             #expect(reply.status == 403)
             #expect(reply.json["detail"] as? String == "Not enough permissions")

@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func everyOperationIsDescribedTaggedAndSecured() {
-        #expect(Self.operations.count == 63)
+        #expect(Self.operations.count == 64)
         for (method, path, operation) in Self.operations {
             let name = "\(method) \(path)"
             #expect((operation["summary"] as? String)?.isEmpty == false, "\(name) summary")
@@ -57,8 +57,9 @@ import Testing
             }
             let hasJSONBody = ((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] != nil
             if hasJSONBody {
-                // RFC 7591's registration answers a body it cannot take with 400 (its own errors), not 422.
-                let unreadable = path == "/register" ? "400" : "422"
+                // RFC 7591's registration and MCP's JSON-RPC answer a body they cannot take with
+                // 400 (their own errors), not 422.
+                let unreadable = ["/register", "/mcp"].contains(path) ? "400" : "422"
                 for status in ["413", "415", unreadable] { #expect(responses[status] != nil, "\(method) \(path) \(status)") }
             }
             if path.contains("{id}") { #expect(responses["404"] != nil, "\(method) \(path) 404") }
