@@ -1,19 +1,21 @@
-"""DRAFT — the MCP endpoint from the outside, with the PyPI `mcp` package's own client.
+"""The MCP endpoint from the outside, with the PyPI `mcp` package's own client.
 
 The SDK's OAuth provider does everything an AI assistant would do unaided: the 401 of POST /mcp,
 protected-resource metadata (RFC 9728), authorization-server metadata (RFC 8414), dynamic client
 registration (RFC 7591), PKCE S256, `resource` (RFC 8707) at /authorize and /token, the code
-exchange, the retry with the token, and a refresh. A plain HTTP client plays the browser on our
-sign-in page (GET /authorize -> the form -> POST it -> the 303, whose Location is read, never
-followed: nothing listens at the loopback redirect URI). Then the Streamable HTTP client lists the
-tools and calls each of them, and checks that refusals are tool results with isError.
+exchange, the retry with the token, and a refresh. The person signs in on our sign-in page in
+headless Chromium (selenium), as a person would, when SIGN_IN=chromium (the test does so where
+Chromium is installed, and always in CI); otherwise a plain HTTP client plays the browser. The
+redirect comes back to a loopback listener this script runs, as a native MCP client's does. Then
+the Streamable HTTP client lists the tools and calls each of them, and checks that refusals are
+tool results with isError.
 
 Written against mcp 2.3.0 (which speaks HTTP through `httpx2`, not `httpx`; its transport is
 `mcp.client.streamable_http.streamable_http_client(url, http_client=...)`; v1's
 `streamablehttp_client(url, auth=...)` is gone). Pin it: `pip install 'mcp==2.3.0'` (Python >= 3.10).
 
-Usage: BASE=http://127.0.0.1:PORT USERNAME=alice PASSWORD=... python3 mcp_client_draft.py
-   or: python3 mcp_client_draft.py BASE USERNAME PASSWORD [SHARE_WITH]
+Usage: BASE=http://127.0.0.1:PORT USERNAME=alice PASSWORD=... python3 mcp_client.py
+   or: python3 mcp_client.py BASE USERNAME PASSWORD [SHARE_WITH [SCREENSHOT_DIR]]
 Optional: SHARE_WITH=<another existing username> for a share_list that succeeds.
 Prints one line per step; exits 0 when every check held, 1 otherwise.
 
@@ -37,10 +39,13 @@ ASSUMPTIONS ABOUT OUR SERVER are marked "ASSUMES:" below; each must hold for thi
 
 import asyncio
 import base64
+import http.server
 import json
 import os
+import queue
 import secrets
 import sys
+import threading
 from html.parser import HTMLParser
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -58,6 +63,8 @@ BASE = (ARGS[0] if len(ARGS) > 0 else os.environ.get("BASE", "")).rstrip("/")
 USERNAME = ARGS[1] if len(ARGS) > 1 else os.environ.get("USERNAME", "")
 PASSWORD = ARGS[2] if len(ARGS) > 2 else os.environ.get("PASSWORD", "")
 SHARE_WITH = ARGS[3] if len(ARGS) > 3 else os.environ.get("SHARE_WITH", "")
+SHOTS = ARGS[4] if len(ARGS) > 4 else os.environ.get("SCREENSHOTS", "")
+SIGN_IN = os.environ.get("SIGN_IN", "http")
 
 # ASSUMES: the MCP endpoint is BASE + "/mcp", and the resource it names in its protected-resource
 # metadata is exactly that string (the SDK sends `resource` = the PRM's `resource` when it is the
@@ -66,8 +73,8 @@ SHARE_WITH = ARGS[3] if len(ARGS) > 3 else os.environ.get("SHARE_WITH", "")
 # trailing slash): the SDK compares `issuer` and `iss` as strings after that normalisation.
 MCP_URL = BASE + "/mcp"
 # ASSUMES: /register accepts an http redirect URI on 127.0.0.1 with any port, and /authorize then
-# redirects to it exactly. Nothing listens there: the browser below reads the Location instead.
-REDIRECT_URI = "http://127.0.0.1:8766/callback"
+# redirects to it exactly. `Listener` listens there (set in main, on a free port).
+REDIRECT_URI = ""
 TOOLS = [
     "list_lists", "list_tasks", "get_task", "create_task", "update_task",
     "complete_task", "delete_task", "create_list", "share_list",
@@ -229,6 +236,84 @@ class Browser:
         return AuthorizationCodeResult(code=back.get("code", ""), state=back.get("state"), iss=back.get("iss"))
 
 
+class Listener:
+    """The loopback redirect URI's server, as a native app runs one (RFC 8252 §7.3): it takes the
+    one redirect of a sign-in and answers the browser with a page of its own."""
+
+    def __init__(self):
+        self.queries: queue.Queue[str] = queue.Queue()
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                owner.queries.put(urlsplit(self.path).query)
+                body = b"<!doctype html><title>Signed in</title><p>Signed in. You can close this window."
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.uri = f"http://127.0.0.1:{self.server.server_address[1]}/callback"
+
+
+class ChromiumBrowser:
+    """Signs in on our /authorize page in headless Chromium, as a person would: the page the SDK
+    opens, the username and password typed, Allow pressed; the browser then goes to the listener."""
+
+    def __init__(self, username: str, password: str, listener: Listener):
+        self.username, self.password, self.listener = username, password, listener
+        self.sign_ins = 0
+        self.pages: list[str] = []
+        self.query: str | None = None
+        self.driver = None
+
+    async def redirect_handler(self, authorization_url: str) -> None:
+        self.sign_ins += 1
+        print(f"sign-in #{self.sign_ins}: Chromium opens {authorization_url.split('?')[0]}", flush=True)
+        self.query = await asyncio.to_thread(self._sign_in, authorization_url)
+
+    def _sign_in(self, url: str) -> str:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "browser"))
+        from swagger_authorize import browser
+
+        if self.driver is None:
+            self.driver = browser()
+            self.driver.set_window_size(360, 800)
+        driver, wait = self.driver, WebDriverWait(self.driver, 30)
+        driver.get(url)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "button[value=allow]"))
+        self.pages.append(driver.page_source)
+        if SHOTS:  # the page as it opens: the app's name, "not verified by TaskManager", what it asks
+            driver.save_screenshot(os.path.join(SHOTS, f"mcp-sign-in-{self.sign_ins}-360.png"))
+        if driver.find_elements(By.ID, "password"):
+            driver.find_element(By.ID, "username").send_keys(self.username)
+            driver.find_element(By.ID, "password").send_keys(self.password)
+        driver.find_element(By.CSS_SELECTOR, "button[value=allow]").click()
+        query = self.listener.queries.get(timeout=30)
+        wait.until(lambda d: "Signed in" in d.find_element(By.TAG_NAME, "body").text)
+        return query
+
+    async def callback_handler(self) -> AuthorizationCodeResult:
+        back = {k: v[0] for k, v in parse_qs(self.query or "").items()}
+        if "error" in back:
+            raise RuntimeError(f"/authorize answered {back['error']}: {back.get('error_description')}")
+        print(f"sign-in #{self.sign_ins}: the listener got code, state" + (", iss" if "iss" in back else ""), flush=True)
+        return AuthorizationCodeResult(code=back.get("code", ""), state=back.get("state"), iss=back.get("iss"))
+
+    def close(self):
+        if self.driver is not None:
+            self.driver.quit()
+
+
 # ---------------------------------------------------------------------------------------------
 # What the SDK sent and got, for the log (no tokens, no codes).
 
@@ -291,8 +376,11 @@ async def main() -> int:
     if not (BASE and USERNAME and PASSWORD):
         print(__doc__)
         return 2
-    print(f"mcp {mcp_version()} against {MCP_URL}", flush=True)
-    browser = Browser(USERNAME, PASSWORD)
+    global REDIRECT_URI
+    print(f"mcp {mcp_version()} against {MCP_URL}, signing in with {SIGN_IN}", flush=True)
+    listener = Listener()
+    REDIRECT_URI = listener.uri
+    browser = ChromiumBrowser(USERNAME, PASSWORD, listener) if SIGN_IN == "chromium" else Browser(USERNAME, PASSWORD)
     storage = MemoryStorage()
     provider = OAuthClientProvider(
         server_url=MCP_URL,  # the resource's URL; the PRM's `resource` is checked against it
@@ -321,14 +409,21 @@ async def main() -> int:
     # same-origin 307/308 itself.
     http = httpx2.AsyncClient(auth=provider, timeout=httpx2.Timeout(30.0, read=300.0),
                               event_hooks={"response": [on_response]})  # fmt: skip
+    pages = httpx2.AsyncClient(timeout=30)  # the script's own calls to the API, beside the SDK's
     try:
-        async with http, browser.http:
+        async with http, pages:
             async with streamable_http_client(MCP_URL, http_client=http) as (read, write):
                 async with ClientSession(read, write, read_timeout_seconds=60) as session:
-                    await exercise(session, provider, storage, browser)
+                    await exercise(session, provider, storage, browser, pages)
     except BaseException as error:  # an ExceptionGroup from the transport's task group, usually
         for leaf in leaves(error):
             check(False, "the client ran to the end", f"{type(leaf).__name__}: {leaf}")
+    finally:
+        if isinstance(browser, ChromiumBrowser):
+            browser.close()
+        else:
+            await browser.http.aclose()
+        listener.server.shutdown()
     # After the transport closed: what it did at the end.
     deletes = [entry for entry in http_log if entry[0] == "DELETE" and entry[1] == "/mcp"]
     if deletes:
@@ -352,7 +447,7 @@ def mcp_version() -> str:
     return version("mcp")
 
 
-async def exercise(session: ClientSession, provider: OAuthClientProvider, storage: MemoryStorage, browser: Browser) -> None:
+async def exercise(session: ClientSession, provider: OAuthClientProvider, storage: MemoryStorage, browser, pages) -> None:
     # 1. initialize: the first POST /mcp is answered 401; the SDK's whole OAuth dance runs inside
     #    that request (redirect_handler is called in the middle), then the POST is sent again.
     init = await session.initialize()
@@ -380,7 +475,7 @@ async def exercise(session: ClientSession, provider: OAuthClientProvider, storag
         print(f"token: scope {tokens.scope!r}, expires_in {tokens.expires_in}, refresh token: {bool(tokens.refresh_token)}", flush=True)
     if tokens:
         # API.md: the API refuses a token made for /mcp (401 invalid_token).
-        me = await browser.http.get(BASE + "/me", headers={"Authorization": "Bearer " + tokens.access_token})
+        me = await pages.get(BASE + "/me", headers={"Authorization": "Bearer " + tokens.access_token})
         check(me.status_code == 401, "the API refuses the /mcp token: GET /me -> 401", me.status_code)
 
     # 2. tools/list
