@@ -136,18 +136,9 @@ import Testing
     /// both; a removal through one cuts the member's stream on the other off at once.
     @Test(.enabled(if: TestPostgres.target != nil, Comment(rawValue: TestPostgres.skipped)))
     func changesThroughOneProcessReachStreamsOnAnother() async throws {
-        try await TestPostgres.withDatabase { url in
-            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
-            defer { first.stopInBackground() }
-            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
-            defer { second.stopInBackground() }
-            let (one, two) = (Speaker.live(first), Speaker.live(second))
-            let alice = try await one.account("alice")
-            let bob = try await one.account("bob")
-            let list = try #require(try await one("POST", "/lists", alice.token, #"{"name": "Shared"}"#).string("id"))
-            let invitation = try #require(
-                try await one("POST", "/lists/\(list)/invitations", alice.token, #"{"username": "bob", "role": "editor"}"#).string("id"))
-            #expect(try await two("POST", "/me/invitations/\(invitation)/accept", bob.token).status == 200)
+        try await TwoProcesses.withSharedList { w in
+            let (first, second, one, two, alice, bob, list) = (w.first, w.second, w.one, w.two, w.alice, w.bob, w.list)
+            #expect(try await two("POST", "/me/invitations/\(w.invitation)/accept", bob.token).status == 200)
 
             let onSecond = try await EventStreamReader.open(second, token: bob.token)
             let onFirst = try await EventStreamReader.open(first, token: bob.token)

@@ -21,18 +21,9 @@ import Testing
 
     @Test(.enabled(if: TestPostgres.target != nil, Comment(rawValue: TestPostgres.skipped)))
     func whatHoldsAcrossTwoProcesses() async throws {
-        try await TestPostgres.withDatabase { url in
-            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
-            defer { first.stopInBackground() }
-            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
-            defer { second.stopInBackground() }
-            let (one, two) = (Speaker.live(first), Speaker.live(second))
-            let alice = try await one.account("alice")
-            let bob = try await one.account("bob")
-            let list = try #require(try await one("POST", "/lists", alice.token, #"{"name": "Shared"}"#).string("id"))
-            let invitation = try #require(
-                try await one("POST", "/lists/\(list)/invitations", alice.token, #"{"username": "bob", "role": "editor"}"#).string("id"))
-            #expect(try await one("POST", "/me/invitations/\(invitation)/accept", bob.token).status == 200)
+        try await TwoProcesses.withSharedList { w in
+            let (one, two, alice, bob, list) = (w.one, w.two, w.alice, w.bob, w.list)
+            #expect(try await one("POST", "/me/invitations/\(w.invitation)/accept", bob.token).status == 200)
 
             // Bob's assistant signs in through one process and works through the other.
             let agent = try await MCPCaller(speak: one).token("bob")

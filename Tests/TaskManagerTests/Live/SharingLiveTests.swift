@@ -22,19 +22,10 @@ import Testing
     /// one is let in by the other at once.
     @Test(.enabled(if: TestPostgres.target != nil, Comment(rawValue: TestPostgres.skipped)))
     func removalThroughOneProcessHoldsOnTheOther() async throws {
-        try await TestPostgres.withDatabase { url in
-            let first = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
-            defer { first.stopInBackground() }
-            let second = try await LiveServer.start(LiveServer.sharedPublicURL, databaseURL: TestPostgres.urlText(url))
-            defer { second.stopInBackground() }
-            let (one, two) = (Speaker.live(first), Speaker.live(second))
-            let alice = try await one.account("alice")
-            let bob = try await one.account("bob")
-            let list = try #require(try await one("POST", "/lists", alice.token, #"{"name": "Shared"}"#).string("id"))
+        try await TwoProcesses.withSharedList { w in
+            let (one, two, alice, bob, list, invitation) = (w.one, w.two, w.alice, w.bob, w.list, w.invitation)
             let task = try #require(
                 try await one("POST", "/tasks", alice.token, jsonBody(["title": "t", "list_id": list])).string("id"))
-            let invitation = try #require(
-                try await one("POST", "/lists/\(list)/invitations", alice.token, #"{"username": "bob", "role": "editor"}"#).string("id"))
             #expect(try await two("GET", "/tasks/\(task)", bob.token).status == 404)
             #expect(try await one("POST", "/me/invitations/\(invitation)/accept", bob.token).status == 200)
             #expect(try await two("GET", "/tasks/\(task)", bob.token).status == 200)
