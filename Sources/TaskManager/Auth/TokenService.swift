@@ -190,11 +190,7 @@ final class TokenService: Sendable {
     /// introspection take them).
     func verify(_ token: String, for resource: ProtectedResource?) async throws(TokenRejection) -> AccessClaims {
         let claims = try await verify(token)
-        guard let resource else { return claims }
-        let legacy = claims.iss.value == Self.legacyIssuer
-        guard legacy ? resource == .api : claims.aud.value.contains(resource.identifier(publicURL: issuer)) else {
-            throw .wrongAudience
-        }
+        guard resource == nil || self.resource(of: claims) == resource else { throw .wrongAudience }
         return claims
     }
 
